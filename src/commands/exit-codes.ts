@@ -1,0 +1,16 @@
+/** endorm's exit codes; the README lists them, CI jobs branch on them. */
+export const EXIT = {
+  ok: 0,
+  /** An unexpected failure (a bug): the stack trace is printed. */
+  internal: 1,
+  /** Bad command-line usage: unknown option, invalid value, unknown method spec. */
+  usage: 2,
+  /** Bad input data: malformed line, missing field, unreadable dataset. */
+  input: 3,
+  /** The model cannot be used: missing files, unsupported architecture, no tokenizer, download failure. */
+  model: 4,
+  /** `--fail-under` gate: a method scored below its threshold. */
+  gate: 5,
+  /** Stopped by Ctrl-C (SIGINT) after flushing what was done. */
+  interrupted: 130,
+} as const;

@@ -1,0 +1,78 @@
+import { Command, Option } from 'commander';
+import { resolveTemplate } from '../formatting/format-response.js';
+import { inspectResponse, type InspectResult } from '../inspect/inspect-response.js';
+import { loadModel } from '../model/load-model.js';
+import { defaultModelSpec } from './default-model.js';
+import { addModelOptions, type ModelCliOptions } from './model-options.js';
+import { positiveNumber } from './option-parsers.js';
+
+interface InspectCliOptions extends ModelCliOptions {
+  prompt: string;
+  response: string;
+  system?: string;
+  template: 'auto' | 'chat' | 'none';
+  alpha: number;
+  scoreEot: boolean;
+  json?: boolean;
+}
+
+export function inspectCommand(): Command {
+  const command = new Command('inspect')
+    .description('show one response token by token: logit, log π, value and endogenous reward')
+    .requiredOption('-p, --prompt <text>', 'the prompt (user turn)')
+    .requiredOption('-r, --response <text>', 'the response to inspect')
+    .option('-s, --system <text>', 'system message')
+    .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
+    .option('--alpha <a>', 'temperature α', positiveNumber, 1)
+    .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out")
+    .option('--json', 'print {tokens, outcome} as JSON');
+  addModelOptions(command);
+  command.action(async (opts: InspectCliOptions) => {
+    const model = await loadModel(opts.model ?? defaultModelSpec(), {
+      dtype: opts.dtype,
+      offline: opts.offline,
+      device: opts.device,
+      threads: opts.threads,
+      alphas: [...new Set([1, opts.alpha])],
+    });
+    try {
+      const result = await inspectResponse(model, {
+        system: opts.system,
+        prompt: opts.prompt,
+        response: opts.response,
+        template: resolveTemplate(model.tokenizer, opts.template),
+        alpha: opts.alpha,
+        scoreEot: opts.scoreEot,
+      });
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderTokens(result, process.stdout.isTTY === true));
+    } finally {
+      await model.session.release();
+    }
+  });
+  return command;
+}
+
+/** The response with each token shaded by its reward (green above the mean, red below), then a table. */
+export function renderTokens(result: InspectResult, colour: boolean): string {
+  const rewards = result.tokens.map((t) => t.reward);
+  const mean = rewards.reduce((s, x) => s + x, 0) / Math.max(1, rewards.length);
+  const spread = Math.max(1e-9, ...rewards.map((r) => Math.abs(r - mean)));
+  const shade = (t: InspectResult['tokens'][number]) => {
+    const text = JSON.stringify(t.text).slice(1, -1);
+    if (!colour) return `[${text}]`;
+    const level = Math.min(5, Math.round((Math.abs(t.reward - mean) / spread) * 5));
+    const code = t.reward >= mean ? 16 + 36 * 0 + 6 * level + 0 : 16 + 36 * level;
+    return `\x1b[48;5;${code}m\x1b[38;5;231m${text}\x1b[0m`;
+  };
+  const lines = [result.tokens.map(shade).join(''), ''];
+  lines.push(`${'#'.padStart(4)}  ${'token'.padEnd(16)} ${'id'.padStart(7)} ${'logit'.padStart(10)} ${'log π'.padStart(10)} ${'V(s_h)'.padStart(10)} ${'reward'.padStart(10)}`);
+  result.tokens.forEach((t, h) => {
+    lines.push(
+      `${String(h + 1).padStart(4)}  ${JSON.stringify(t.text).slice(0, 16).padEnd(16)} ${String(t.id).padStart(7)} ` +
+        [t.logit, t.logprob, t.value, t.reward].map((x) => x.toFixed(4).padStart(10)).join(' '),
+    );
+  });
+  lines.push('', 'outcome:');
+  for (const [spec, score] of Object.entries(result.outcome)) lines.push(`  ${spec.padEnd(24)} ${score.toFixed(4)}`);
+  return lines.join('\n') + '\n';
+}

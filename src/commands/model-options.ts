@@ -1,0 +1,21 @@
+import { Command, Option } from 'commander';
+import { positiveInt } from './option-parsers.js';
+import { ONNX_DTYPES } from '../model/hub/dtype-files.js';
+
+export interface ModelCliOptions {
+  model?: string;
+  dtype: string;
+  offline?: boolean;
+  device: 'cpu' | 'cuda';
+  threads?: number;
+}
+
+/** The options every command that loads a model takes, defined once. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('-m, --model <path-or-id>', 'local model folder (config.json, tokenizer, onnx/) or Hub id (default $ENDORM_MODEL or the built-in default)')
+    .addOption(new Option('--dtype <dtype>', 'which ONNX weights to load, named as transformers.js names them').choices([...ONNX_DTYPES]).default('fp32'))
+    .option('--offline', 'never download; a Hub model must already be cached')
+    .addOption(new Option('--device <device>', 'execution device').choices(['cpu', 'cuda']).default('cpu'))
+    .option('--threads <n>', 'onnxruntime threads per operator (default: the machine\'s cores)', positiveInt);
+}

@@ -1,0 +1,125 @@
+import { Command, Option } from 'commander';
+import { splitMethodList } from '../rewards/method-spec.js';
+import { createResponseMethod } from '../rewards/response-methods.js';
+import { scoreRun } from '../run/score-run.js';
+import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
+import { EXIT } from './exit-codes.js';
+import { nonNegativeInt, positiveInt } from './option-parsers.js';
+import { createProgressReporter } from './progress-reporter.js';
+import { readSummary } from './read-summary.js';
+import { addModelOptions, type ModelCliOptions } from './model-options.js';
+
+interface ScoreCliOptions extends ModelCliOptions {
+  dataset: string;
+  methods: string[];
+  template: 'auto' | 'chat' | 'none';
+  scoreEot: boolean;
+  maxLength?: number;
+  batchSize: number;
+  maxBatchTokens: number;
+  limit?: number;
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+  format?: string;
+  promptField?: string;
+  chosenField?: string;
+  rejectedField?: string;
+  systemField?: string;
+  idField?: string;
+  groupField?: string;
+  skipInvalid?: boolean;
+}
+
+export function scoreCommand(): Command {
+  const command = new Command('score')
+    .description('score every chosen and rejected response of a dataset and write accuracy reports')
+    .requiredOption('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench"')
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length', collectMethods, [])
+    .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
+    .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
+    .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
+    .option('--batch-size <n>', 'most sequences per batch', positiveInt, 8)
+    .option('--max-batch-tokens <n>', 'most padded tokens per batch', positiveInt, 4096)
+    .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
+    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/)')
+    .option('--json', 'print summary.json to stdout when done')
+    .option('-q, --quiet', 'no progress output')
+    .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench']))
+    .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
+    .option('--chosen-field <name>', 'field holding the chosen response')
+    .option('--rejected-field <name>', 'field holding the rejected response')
+    .option('--system-field <name>', 'field holding the system message')
+    .option('--id-field <name>', 'field holding the record id')
+    .option('--group-field <name>', 'field to report per-category accuracy by')
+    .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping');
+  addModelOptions(command);
+  command.action(async (opts: ScoreCliOptions) => {
+    const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
+    methods.forEach((m) => createResponseMethod(m)); // fail on a bad spec before loading anything
+    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.limit });
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      process.stderr.write('\nendorm: stopping after the batch in flight (Ctrl-C again to stop at once)\n');
+      controller.abort(new InterruptedError());
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const { runDir, progress: done } = await scoreRun({
+        model: opts.model ?? defaultModelSpec(),
+        dtype: opts.dtype,
+        offline: opts.offline,
+        device: opts.device,
+        threads: opts.threads,
+        dataset: opts.dataset,
+        datasetOptions: {
+          format: opts.format as never,
+          promptField: opts.promptField,
+          chosenField: opts.chosenField,
+          rejectedField: opts.rejectedField,
+          systemField: opts.systemField,
+          idField: opts.idField,
+          groupField: opts.groupField,
+          skipInvalid: opts.skipInvalid,
+        },
+        methods,
+        template: opts.template,
+        scoreEot: opts.scoreEot,
+        maxLength: opts.maxLength,
+        batchSize: opts.batchSize,
+        maxBatchTokens: opts.maxBatchTokens,
+        limit: opts.limit,
+        out: opts.out,
+        onProgress: (p) => progress.update(p),
+        signal: controller.signal,
+      });
+      progress.stop();
+      const summary = await readSummary(runDir);
+      if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      if (!opts.quiet) {
+        process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
+          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
+        }
+        process.stderr.write(`endorm: wrote ${runDir}/\n`);
+      }
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+    }
+  });
+  command.addHelpText('after', `\nThe default model is ${DEFAULT_MODEL} (override with --model or ENDORM_MODEL).`);
+  return command;
+}
+
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+function collectMethods(value: string, previous: string[]): string[] {
+  return [...previous, ...splitMethodList(value)];
+}

@@ -1,0 +1,42 @@
+export interface BatchLimits {
+  /** Most sequences in one batch. */
+  batchSize: number;
+  /** Most padded tokens (rows × longest row) in one batch. */
+  maxBatchTokens: number;
+}
+
+/**
+ * Packs items into batches of similar length: sorted by length, then cut greedily so that rows × longest row stays under
+ * the token budget. Sorting keeps padding low; the result is independent of input order for equal lengths' scores,
+ * since every row is scored on its own.
+ */
+export function packBatches<T>(items: T[], length: (item: T) => number, limits: BatchLimits): T[][] {
+  const sorted = items.map((item, i) => ({ item, len: length(item), i })).sort((a, b) => a.len - b.len || a.i - b.i);
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let longest = 0;
+  for (const { item, len } of sorted) {
+    const nextLongest = Math.max(longest, len);
+    if (current.length > 0 && (current.length + 1 > limits.batchSize || (current.length + 1) * nextLongest > limits.maxBatchTokens)) {
+      batches.push(current);
+      current = [];
+      longest = 0;
+    }
+    current.push(item);
+    longest = Math.max(longest, len);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+/** Padded tokens computed per real token, for a set of batches. */
+export function paddingStats<T>(batches: T[][], length: (item: T) => number): { real: number; padded: number } {
+  let real = 0;
+  let padded = 0;
+  for (const b of batches) {
+    const lens = b.map(length);
+    real += lens.reduce((a, x) => a + x, 0);
+    padded += Math.max(...lens) * lens.length;
+  }
+  return { real, padded };
+}

@@ -1,0 +1,105 @@
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import type { ChatMessage } from '../datasets/pair.js';
+
+export type TemplateMode = 'chat' | 'none';
+
+/** Token ids of prompt + response, and where the scored response span starts. */
+export interface FormattedResponse {
+  ids: number[];
+  /** Index in `ids` of the first scored token; everything before is the prompt (state s_1 ends at responseStart - 1). */
+  responseStart: number;
+  /** Trailing template tokens (end of turn) inside the scored span. */
+  eotTokens: number;
+}
+
+export interface FormatInput {
+  template: TemplateMode;
+  system?: string;
+  prompt: string | ChatMessage[];
+  response: string;
+  /** Score the end-of-turn token(s) the chat template appends after the response (default true). */
+  scoreEot?: boolean;
+}
+
+/** `auto` means chat when the tokenizer's template actually renders roles; base models' templates only join texts. */
+export function resolveTemplate(tokenizer: PreTrainedTokenizer, mode: 'auto' | TemplateMode): TemplateMode {
+  if (mode !== 'auto') return mode;
+  const template = tokenizer.chat_template;
+  const text = typeof template === 'string' ? template : JSON.stringify(template ?? '');
+  return /\brole\b/.test(text) ? 'chat' : 'none';
+}
+
+export function formatResponse(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
+  const formatted = input.template === 'chat' ? formatChat(tokenizer, input) : formatPlain(tokenizer, input);
+  return dropDoubleBos(tokenizer, formatted);
+}
+
+/** The conversation up to the response, as chat messages. */
+export function promptMessages(system: string | undefined, prompt: string | ChatMessage[]): ChatMessage[] {
+  const turns: ChatMessage[] = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : [...prompt];
+  return system !== undefined && system !== '' && turns[0]?.role !== 'system' ? [{ role: 'system', content: system }, ...turns] : turns;
+}
+
+/**
+ * The prompt rendered with the generation prompt, then the response tokenised on its own: exactly the tokens the model
+ * would have generated after the generation prompt, followed by the template's end-of-turn tokens.
+ */
+function formatChat(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
+  const messages = promptMessages(input.system, input.prompt);
+  const prefix = render(tokenizer, messages, true);
+  const full = render(tokenizer, [...messages, { role: 'assistant', content: input.response }], false);
+  if (!full.startsWith(prefix)) {
+    throw new Error('the chat template renders the assistant turn differently from its generation prompt; use --template none');
+  }
+  const suffix = full.slice(prefix.length);
+  // Templates often trim the content; the tail after the response's last character is the end-of-turn marker.
+  const content = input.response.trim();
+  const at = content ? suffix.lastIndexOf(content) : -1;
+  // Without the content in the rendering (an empty response, or a template that rewrites it) nothing counts as tail.
+  const body = at >= 0 ? suffix.slice(0, at + content.length) : content ? suffix : '';
+  const tail = suffix.slice(body.length);
+  const prefixIds = encode(tokenizer, prefix, false);
+  const bodyIds = encode(tokenizer, body, false);
+  const tailIds = input.scoreEot === false ? [] : encode(tokenizer, tail, false);
+  return { ids: [...prefixIds, ...bodyIds, ...tailIds], responseStart: prefixIds.length, eotTokens: tailIds.length };
+}
+
+/**
+ * Raw text the way lm-evaluation-harness scores a continuation: encode(context + continuation), the continuation being
+ * the tokens after encode(context); trailing whitespace of the context moves to the continuation.
+ */
+function formatPlain(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
+  const promptText = typeof input.prompt === 'string' ? input.prompt : input.prompt.map((m) => m.content).join('\n\n');
+  let context = input.system ? `${input.system}\n\n${promptText}` : promptText;
+  let continuation = input.response;
+  const trimmed = context.replace(/\s+$/u, '');
+  if (trimmed.length < context.length) {
+    continuation = context.slice(trimmed.length) + continuation;
+    context = trimmed;
+  }
+  const whole = encode(tokenizer, context + continuation, true);
+  const contextIds = encode(tokenizer, context, true);
+  if (contextIds.length === 0) {
+    throw new Error('the prompt is empty and the tokenizer adds no BOS token, so the first response token has no state');
+  }
+  return { ids: whole, responseStart: Math.min(contextIds.length, whole.length), eotTokens: 0 };
+}
+
+function render(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], addGenerationPrompt: boolean): string {
+  return tokenizer.apply_chat_template(messages as unknown as Parameters<PreTrainedTokenizer['apply_chat_template']>[0], {
+    tokenize: false,
+    add_generation_prompt: addGenerationPrompt,
+  }) as string;
+}
+
+export function encode(tokenizer: PreTrainedTokenizer, text: string, addSpecialTokens: boolean): number[] {
+  if (text === '') return addSpecialTokens ? Array.from(tokenizer.encode('', { add_special_tokens: true })).map(Number) : [];
+  return Array.from(tokenizer.encode(text, { add_special_tokens: addSpecialTokens })).map(Number);
+}
+
+/** A template that writes BOS itself plus a tokenizer that adds one would start with two; the model saw one. */
+function dropDoubleBos(tokenizer: PreTrainedTokenizer, f: FormattedResponse): FormattedResponse {
+  const bos = (tokenizer as unknown as { bos_token_id?: number | null }).bos_token_id;
+  if (bos == null || f.ids.length < 2 || f.ids[0] !== bos || f.ids[1] !== bos || f.responseStart < 2) return f;
+  return { ...f, ids: f.ids.slice(1), responseStart: f.responseStart - 1 };
+}

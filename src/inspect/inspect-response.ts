@@ -1,0 +1,62 @@
+import type { ChatMessage } from '../datasets/pair.js';
+import { responseRequest, responseTrace } from '../engine/response-trace.js';
+import type { TokenTrace } from '../engine/token-trace.js';
+import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
+import type { LoadedModel } from '../model/load-model.js';
+import { tokenRewards } from '../rewards/endogenous-reward.js';
+import { tokenLogProbs } from '../rewards/log-likelihood.js';
+import { createResponseMethod } from '../rewards/response-methods.js';
+
+export interface TokenView {
+  id: number;
+  text: string;
+  /** f(s_h, a_h). */
+  logit: number;
+  /** log π_α(a_h | s_h). */
+  logprob: number;
+  /** V(s_h) = α·logsumexp(f(s_h, ·)/α), the value of the state in which the token was chosen. */
+  value: number;
+  /** r_h = f(s_h, a_h) − V(s_{h+1}), V after the last token taken as 0. */
+  reward: number;
+}
+
+export interface InspectResult {
+  tokens: TokenView[];
+  outcome: Record<string, number>;
+}
+
+export interface InspectInput {
+  system?: string;
+  prompt: string | ChatMessage[];
+  response: string;
+  template: TemplateMode;
+  alpha: number;
+  scoreEot?: boolean;
+}
+
+/** One response, token by token: what `endorm inspect` shows. */
+export async function inspectResponse(model: LoadedModel, input: InspectInput): Promise<InspectResult> {
+  const formatted = formatResponse(model.tokenizer, { ...input, scoreEot: input.scoreEot ?? true });
+  const { results } = await model.session.run([responseRequest(formatted)]);
+  const trace = responseTrace(formatted, results[0], model.session.alphas);
+  return describeTrace(trace, input, (id) => model.tokenizer.decode([id]));
+}
+
+export function describeTrace(trace: TokenTrace, input: { response: string; alpha: number }, decode: (id: number) => string): InspectResult {
+  const a = trace.alphas.indexOf(input.alpha);
+  const A = trace.alphas.length;
+  const logprobs = tokenLogProbs(trace, input.alpha);
+  const rewards = tokenRewards(trace, input.alpha, 'drop');
+  const tokens = [...trace.tokens].map((id, h) => ({
+    id,
+    text: decode(id),
+    logit: trace.logits[h],
+    logprob: logprobs[h],
+    value: input.alpha * trace.logSumExp[h * A + a],
+    reward: rewards[h],
+  }));
+  const specs = [input.alpha === 1 ? 'endorm' : `endorm:alpha=${input.alpha}`, 'loglik', 'loglik-mean', 'length'];
+  const outcome: Record<string, number> = {};
+  for (const spec of specs) outcome[spec] = createResponseMethod(spec).score({ trace, text: input.response });
+  return { tokens, outcome };
+}

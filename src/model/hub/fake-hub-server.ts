@@ -1,0 +1,133 @@
+/**
+ * A stand-in for the Hub's file routes, on 127.0.0.1, for tests only: the real Hub is never contacted.
+ * Serves `[/datasets]/<repo>/resolve/<revision>/<path>` from memory, records every request, and can misbehave on
+ * demand (cut a body short, stall, redirect, refuse) to exercise the download's failure handling.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  acceptEncoding: string | undefined;
+}
+
+type Misbehaviour =
+  | { kind: 'truncate' } // announce the full Content-Length, send half, destroy the socket
+  | { kind: 'stall' } // send half, then hold the connection open until the client gives up
+  | { kind: 'status'; status: number; errorCode?: string };
+
+export interface FakeHub {
+  endpoint: string;
+  requests: RecordedRequest[];
+  setFile(route: string, body: Buffer): void;
+  /** The next `times` requests for `route` misbehave; later ones are served normally. */
+  misbehave(route: string, behaviour: Misbehaviour, times?: number): void;
+  /** Answer `from` with a 302 to `to` (another route on this server). */
+  redirect(from: string, to: string): void;
+  /** Serve `route` without Content-Length (chunked). */
+  omitLength(route: string): void;
+  /** Every request must carry `Authorization: Bearer <token>`, else 401. */
+  requireToken(token: string | undefined): void;
+  close(): Promise<void>;
+}
+
+export function modelRoute(repo: string, file: string, revision = 'main'): string {
+  return `/${repo}/resolve/${revision}/${file}`;
+}
+
+export function datasetRoute(repo: string, file: string, revision = 'main'): string {
+  return `/datasets/${repo}/resolve/${revision}/${file}`;
+}
+
+/** Every file under `folder`, keyed by its model route, read once into memory (the source stays untouched). */
+export async function folderRoutes(folder: string, repo: string): Promise<Map<string, Buffer>> {
+  const routes = new Map<string, Buffer>();
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath ?? entry.path, entry.name);
+    routes.set(modelRoute(repo, path.relative(folder, full).split(path.sep).join('/')), await readFile(full));
+  }
+  return routes;
+}
+
+/** Starts the server; it also shuts itself down after `lifetimeMs` so a failed test cannot leave it running. */
+export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifetimeMs = 60_000): Promise<FakeHub> {
+  const bodies = new Map(files);
+  const misbehaviours = new Map<string, { behaviour: Misbehaviour; times: number }>();
+  const redirects = new Map<string, string>();
+  const noLength = new Set<string>();
+  const requests: RecordedRequest[] = [];
+  let token: string | undefined;
+
+  const server = http.createServer((req, res) => {
+    const route = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push({
+      method: req.method ?? '',
+      path: route,
+      authorization: req.headers.authorization,
+      acceptEncoding: req.headers['accept-encoding'],
+    });
+    if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
+      res.writeHead(401, { 'X-Error-Code': 'RepoNotFound' }).end();
+      return;
+    }
+    const target = redirects.get(route);
+    if (target !== undefined) {
+      res.writeHead(302, { Location: target }).end();
+      return;
+    }
+    const body = bodies.get(route);
+    if (body === undefined) {
+      res.writeHead(404, { 'X-Error-Code': 'EntryNotFound' }).end();
+      return;
+    }
+    const pending = misbehaviours.get(route);
+    if (pending !== undefined) {
+      if (--pending.times <= 0) misbehaviours.delete(route);
+      const { behaviour } = pending;
+      if (behaviour.kind === 'status') {
+        const headers: Record<string, string> = behaviour.errorCode ? { 'X-Error-Code': behaviour.errorCode } : {};
+        res.writeHead(behaviour.status, headers).end();
+        return;
+      }
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'Content-Length': String(body.length) });
+        res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+          if (behaviour.kind === 'truncate') res.socket?.destroy();
+        });
+        return;
+      }
+    }
+    res.writeHead(200, noLength.has(route) ? {} : { 'Content-Length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  const lifetime = setTimeout(() => void close(), lifetimeMs);
+  lifetime.unref();
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    setFile: (route, body) => void bodies.set(route, body),
+    misbehave: (route, behaviour, times = 1) => void misbehaviours.set(route, { behaviour, times }),
+    redirect: (from, to) => void redirects.set(from, to),
+    omitLength: (route) => void noLength.add(route),
+    requireToken: (value) => {
+      token = value;
+    },
+    close,
+  };
+}

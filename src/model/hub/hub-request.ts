@@ -1,0 +1,74 @@
+import { HubError, describeCause } from './hub-errors.js';
+import { DEFAULT_REVISION, hubFileUrl, type HubFileRef } from './hub-paths.js';
+import type { HubSettings } from './hub-settings.js';
+
+/**
+ * Sends one request for a Hub file, following redirects (the Hub answers LFS files with a redirect to its CDN;
+ * fetch drops the Authorization header when the redirect leaves the origin, so the token is not leaked there).
+ * Resolves with any HTTP answer; rejects with a `network` HubError when there is none.
+ */
+export async function requestHubFile(
+  ref: HubFileRef,
+  method: 'GET' | 'HEAD',
+  settings: HubSettings,
+  signal?: AbortSignal,
+): Promise<{ url: string; response: Response }> {
+  const url = hubFileUrl(settings.endpoint, ref);
+  const headers: Record<string, string> = {
+    // Content-Length must describe the bytes we count: a compressed answer would be inflated by fetch and never match.
+    'Accept-Encoding': 'identity',
+    'User-Agent': 'endorm',
+  };
+  if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
+  try {
+    const response = await fetch(url, { method, headers, redirect: 'follow', signal });
+    return { url, response };
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason ?? err;
+    throw new HubError(
+      'network',
+      `could not reach the Hub at ${url} (${describeCause(err)}); check the network connection and HF_ENDPOINT, ` +
+        `or run with --offline to use a cached copy`,
+      { url, cause: err },
+    );
+  }
+}
+
+/** Turns a non-2xx answer into an error that says what to do about it. */
+export function hubHttpError(ref: HubFileRef, url: string, response: Response, tokenSent: boolean): HubError {
+  const { status } = response;
+  const what = `${ref.repoType} "${ref.repo}"`;
+  const revision = ref.revision ?? DEFAULT_REVISION;
+  // The Hub says which part was missing or refused; mirrors may not, so the plain message is the fallback.
+  const errorCode = response.headers.get('x-error-code');
+  const details = { url, status };
+  if (status === 404) {
+    if (errorCode === 'RepoNotFound') {
+      return new HubError('not-found', `${what} was not found on the Hub${tokenSent ? '' : ' (if it is private, set HF_TOKEN)'}`, details);
+    }
+    if (errorCode === 'RevisionNotFound') {
+      return new HubError('not-found', `${what} has no revision "${revision}" on the Hub`, details);
+    }
+    return new HubError('not-found', `${what} has no file "${ref.path}" on the Hub (revision ${revision})`, details);
+  }
+  if (status === 401 || status === 403) {
+    if (errorCode === 'GatedRepo') {
+      return new HubError(
+        'unauthorized',
+        `${what} is gated: accept its conditions on its Hub page, then set HF_TOKEN to a token of that account ` +
+          `(HTTP ${status} for ${url})`,
+        details,
+      );
+    }
+    const advice = tokenSent
+      ? `the HF_TOKEN sent was refused: check that it is valid and can read ${what}`
+      : `${what} may be private or gated, or may not exist; set HF_TOKEN to a Hugging Face access token that can read it`;
+    return new HubError('unauthorized', `the Hub refused access to ${url} (HTTP ${status}): ${advice}`, details);
+  }
+  const text = response.statusText ? ` ${response.statusText}` : '';
+  return new HubError(
+    'http',
+    `the Hub answered HTTP ${status}${text} for ${url}; try again later, or run with --offline to use a cached copy`,
+    details,
+  );
+}

@@ -1,0 +1,75 @@
+import os from 'node:os';
+import path from 'node:path';
+import { HubError } from './hub-errors.js';
+
+export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+/** Where, as whom and how to reach the Hub. Every field has an environment default so the CLI needs no flags. */
+export interface HubAccessOptions {
+  /** Never touch the network; only what the cache holds counts. */
+  offline?: boolean;
+  /** Hub base URL; default `HF_ENDPOINT`, else https://huggingface.co (mirrors and test servers use this). */
+  endpoint?: string;
+  /** Cache root; default `ENDORM_CACHE`, else ~/.cache/endorm. Hub files go under `<cacheRoot>/hub/`. */
+  cacheRoot?: string;
+  /** Access token sent as `Authorization: Bearer`; default `HF_TOKEN`; "" sends none even if HF_TOKEN is set. */
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export interface HubSettings {
+  endpoint: string;
+  cacheRoot: string;
+  token: string | undefined;
+  offline: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function hubEndpoint(env: Env = process.env): string {
+  return normalizeEndpoint(nonEmpty(env.HF_ENDPOINT) ?? DEFAULT_HUB_ENDPOINT);
+}
+
+export function hubCacheRoot(env: Env = process.env): string {
+  const configured = nonEmpty(env.ENDORM_CACHE);
+  return configured === undefined ? path.join(os.homedir(), '.cache', 'endorm') : absolutePath(configured);
+}
+
+export function hubToken(env: Env = process.env): string | undefined {
+  return nonEmpty(env.HF_TOKEN);
+}
+
+/** Explicit options win over the environment. */
+export function resolveHubSettings(options: HubAccessOptions = {}, env: Env = process.env): HubSettings {
+  return {
+    endpoint: options.endpoint === undefined ? hubEndpoint(env) : normalizeEndpoint(options.endpoint),
+    cacheRoot: options.cacheRoot === undefined ? hubCacheRoot(env) : absolutePath(options.cacheRoot),
+    token: options.token === undefined ? hubToken(env) : nonEmpty(options.token),
+    offline: options.offline ?? false,
+  };
+}
+
+function normalizeEndpoint(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new HubError('invalid', `Hub endpoint "${raw}" (HF_ENDPOINT) is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HubError('invalid', `Hub endpoint "${raw}" (HF_ENDPOINT) must be an http(s) URL`);
+  }
+  // URLs are built by appending "/<repo>/resolve/...", so a trailing slash would double up.
+  return url.href.replace(/\/+$/, '');
+}
+
+function absolutePath(p: string): string {
+  // A quoted "~/x" in a config or env file reaches us unexpanded by the shell.
+  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+  return path.resolve(p);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
+import { onnx } from './onnx-proto.js';
+
+export function defaultCacheDir(): string {
+  return process.env.ENDORM_CACHE || path.join(process.env.HOME || '.', '.cache', 'endorm');
+}
+
+/**
+ * Returns the path of the scoring graph for `onnxPath`, rewriting it only the first time: the rewrite of a 1 GB model
+ * takes seconds, a cached file costs a stat. The key covers the source file's identity and the rewrite's version.
+ */
+export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCacheDir()): Promise<string> {
+  const source = await fs.realpath(onnxPath);
+  const stat = await fs.stat(source);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, size: stat.size, mtime: stat.mtimeMs }))
+    .digest('hex')
+    .slice(0, 24);
+  const dir = path.join(cacheDir, 'graphs', key);
+  const target = path.join(dir, path.basename(source));
+  if (await exists(target)) return target;
+
+  await fs.mkdir(dir, { recursive: true });
+  const model = onnx.ModelProto.decode(await fs.readFile(source));
+  const rewritten = buildScoringGraph(model);
+  await linkExternalData(rewritten, path.dirname(source), dir);
+  const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(rewritten)).finish();
+  // Written under a temporary name and renamed, so a crash never leaves a graph that looks complete.
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  await fs.writeFile(tmp, bytes);
+  await fs.rename(tmp, target);
+  return target;
+}
+
+/**
+ * Weights in external data files are found relative to the graph file; onnxruntime refuses paths that leave the graph's
+ * folder, so the cache folder gets a link to each data file rather than a path back to the model folder.
+ */
+async function linkExternalData(model: ReturnType<typeof onnx.ModelProto.decode> | object, sourceDir: string, cacheDir: string) {
+  const graph = (model as { graph?: { initializer?: Array<{ externalData?: Array<{ key?: string | null; value?: string | null }> }> } }).graph;
+  const locations = new Set<string>();
+  for (const t of graph?.initializer ?? []) {
+    for (const entry of t.externalData ?? []) if (entry.key === 'location' && entry.value) locations.add(entry.value);
+  }
+  for (const location of locations) {
+    const link = path.join(cacheDir, location);
+    const original = path.resolve(sourceDir, location);
+    if (!(await exists(original))) {
+      throw new Error(`external data file "${location}" referenced by the model is missing (looked for ${original})`);
+    }
+    await fs.mkdir(path.dirname(link), { recursive: true });
+    await fs.rm(link, { force: true });
+    await fs.symlink(original, link);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

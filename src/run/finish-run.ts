@@ -1,0 +1,35 @@
+import { summarizeRun } from '../report/summarize-run.js';
+import type { RunSummary } from '../report/run-summary.js';
+import { writeReports } from '../report/write-reports.js';
+import type { ScoreProgress } from './score-pairs.js';
+
+export interface FinishRunInput {
+  startedAt: Date;
+  finishedAt: Date;
+  progress: ScoreProgress;
+  skipped?: number;
+  notes?: string[];
+}
+
+/** Summarises a run from its folder (the same path `endorm report` takes) and writes its reports. */
+export async function finishRun(runDir: string, input: FinishRunInput): Promise<RunSummary> {
+  const seconds = (input.finishedAt.getTime() - input.startedAt.getTime()) / 1000;
+  const { progress } = input;
+  const notes = [...(input.notes ?? [])];
+  if (progress.truncated > 0) notes.push(`${progress.truncated} response(s) were cut to --max-length.`);
+  if (progress.tokens > 0) {
+    notes.push(`Padding overhead: ${((progress.paddedTokens / progress.tokens - 1) * 100).toFixed(1)}% (padded / real tokens − 1).`);
+  }
+  const summary = await summarizeRun(runDir, {
+    timing: {
+      startedAt: input.startedAt.toISOString(),
+      finishedAt: input.finishedAt.toISOString(),
+      seconds,
+      ...(progress.tokens > 0 && seconds > 0 ? { tokensPerSecond: progress.tokens / seconds } : {}),
+    },
+    skipped: input.skipped,
+    notes,
+  });
+  await writeReports(runDir, summary);
+  return summary;
+}

@@ -1,0 +1,39 @@
+import type { DatasetKind } from '../datasets/pair.js';
+
+/**
+ * `run.json`: written when a run starts, before any score. It pins what the scores in `scores.jsonl` mean, so that
+ * `report`, `rescore`, `merge` and `--resume` work from the run folder alone.
+ */
+export interface RunManifest {
+  endorm: { version: string };
+  createdAt: string;
+  model: {
+    /** What the user passed to --model (a path or a Hub id). */
+    spec: string;
+    /** The resolved local folder. */
+    path: string;
+    modelType: string;
+    dtype: string;
+    onnxFile: string;
+    vocabSize: number;
+  };
+  dataset: {
+    /** What the user passed to --dataset. */
+    spec: string;
+    path: string;
+    name: string;
+    kind: DatasetKind;
+    /** sha256 of the dataset file(s), hex. */
+    sha256: string;
+  };
+  settings: {
+    methods: string[];
+    template: 'chat' | 'none';
+    scoreEot: boolean;
+    maxLength: number;
+    alphas: number[];
+    limit?: number;
+    shard?: { index: number; count: number };
+    [key: string]: unknown;
+  };
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Pair } from '../datasets/pair.js';
+import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { createResponseMethod } from '../rewards/response-methods.js';
+import { STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { responseTaskBuilder } from './response-task.js';
+import type { ResponseScoreRecord, ScoreRecord } from './score-record.js';
+import { scorePairs } from './score-pairs.js';
+
+const STORY_PAIRS: Pair[] = [
+  ['Once upon a time, there was a little girl named Lily.', ' She loved to play in the park with her dog.', ' dog her park with to in the She play loved.'],
+  ['Tom had a red ball.', ' He threw it high in the sky and laughed.', ' sky laughed the in it and threw high He.'],
+  ['The sun was warm.', ' The birds sang in the big green tree.', ' green the tree sang big birds in The.'],
+  ['One day, a cat found a box.', ' It jumped inside and fell asleep. The box was soft and warm, and the cat was happy.', ' happy asleep jumped was the It inside and fell.'],
+  ['Sam wanted a cookie.', ' His mom gave him one.', ' one him gave mom His.'],
+].map(([prompt, chosen, rejected], i) => ({
+  key: `p${i}`, id: `p${i}`, prompt, chosen: [chosen], rejected: [rejected], source: { file: 'inline', line: i + 1 },
+}));
+
+async function* stream(pairs: Pair[]) {
+  yield* pairs;
+}
+
+let model: LoadedModel;
+before(async () => {
+  model = await loadModel(STORIES, { dtype: 'fp32', alphas: [1, 0.5], cacheDir: tempCacheDir(), threads: 1 });
+});
+after(async () => model.session.release());
+
+async function run(batchSize: number, maxBatchTokens: number, windowPairs?: number): Promise<Map<string, ResponseScoreRecord>> {
+  const records: ScoreRecord[] = [];
+  const methods = ['endorm', 'endorm:alpha=0.5,gamma=0.9,terminal=keep', 'loglik', 'length'].map((s) => createResponseMethod(s));
+  const progress = await scorePairs(stream(STORY_PAIRS), {
+    session: model.session,
+    builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template: 'none', scoreEot: true, maxLength: 512, alphas: [1, 0.5], methods })],
+    batch: { batchSize, maxBatchTokens },
+    windowPairs,
+    sink: (r) => {
+      records.push(...r);
+    },
+  });
+  assert.equal(progress.pairs, STORY_PAIRS.length);
+  assert.equal(records.length, 2 * STORY_PAIRS.length, 'one line per response');
+  return new Map(records.map((r) => [`${r.pair}/${(r as ResponseScoreRecord).role}`, r as ResponseScoreRecord]));
+}
+
+test('scores do not depend on batch size, padding or window (batch 1 vs 8, within 1e-4)', async () => {
+  const single = await run(1, 100000);
+  const batched = await run(8, 100000);
+  const windowed = await run(3, 60, 2);
+  assert.equal(single.size, 10);
+  for (const [key, r] of single) {
+    for (const other of [batched, windowed]) {
+      const o = other.get(key)!;
+      assert.equal(o.tokens, r.tokens);
+      for (const spec of Object.keys(r.scores)) {
+        assert.ok(Math.abs(o.scores[spec] - r.scores[spec]) < 1e-4, `${key} ${spec}: ${o.scores[spec]} vs ${r.scores[spec]}`);
+      }
+    }
+  }
+});
+
+test('the trained story model prefers each coherent continuation to its scrambled words', async () => {
+  const scores = await run(8, 100000);
+  for (const pair of STORY_PAIRS) {
+    const chosen = scores.get(`${pair.key}/chosen`)!.scores.endorm;
+    const rejected = scores.get(`${pair.key}/rejected`)!.scores.endorm;
+    assert.ok(chosen > rejected, `${pair.key}: ${chosen} <= ${rejected}`);
+  }
+});

@@ -1,0 +1,116 @@
+import type { Pair } from '../datasets/pair.js';
+import { packBatches, type BatchLimits } from '../engine/batching.js';
+import type { ScoringSession } from '../engine/scoring-session.js';
+import type { ScoreRecord } from './score-record.js';
+import type { PairTask, TaskBuilder, WorkItem } from './work-item.js';
+
+export interface ScoreProgress {
+  pairs: number;
+  responses: number;
+  /** Real (unpadded) tokens run through the model. */
+  tokens: number;
+  paddedTokens: number;
+  truncated: number;
+  seconds: number;
+}
+
+export interface ScorePairsOptions {
+  session: ScoringSession;
+  builders: TaskBuilder[];
+  batch: BatchLimits;
+  /** Pairs gathered before sorting into length buckets; larger windows pad less but hold more in memory. */
+  windowPairs?: number;
+  /** Receives each batch's finished records; the caller appends and flushes them before the next batch runs. */
+  sink: (records: ScoreRecord[]) => Promise<void> | void;
+  onProgress?: (progress: ScoreProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface PendingPair {
+  pair: Pair;
+  tasks: PairTask[];
+  remaining: number;
+}
+
+/**
+ * Streams pairs through the model: a window of pairs becomes work items, sorted into length buckets and packed under
+ * the token budget; a pair's records go to the sink as soon as its last item is back.
+ */
+export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOptions): Promise<ScoreProgress> {
+  const started = performance.now();
+  const progress: ScoreProgress = { pairs: 0, responses: 0, tokens: 0, paddedTokens: 0, truncated: 0, seconds: 0 };
+  const windowPairs = o.windowPairs ?? 64;
+  let window: PendingPair[] = [];
+
+  const report = () => {
+    progress.seconds = (performance.now() - started) / 1000;
+    o.onProgress?.({ ...progress });
+  };
+
+  const finishPair = async (p: PendingPair, out: ScoreRecord[]) => {
+    const records = p.tasks.flatMap((t) => t.finish());
+    out.push(...mergeResponseRecords(records));
+    progress.pairs++;
+    progress.responses += p.pair.chosen.length + p.pair.rejected.length;
+    progress.truncated += p.tasks.reduce((n, t) => n + t.truncated, 0);
+  };
+
+  const flushWindow = async () => {
+    const owners = new Map<WorkItem, PendingPair>();
+    const ready: ScoreRecord[] = [];
+    for (const p of window) {
+      for (const t of p.tasks) for (const item of t.items) owners.set(item, p);
+      if (p.remaining === 0) await finishPair(p, ready);
+    }
+    if (ready.length) await o.sink(ready);
+    const batches = packBatches([...owners.keys()], (item) => item.request.ids.length, o.batch);
+    for (const batch of batches) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+      const { results } = await o.session.run(batch.map((item) => item.request));
+      const done: ScoreRecord[] = [];
+      const longest = Math.max(...batch.map((item) => item.request.ids.length));
+      for (let i = 0; i < batch.length; i++) {
+        batch[i].accept(results[i]);
+        progress.tokens += batch[i].request.ids.length;
+        const owner = owners.get(batch[i])!;
+        if (--owner.remaining === 0) await finishPair(owner, done);
+      }
+      progress.paddedTokens += longest * batch.length;
+      if (done.length) await o.sink(done);
+      report();
+    }
+    window = [];
+  };
+
+  for await (const pair of pairs) {
+    const tasks = o.builders.map((build) => build(pair));
+    window.push({ pair, tasks, remaining: tasks.reduce((n, t) => n + t.items.length, 0) });
+    if (window.length >= windowPairs) await flushWindow();
+  }
+  await flushWindow();
+  report();
+  return progress;
+}
+
+/** Per-response methods and pointwise judges score the same response; one line per response keeps the file simple. */
+function mergeResponseRecords(records: ScoreRecord[]): ScoreRecord[] {
+  const merged = new Map<string, ScoreRecord>();
+  const out: ScoreRecord[] = [];
+  for (const r of records) {
+    if (r.type !== 'response') {
+      out.push(r);
+      continue;
+    }
+    const key = `${r.role}/${r.index}`;
+    const prior = merged.get(key);
+    if (prior && prior.type === 'response') {
+      Object.assign(prior.scores, r.scores);
+      if (r.extra) prior.extra = { ...prior.extra, ...r.extra };
+      prior.truncated ||= r.truncated;
+    } else {
+      merged.set(key, r);
+      out.push(r);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
+import { openDataset } from '../datasets/open-dataset.js';
+import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
+import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { ModelError } from '../model/model-errors.js';
+import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
+import { ENDORM_VERSION } from '../version.js';
+import { responseTaskBuilder } from './response-task.js';
+import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
+import type { RunManifest } from './run-manifest.js';
+import { scorePairs, type ScoreProgress } from './score-pairs.js';
+import { finishRun } from './finish-run.js';
+import type { Pair } from '../datasets/pair.js';
+import type { HubProgressEvent } from '../model/hub/progress.js';
+
+export interface ScoreRunOptions {
+  model: string;
+  dtype: string;
+  offline?: boolean;
+  device?: 'cpu' | 'cuda';
+  threads?: number;
+  dataset: string;
+  datasetOptions?: DatasetOptions;
+  methods: string[];
+  template: 'auto' | TemplateMode;
+  scoreEot: boolean;
+  /** Longest prompt + response; defaults to the model's context (at most 4096). */
+  maxLength?: number;
+  batchSize: number;
+  maxBatchTokens: number;
+  limit?: number;
+  out?: string;
+  cacheDir?: string;
+  onProgress?: (p: ScoreProgress) => void;
+  onDownloadProgress?: (e: HubProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScoreRunResult {
+  runDir: string;
+  progress: ScoreProgress;
+}
+
+const DEFAULT_MAX_LENGTH = 4096;
+
+/** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
+export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
+  const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
+  const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
+  const dataset = await openDataset(o.dataset, { ...o.datasetOptions });
+  const model = await loadModel(o.model, {
+    dtype: o.dtype,
+    offline: o.offline,
+    alphas,
+    threads: o.threads,
+    device: o.device,
+    cacheDir: o.cacheDir,
+    onDownloadProgress: o.onDownloadProgress,
+  });
+  try {
+    const maxLength = checkMaxLength(o.maxLength, model);
+    const template = resolveTemplate(model.tokenizer, o.template);
+    const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
+    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
+    await writeManifest(runDir, manifest);
+    const writer = await ScoresWriter.open(runDir);
+    const started = new Date();
+    let progress: ScoreProgress;
+    try {
+      progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
+        session: model.session,
+        builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
+        batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
+        sink: (records) => writer.append(records),
+        onProgress: o.onProgress,
+        signal: o.signal,
+      });
+    } finally {
+      await writer.close();
+    }
+    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress });
+    return { runDir, progress };
+  } finally {
+    await model.session.release();
+  }
+}
+
+function checkMaxLength(requested: number | undefined, model: LoadedModel): number {
+  const context = model.maxPositions;
+  if (requested !== undefined && context !== undefined && requested > context) {
+    throw new ModelError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
+  }
+  return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
+}
+
+function buildManifest(
+  o: ScoreRunOptions,
+  model: LoadedModel,
+  dataset: Dataset,
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[] },
+): RunManifest {
+  return {
+    endorm: { version: ENDORM_VERSION },
+    createdAt: new Date().toISOString(),
+    model: {
+      spec: o.model,
+      path: model.folder,
+      modelType: model.config.modelType,
+      dtype: o.dtype,
+      onnxFile: model.onnxFile,
+      vocabSize: model.config.vocabSize,
+    },
+    dataset: { spec: o.dataset, path: dataset.path, name: dataset.name, kind: dataset.kind, sha256: dataset.sha256 },
+    settings: {
+      methods: o.methods,
+      template: resolved.template,
+      scoreEot: o.scoreEot,
+      maxLength: resolved.maxLength,
+      alphas: resolved.alphas,
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    },
+  };
+}
+
+async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
+  if (limit === undefined) return yield* pairs;
+  if (limit <= 0) return;
+  let n = 0;
+  for await (const pair of pairs) {
+    yield pair;
+    if (++n >= limit) return;
+  }
+}
+
+export { RUN_FILES };
