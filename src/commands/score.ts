@@ -29,6 +29,7 @@ interface ScoreCliOptions extends ModelCliOptions {
   idField?: string;
   groupField?: string;
   skipInvalid?: boolean;
+  prefixSharing: boolean;
 }
 
 export function scoreCommand(): Command {
@@ -52,7 +53,8 @@ export function scoreCommand(): Command {
     .option('--system-field <name>', 'field holding the system message')
     .option('--id-field <name>', 'field holding the record id')
     .option('--group-field <name>', 'field to report per-category accuracy by')
-    .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping');
+    .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
+    .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
   addModelOptions(command);
   command.action(async (opts: ScoreCliOptions) => {
     const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
@@ -91,6 +93,7 @@ export function scoreCommand(): Command {
         maxBatchTokens: opts.maxBatchTokens,
         limit: opts.limit,
         out: opts.out,
+        prefixSharing: opts.prefixSharing,
         onProgress: (p) => progress.update(p),
         signal: controller.signal,
       });
@@ -99,6 +102,7 @@ export function scoreCommand(): Command {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
         process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
+        if (done.savedTokens) process.stderr.write(`endorm: shared prompt prefixes saved ${done.savedTokens} tokens (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%)\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
           process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
         }

@@ -3,6 +3,8 @@ export interface BatchLimits {
   batchSize: number;
   /** Most padded tokens (rows × longest row) in one batch. */
   maxBatchTokens: number;
+  /** If set, a batch is also cut where adding the next (longest) row would make padded / real tokens exceed 1 + this. */
+  maxPadding?: number;
 }
 
 /**
@@ -15,15 +17,24 @@ export function packBatches<T>(items: T[], length: (item: T) => number, limits: 
   const batches: T[][] = [];
   let current: T[] = [];
   let longest = 0;
+  let real = 0;
   for (const { item, len } of sorted) {
     const nextLongest = Math.max(longest, len);
-    if (current.length > 0 && (current.length + 1 > limits.batchSize || (current.length + 1) * nextLongest > limits.maxBatchTokens)) {
+    const padded = (current.length + 1) * nextLongest;
+    if (
+      current.length > 0 &&
+      (current.length + 1 > limits.batchSize ||
+        padded > limits.maxBatchTokens ||
+        (limits.maxPadding !== undefined && padded > (1 + limits.maxPadding) * (real + len)))
+    ) {
       batches.push(current);
       current = [];
       longest = 0;
+      real = 0;
     }
     current.push(item);
     longest = Math.max(longest, len);
+    real += len;
   }
   if (current.length) batches.push(current);
   return batches;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../model/model-errors.js';
 import { SCORING_IO } from '../onnx/build-scoring-graph.js';
+import { assertCudaAvailable } from './cuda-provider.js';
 
 export interface SessionOptions {
   /** Temperatures whose logsumexp(f/α) every run returns. */
@@ -13,6 +14,16 @@ export interface SessionOptions {
   chunkElements?: number;
   vocabSize: number;
   padTokenId?: number;
+  /** Query heads of the model; with it, a run whose attention would hold too many scores is split into row groups. */
+  attentionHeads?: number;
+  /** Most attention scores (rows × heads × seq × (past + seq)) of one onnxruntime run; larger batches run in row groups. */
+  attentionElements?: number;
+}
+
+/** What a run returns besides the scored positions. */
+export interface RunOptions {
+  /** Return each row's cache (`present.*` cut to that row's length), to run other sequences on top of it. */
+  presents?: boolean;
 }
 
 /** One sequence of a batch and the positions whose next-token distribution is read. */
@@ -37,6 +48,8 @@ export interface PastState {
 }
 
 const DEFAULT_CHUNK_ELEMENTS = 1 << 23;
+/** 32 Mi attention scores: 128 MiB per float32 score tensor in a layer (a few exist at once). */
+const DEFAULT_ATTENTION_ELEMENTS = 1 << 25;
 
 /**
  * An onnxruntime session over the rewritten scoring graph (see build-scoring-graph.ts), created once per run.
@@ -51,6 +64,7 @@ export class ScoringSession {
   ) {}
 
   static async create(graphPath: string, options: SessionOptions): Promise<ScoringSession> {
+    if (options.device === 'cuda') assertCudaAvailable();
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? os.availableParallelism(),
       interOpNumThreads: 1,
@@ -63,7 +77,10 @@ export class ScoringSession {
     } catch (err) {
       const message = (err as Error).message;
       if (options.device === 'cuda') {
-        throw new ModelError(`--device cuda: onnxruntime could not start its CUDA execution provider (${message}); use --device cpu`);
+        throw new ModelError(
+          `--device cuda: onnxruntime could not start its CUDA execution provider (${message}); it needs an NVIDIA GPU ` +
+            `with its driver, CUDA 12 and cuDNN 9; use --device cpu`,
+        );
       }
       throw new ModelError(`cannot load the ONNX model ${graphPath}: ${message}`);
     }
@@ -88,11 +105,42 @@ export class ScoringSession {
     return Math.max(1, Math.min(1024, Math.floor(budget / (this.options.vocabSize * this.options.alphas.length))));
   }
 
+  /** Rows of one onnxruntime run for sequences of `seq` tokens on a cache of `pastLength`, within the attention budget. */
+  rowsPerRun(seq: number, pastLength = 0): number {
+    const heads = this.options.attentionHeads;
+    if (!heads) return Number.POSITIVE_INFINITY;
+    const budget = this.options.attentionElements ?? DEFAULT_ATTENTION_ELEMENTS;
+    return Math.max(1, Math.floor(budget / (heads * seq * (pastLength + seq))));
+  }
+
   /**
    * Runs a right-padded batch (optionally on top of a shared prompt's cache, batch 1 broadcast to every row) and reads
-   * the requested positions.
+   * the requested positions. A batch whose attention scores would exceed the budget runs in row groups (same results,
+   * less memory). `options.presents` returns each row's cache.
    */
-  async run(requests: PositionRequest[], past?: PastState): Promise<{ results: PositionResult[]; present?: PastState }> {
+  async run(
+    requests: PositionRequest[],
+    past?: PastState,
+    options: RunOptions = {},
+  ): Promise<{ results: PositionResult[]; present?: PastState; presents?: PastState[] }> {
+    const seq = Math.max(...requests.map((r) => r.ids.length));
+    const rows = this.rowsPerRun(seq, past?.length ?? 0);
+    if (requests.length <= rows) return this.runRows(requests, past, options);
+    const results: PositionResult[] = [];
+    const presents: PastState[] = [];
+    for (let start = 0; start < requests.length; start += rows) {
+      const part = await this.runRows(requests.slice(start, start + rows), past, options);
+      results.push(...part.results);
+      if (part.presents) presents.push(...part.presents);
+    }
+    return options.presents ? { results, presents } : { results };
+  }
+
+  private async runRows(
+    requests: PositionRequest[],
+    past: PastState | undefined,
+    options: RunOptions,
+  ): Promise<{ results: PositionResult[]; present?: PastState; presents?: PastState[] }> {
     const batch = requests.length;
     const seq = Math.max(...requests.map((r) => r.ids.length));
     const pastLength = past?.length ?? 0;
@@ -157,7 +205,17 @@ export class ScoringSession {
       for (const name of this.session.outputNames) if (name.startsWith('present')) tensors[name] = out[name] as ort.Tensor;
       present = { tensors, length: pastLength + seq };
     }
-    return { results, present };
+    let presents: PastState[] | undefined;
+    if (options.presents) {
+      const names = this.session.outputNames.filter((name) => name.startsWith('present'));
+      presents = requests.map((r, b) => {
+        const length = pastLength + r.ids.length;
+        const tensors: Record<string, ort.Tensor> = {};
+        for (const name of names) tensors[name] = batch === 1 && r.ids.length === seq ? (out[name] as ort.Tensor) : sliceRow(out[name] as ort.Tensor, b, length);
+        return { tensors, length };
+      });
+    }
+    return { results, present, presents };
   }
 
   async release(): Promise<void> {
@@ -168,6 +226,18 @@ export class ScoringSession {
 function emptyPast(p: { type: ort.Tensor.Type; heads: number; headDim: number }, batch: number): ort.Tensor {
   const dims = [batch, p.heads, 0, p.headDim];
   return p.type === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+}
+
+/** Row `b` of a cache tensor `[batch, heads, T, dim]`, keeping the first `length` positions (right padding dropped). */
+function sliceRow(tensor: ort.Tensor, b: number, length: number): ort.Tensor {
+  const [, heads, T, dim] = tensor.dims;
+  const data = tensor.data as Float32Array | Uint16Array;
+  const copy = new (data.constructor as Float32ArrayConstructor)(heads * length * dim) as Float32Array | Uint16Array;
+  for (let h = 0; h < heads; h++) {
+    const from = ((b * heads + h) * T) * dim;
+    copy.set(data.subarray(from, from + length * dim), h * length * dim);
+  }
+  return new ort.Tensor(tensor.type, copy, [1, heads, length, dim]);
 }
 
 /** Repeats a batch-1 cache tensor `[1, heads, past, dim]` for every row of a batch. */

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { ScoringSession } from '../engine/scoring-session.js';
+import { assertCudaAvailable } from '../engine/cuda-provider.js';
 import { readModelConfig, type ModelConfig } from './model-config.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { findOnnxFile } from './onnx-file.js';
@@ -30,6 +31,7 @@ export interface LoadedModel {
 }
 
 export async function loadModel(spec: string, options: LoadModelOptions): Promise<LoadedModel> {
+  if (options.device === 'cuda') assertCudaAvailable(); // before any download or graph rewrite
   const folder = await resolveModelFolder(spec, options);
   const config = await readModelConfig(folder);
   const tokenizer = await loadTokenizer(folder);
@@ -51,8 +53,15 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
     chunkElements: options.chunkElements,
     vocabSize,
     padTokenId,
+    attentionHeads: attentionHeads(config),
   });
   return { spec, folder, onnxFile, config, tokenizer, session, maxPositions: config.maxPositions };
+}
+
+function attentionHeads(config: ModelConfig): number | undefined {
+  const text = (config.raw.text_config ?? config.raw) as Record<string, unknown>;
+  const heads = Number(text.num_attention_heads ?? text.n_head ?? 0);
+  return heads > 0 ? heads : undefined;
 }
 
 export async function isLocalFolder(spec: string): Promise<boolean> {

@@ -18,7 +18,14 @@ export async function finishRun(runDir: string, input: FinishRunInput): Promise<
   const notes = [...(input.notes ?? [])];
   if (progress.truncated > 0) notes.push(`${progress.truncated} response(s) were cut to --max-length.`);
   if (progress.tokens > 0) {
-    notes.push(`Padding overhead: ${((progress.paddedTokens / progress.tokens - 1) * 100).toFixed(1)}% (padded / real tokens − 1).`);
+    const computed = progress.computedTokens ?? progress.tokens;
+    notes.push(`Padding overhead: ${((progress.paddedTokens / computed - 1) * 100).toFixed(1)}% (padded / real tokens run − 1).`);
+    if (progress.savedTokens) {
+      notes.push(
+        `Shared prompt prefixes: ${progress.savedTokens} of ${progress.tokens} tokens (${((100 * progress.savedTokens) / progress.tokens).toFixed(1)}%) ` +
+          `were not run again (responses ran on their prompt's cached keys and values).`,
+      );
+    }
   }
   const summary = await summarizeRun(runDir, {
     timing: {

@@ -1,6 +1,7 @@
 import type { Pair } from '../datasets/pair.js';
 import { packBatches, type BatchLimits } from '../engine/batching.js';
-import type { ScoringSession } from '../engine/scoring-session.js';
+import type { PastState, ScoringSession } from '../engine/scoring-session.js';
+import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 import type { ScoreRecord } from './score-record.js';
 import type { PairTask, TaskBuilder, WorkItem } from './work-item.js';
 
@@ -10,6 +11,10 @@ export interface ScoreProgress {
   /** Real (unpadded) tokens run through the model. */
   tokens: number;
   paddedTokens: number;
+  /** Tokens actually run (without padding): `tokens` less what shared prompt prefixes saved. */
+  computedTokens?: number;
+  /** Tokens not run because responses to one prompt ran on its cached prefix (`tokens − computedTokens`). */
+  savedTokens?: number;
   truncated: number;
   seconds: number;
 }
@@ -24,7 +29,15 @@ export interface ScorePairsOptions {
   sink: (records: ScoreRecord[]) => Promise<void> | void;
   onProgress?: (progress: ScoreProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Run a prompt shared by several items (same `prefixKey`) once and the items on top of its cache (default true).
+   * Scores equal the unshared path's within float tolerance.
+   */
+  prefixSharing?: boolean;
 }
+
+/** Suffixes of one shared prefix are cut where they would pad by more than this (they cannot join other batches). */
+const SHARED_MAX_PADDING = 0.15;
 
 interface PendingPair {
   pair: Pair;
@@ -38,7 +51,9 @@ interface PendingPair {
  */
 export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOptions): Promise<ScoreProgress> {
   const started = performance.now();
-  const progress: ScoreProgress = { pairs: 0, responses: 0, tokens: 0, paddedTokens: 0, truncated: 0, seconds: 0 };
+  const progress: ScoreProgress = {
+    pairs: 0, responses: 0, tokens: 0, paddedTokens: 0, computedTokens: 0, savedTokens: 0, truncated: 0, seconds: 0,
+  };
   const windowPairs = o.windowPairs ?? 64;
   let window: PendingPair[] = [];
 
@@ -63,21 +78,46 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
       if (p.remaining === 0) await finishPair(p, ready);
     }
     if (ready.length) await o.sink(ready);
-    const batches = packBatches([...owners.keys()], (item) => item.request.ids.length, o.batch);
-    for (const batch of batches) {
+    const runItems = async (batch: WorkItem[], past?: PastState) => {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
-      const { results } = await o.session.run(batch.map((item) => item.request));
+      const offset = past?.length ?? 0;
+      const { results } = await o.session.run(batch.map((item) => suffixRequest(item.request, offset)), past);
       const done: ScoreRecord[] = [];
-      const longest = Math.max(...batch.map((item) => item.request.ids.length));
+      const longest = Math.max(...batch.map((item) => item.request.ids.length)) - offset;
       for (let i = 0; i < batch.length; i++) {
         batch[i].accept(results[i]);
         progress.tokens += batch[i].request.ids.length;
+        progress.computedTokens! += batch[i].request.ids.length - offset;
         const owner = owners.get(batch[i])!;
         if (--owner.remaining === 0) await finishPair(owner, done);
       }
       progress.paddedTokens += longest * batch.length;
+      progress.savedTokens = progress.tokens - progress.computedTokens!;
       if (done.length) await o.sink(done);
       report();
+    };
+    const plan = o.prefixSharing === false ? { unshared: [...owners.keys()], groups: [] } : planPrefixSharing([...owners.keys()]);
+    for (const batch of packBatches(plan.unshared, (item) => item.request.ids.length, o.batch)) await runItems(batch);
+    // Prompts run batched (right-padded, each row's cache cut to its length), each followed by its responses on its cache.
+    for (const prefixBatch of packBatches(plan.groups, (g: PrefixGroup) => g.prefixIds.length, o.batch)) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+      const { presents } = await o.session.run(
+        prefixBatch.map((g) => ({ ids: g.prefixIds, positions: [], targets: [] })),
+        undefined,
+        { presents: true },
+      );
+      const prefixLengths = prefixBatch.map((g) => g.prefixIds.length);
+      progress.computedTokens! += prefixLengths.reduce((a, x) => a + x, 0);
+      progress.paddedTokens += Math.max(...prefixLengths) * prefixBatch.length;
+      for (let g = 0; g < prefixBatch.length; g++) {
+        const length = prefixLengths[g];
+        const suffixBatches = packBatches(prefixBatch[g].items, (item) => item.request.ids.length - length, {
+          ...o.batch,
+          maxPadding: o.batch.maxPadding ?? SHARED_MAX_PADDING,
+        });
+        for (const batch of suffixBatches) await runItems(batch, presents![g]);
+        presents![g] = undefined as never; // let the cache go before the next group's runs
+      }
     }
     window = [];
   };

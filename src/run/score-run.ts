@@ -31,6 +31,8 @@ export interface ScoreRunOptions {
   limit?: number;
   out?: string;
   cacheDir?: string;
+  /** Run a prompt once and its responses on its cache (default true). */
+  prefixSharing?: boolean;
   onProgress?: (p: ScoreProgress) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
   signal?: AbortSignal;
@@ -74,6 +76,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
         sink: (records) => writer.append(records),
         onProgress: o.onProgress,
         signal: o.signal,
+        prefixSharing: o.prefixSharing,
       });
     } finally {
       await writer.close();
