@@ -45,7 +45,8 @@ const ids = Array.from({ length: seq }, (_, i) => 1 + ((i * 7919) % (V - 2)));
 const t0 = performance.now();
 if (mode === 'head' || mode === 'baseline') {
   const graph = await prepareScoringGraph(path.join(modelDir, 'onnx', 'model.onnx'));
-  const session = await ScoringSession.create(graph, { alphas: [1], vocabSize: V });
+  // The engine's settings, as loadModel passes them (attention heads: runs split into row groups under its budget).
+  const session = await ScoringSession.create(graph, { alphas: [1], vocabSize: V, attentionHeads: config.num_attention_heads });
   if (mode === 'head') {
     const positions = ids.map((_, i) => i);
     const requests = Array.from({ length: batch }, () => ({ ids, positions, targets: positions.map((p) => ids[(p + 1) % seq]) }));

@@ -17,7 +17,7 @@ export const SCORING_IO = {
 } as const;
 
 /** Bumped whenever the rewrite changes, so cached graphs from older versions are rebuilt. */
-export const SCORING_GRAPH_VERSION = 1;
+export const SCORING_GRAPH_VERSION = 2;
 
 /**
  * Rewrites a causal LM's graph so that a run returns, per scored position, only the chosen token's logit and
