@@ -160,8 +160,10 @@ export class ScoringSession {
     });
 
     const total = requests.reduce((n, r) => n + r.positions.length, 0);
-    const chunk = Math.min(this.chunkSize, Math.max(1, total));
-    const chunks = Math.max(1, Math.ceil(total / chunk));
+    // As few Scan steps as the budget allows, evened out so that the last one is not mostly padding (each padded row
+    // costs a full vocabulary product).
+    const chunks = Math.max(1, Math.ceil(total / this.chunkSize));
+    const chunk = Math.max(1, Math.ceil(total / chunks));
     const index = new BigInt64Array(chunks * chunk);
     const target = new BigInt64Array(chunks * chunk);
     let k = 0;

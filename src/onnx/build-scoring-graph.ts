@@ -17,7 +17,7 @@ export const SCORING_IO = {
 } as const;
 
 /** Bumped whenever the rewrite changes, so cached graphs from older versions are rebuilt. */
-export const SCORING_GRAPH_VERSION = 2;
+export const SCORING_GRAPH_VERSION = 3;
 
 /**
  * Rewrites a causal LM's graph so that a run returns, per scored position, only the chosen token's logit and
@@ -43,7 +43,7 @@ export function buildScoringGraph(model: ModelProto, logitsName = 'logits'): Mod
     node('GatherElements', ['endorm/logits_2d', 'endorm/t'], ['endorm/chosen'], [intAttr('axis', 1)]),
     // [alphas, 1, 1] * [chunk, vocab] -> [alphas, chunk, vocab]
     node('Mul', ['endorm/logits_2d', SCORING_IO.invAlpha], ['endorm/scaled']),
-    ...reduceLogSumExp('endorm/scaled', 'endorm/lse', opset),
+    ...logSumExpAtTarget('endorm/scaled', 'endorm/chosen', 'endorm/t', 'endorm/lse', opset),
   );
   const body: GraphProto = {
     name: 'endorm_scoring_head',
@@ -90,20 +90,38 @@ function defaultOpset(model: ModelProto): number {
   return Number(entry?.version ?? 0);
 }
 
-function reduceLogSumExp(input: string, output: string, opset: number): NodeProto[] {
-  // ReduceLogSumExp subtracts the max before exponentiating in onnxruntime, so large logits do not overflow.
-  if (opset >= 18) {
-    const axes = 'endorm/lse_axes';
-    return [
-      {
-        opType: 'Constant',
-        name: 'endorm/Constant/lse_axes',
-        input: [],
-        output: [axes],
-        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims: [1], dataType: DataType.INT64, int64Data: [2] } }],
-      },
-      node('ReduceLogSumExp', [input, axes], [output], [intAttr('keepdims', 0)]),
-    ];
-  }
-  return [node('ReduceLogSumExp', [input], [output], [intsAttr('axes', [2]), intAttr('keepdims', 0)])];
+/**
+ * logsumexp(f/α) over the vocabulary, as f(t)/α − log softmax(f/α)(t) for the target t: onnxruntime's LogSoftmax is one
+ * fused, vectorised kernel (max, sum of exp, write), about 1.5× faster per chunk than ReduceLogSumExp on CPU, and it
+ * subtracts the max, so large logits do not overflow. The float32 rounding of the difference is an ulp of
+ * |log π_α(t)|: 2e-6 at log π = −30, 3e-5 at −500.
+ */
+function logSumExpAtTarget(scaled: string, chosen: string, target: string, output: string, opset: number): NodeProto[] {
+  return [
+    // [alphas, chunk, vocab]
+    node('LogSoftmax', [scaled], ['endorm/log_softmax'], [intAttr('axis', -1)]),
+    // [alphas, 1, 1] * [chunk, 1] -> [alphas, chunk, 1]: f(t)/α
+    node('Mul', [chosen, SCORING_IO.invAlpha], ['endorm/chosen_scaled']),
+    node('Shape', ['endorm/chosen_scaled'], ['endorm/chosen_shape']),
+    node('Expand', [target, 'endorm/chosen_shape'], ['endorm/t_alphas']),
+    node('GatherElements', ['endorm/log_softmax', 'endorm/t_alphas'], ['endorm/log_pi'], [intAttr('axis', 2)]),
+    node('Sub', ['endorm/chosen_scaled', 'endorm/log_pi'], ['endorm/lse_3d']),
+    // [alphas, chunk, 1] -> [alphas, chunk]
+    ...squeezeAxis2('endorm/lse_3d', output, opset),
+  ];
+}
+
+function squeezeAxis2(input: string, output: string, opset: number): NodeProto[] {
+  if (opset < 13) return [node('Squeeze', [input], [output], [intsAttr('axes', [2])])];
+  const axes = 'endorm/squeeze_axes';
+  return [
+    {
+      opType: 'Constant',
+      name: 'endorm/Constant/squeeze_axes',
+      input: [],
+      output: [axes],
+      attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims: [1], dataType: DataType.INT64, int64Data: [2] } }],
+    },
+    node('Squeeze', [input, axes], [output]),
+  ];
 }
