@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { inspectCommand } from './commands/inspect.js';
+import { reportCommand } from './commands/report.js';
 import { scoreCommand, InterruptedError } from './commands/score.js';
 import { EXIT } from './commands/exit-codes.js';
 import { ENDORM_VERSION } from './version.js';
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .version(ENDORM_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [scoreCommand(), inspectCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [scoreCommand(), inspectCommand(), reportCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 

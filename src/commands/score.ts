@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { splitMethodList } from '../rewards/method-spec.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import { scoreRun } from '../run/score-run.js';
@@ -29,6 +30,7 @@ interface ScoreCliOptions extends ModelCliOptions {
   idField?: string;
   groupField?: string;
   skipInvalid?: boolean;
+  failUnder: AccuracyGate[];
 }
 
 export function scoreCommand(): Command {
@@ -44,6 +46,7 @@ export function scoreCommand(): Command {
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/)')
     .option('--json', 'print summary.json to stdout when done')
+    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench']))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -104,6 +107,12 @@ export function scoreCommand(): Command {
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
+      const failed = checkAccuracyGates(opts.failUnder, summary.methods).filter((g) => !g.passed);
+      for (const g of failed) {
+        const got = g.accuracy === null ? 'not in this run' : `${(100 * g.accuracy).toFixed(1)}%`;
+        process.stderr.write(`endorm: --fail-under: ${g.method} accuracy ${got} is below ${(100 * g.minimum).toFixed(1)}%\n`);
+      }
+      if (failed.length) process.exitCode = EXIT.gate;
     } finally {
       progress.stop();
       process.off('SIGINT', onSigint);
@@ -117,6 +126,14 @@ export class InterruptedError extends Error {
   override name = 'InterruptedError';
   constructor() {
     super('interrupted');
+  }
+}
+
+function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
+  try {
+    return [...previous, parseAccuracyGate(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
 import { openDataset } from '../datasets/open-dataset.js';
+import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { ModelError } from '../model/model-errors.js';
@@ -47,7 +48,10 @@ const DEFAULT_MAX_LENGTH = 4096;
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
-  const dataset = await openDataset(o.dataset, { ...o.datasetOptions });
+  const datasetPath = isHubDatasetAlias(o.dataset)
+    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress })
+    : o.dataset;
+  const dataset = await openDataset(datasetPath, { ...o.datasetOptions });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
