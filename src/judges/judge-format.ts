@@ -66,7 +66,7 @@ export class JudgeFormatter {
     if (ids.length <= budget) return { ids, truncated: false };
     const tokens = cuttable.map((k) => encode(this.tokenizer, values[k] ?? '', false));
     const keep = tokens.map((t) => t.length);
-    const decode = (t: number[]) => this.tokenizer.decode(t, { skip_special_tokens: false });
+    const decode = (t: number[]) => (t.length ? this.tokenizer.decode(t, { skip_special_tokens: false }) : '');
     for (let round = 0; round < 64 && ids.length > budget && keep.some((k) => k > 0); round++) {
       cutLongestFirst(keep, ids.length - budget);
       current = { ...current };

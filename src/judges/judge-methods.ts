@@ -1,16 +1,22 @@
 import type { TaskBuilder } from '../run/work-item.js';
 import { MethodSpecError, parseMethodSpec, rejectUnknownParams, type MethodSpec } from '../rewards/method-spec.js';
 import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
-import { pairwiseJudgeBuilder } from './judge-pairwise.js';
-import { pointwiseJudgeBuilder } from './judge-pointwise.js';
-import type { JudgeOptions } from './judge-task.js';
-import { JudgePromptError } from './prompt-template.js';
-import { verifierBuilder } from './verifier.js';
+import { PAIRWISE_LABELS, pairwiseJudgeTasks } from './judge-pairwise.js';
+import { RATING_LABELS, ratingVerdict } from './judge-pointwise.js';
+import { prepareJudge, responseJudgeBuilder, type JudgeOptions, type PreparedJudge } from './judge-task.js';
+import type { LabelSpec } from './label-tokens.js';
+import { JudgePromptError, loadJudgePrompt, type JudgePrompt } from './prompt-template.js';
+import { VERIFIER_LABELS, verifierVerdict } from './verifier.js';
 
-const JUDGES: Record<string, (o: JudgeOptions) => TaskBuilder> = {
-  'judge-pairwise': pairwiseJudgeBuilder,
-  'judge-pointwise': pointwiseJudgeBuilder,
-  verifier: verifierBuilder,
+interface JudgeKind {
+  labels: LabelSpec[];
+  tasks(judge: PreparedJudge): TaskBuilder;
+}
+
+const JUDGES: Record<string, JudgeKind> = {
+  'judge-pairwise': { labels: PAIRWISE_LABELS, tasks: pairwiseJudgeTasks },
+  'judge-pointwise': { labels: RATING_LABELS, tasks: (j) => responseJudgeBuilder(j, ratingVerdict) },
+  verifier: { labels: VERIFIER_LABELS, tasks: (j) => responseJudgeBuilder(j, verifierVerdict) },
 };
 
 /** The LLM-as-a-judge baselines, asked of the same model: `--methods judge-pairwise,judge-pointwise,verifier`. */
@@ -46,10 +52,42 @@ export function planMethods(specs: readonly string[]): MethodPlan {
   return plan;
 }
 
-export function judgeTaskBuilder(name: string, o: JudgeOptions): TaskBuilder {
-  const build = JUDGES[name];
-  if (!build) throw new MethodSpecError(`unknown judge "${name}" (known: ${JUDGE_METHOD_NAMES.join(', ')})`);
-  return build(o);
+/** What run.json records of a judge: its prompt file and hash, the answer prefix and the label tokens. */
+export interface JudgeSettings {
+  prompt: string;
+  sha256: string;
+  answerPrefix: string;
+  /** Label -> token ids of each variant after the answer prefix. */
+  labels: Record<string, number[][]>;
+}
+
+/** A judge ready for the pipeline, with what run.json says about it. */
+export interface Judge {
+  spec: string;
+  builder: TaskBuilder;
+  settings: JudgeSettings;
+}
+
+/** Resolves a judge's labels with the model's tokenizer and checks its prompt against --max-length. */
+export function createJudge(name: string, o: JudgeOptions): Judge {
+  const kind = JUDGES[name];
+  if (!kind) throw new MethodSpecError(`unknown judge "${name}" (known: ${JUDGE_METHOD_NAMES.join(', ')})`);
+  const prepared = prepareJudge(o, kind.labels);
+  return {
+    spec: o.spec,
+    builder: kind.tasks(prepared),
+    settings: { prompt: o.prompt.source, sha256: o.prompt.sha256, answerPrefix: o.prompt.answer, labels: prepared.reader.describe() },
+  };
+}
+
+/** Reads every planned judge's prompt (the shipped file, or the one `files` names), before the model loads. */
+export async function loadJudgePrompts(judges: readonly MethodSpec[], files: Readonly<Record<string, string>> = {}): Promise<Map<string, JudgePrompt>> {
+  for (const judge of Object.keys(files)) {
+    if (!judges.some((j) => j.name === judge)) throw new JudgePromptError(`--judge-prompt for ${judge}, which is not among --methods`);
+  }
+  const prompts = new Map<string, JudgePrompt>();
+  for (const j of judges) if (!prompts.has(j.name)) prompts.set(j.name, await loadJudgePrompt(j.name, files[j.name]));
+  return prompts;
 }
 
 /**

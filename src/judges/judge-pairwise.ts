@@ -22,6 +22,8 @@ export interface PairwiseExtra {
   chosenAsB: number;
   /** P(A) + P(B) before renormalising, mean of both orders: how much the model follows the verdict format. */
   labelMass: number;
+  /** Present when a prompt of either order had its responses cut to --max-length. */
+  truncated?: true;
 }
 
 /** P(position A wins) from the label log-probabilities, and the labels' total mass. */
@@ -65,7 +67,8 @@ export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
           const first = positionAWins(c.chosenFirst.read.logProbs());
           const second = positionAWins(c.chosenSecond.read.logProbs());
           const { score, chosenAsA, chosenAsB } = pairwiseScore(first.pA, second.pA);
-          const extra: PairwiseExtra = { chosenAsA, chosenAsB, labelMass: (first.mass + second.mass) / 2 };
+          const truncated = c.chosenFirst.truncated || c.chosenSecond.truncated;
+          const extra: PairwiseExtra = { chosenAsA, chosenAsB, labelMass: (first.mass + second.mass) / 2, ...(truncated ? { truncated: true as const } : {}) };
           return {
             type: 'comparison',
             pair: pair.key,
@@ -73,7 +76,7 @@ export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
             ...(pair.group !== undefined ? { group: pair.group } : {}),
             chosen: c.i,
             rejected: c.j,
-            truncated: c.chosenFirst.truncated || c.chosenSecond.truncated,
+            truncated,
             scores: { [judge.spec]: score },
             extra: { [judge.spec]: extra },
           };

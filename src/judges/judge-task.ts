@@ -67,7 +67,7 @@ export function judgeItems(judge: PreparedJudge, ids: number[]): { items: WorkIt
   };
 }
 
-/** What a per-response judge makes of its label log-probabilities. */
+/** What a per-response judge makes of its label log-probabilities (`extra` gains `truncated: true` when cut). */
 export interface ResponseVerdict {
   score: number;
   extra: Record<string, unknown>;
@@ -107,7 +107,7 @@ export function responseJudgeBuilder(judge: PreparedJudge, verdict: (logProbs: n
             chars: [...p.text].length,
             truncated: p.encoded.truncated,
             scores: { [judge.spec]: v.score },
-            extra: { [judge.spec]: v.extra },
+            extra: { [judge.spec]: p.encoded.truncated ? { ...v.extra, truncated: true } : v.extra },
           };
           return record;
         }),

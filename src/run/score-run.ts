@@ -4,7 +4,8 @@ import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.j
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { ModelError } from '../model/model-errors.js';
-import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
+import type { ResponseMethod } from '../rewards/response-methods.js';
+import { createJudge, loadJudgePrompts, planMethods, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
 import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
@@ -23,6 +24,8 @@ export interface ScoreRunOptions {
   dataset: string;
   datasetOptions?: DatasetOptions;
   methods: string[];
+  /** Judge name -> prompt file replacing the shipped `prompts/<judge>.txt` (--judge-prompt). */
+  judgePrompts?: Record<string, string>;
   template: 'auto' | TemplateMode;
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
@@ -46,7 +49,9 @@ const DEFAULT_MAX_LENGTH = 4096;
 
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
-  const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
+  const plan = planMethods(o.methods);
+  const methods: ResponseMethod[] = plan.response;
+  const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress })
@@ -64,8 +69,12 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
+    const judges = plan.judges.map((j) =>
+      createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
+    );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
+    if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     await writeManifest(runDir, manifest);
     const writer = await ScoresWriter.open(runDir);
     const started = new Date();
@@ -73,7 +82,10 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     try {
       progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
         session: model.session,
-        builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
+        builders: [
+          ...(methods.length ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })] : []),
+          ...judges.map((j) => j.builder),
+        ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
         sink: (records) => writer.append(records),
         onProgress: o.onProgress,
