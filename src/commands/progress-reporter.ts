@@ -23,13 +23,17 @@ export function createProgressReporter(options: { quiet?: boolean; total?: numbe
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(options.total ?? 0, 0, { pairsPerSecond: '0.0', tokensPerSecond: '0' });
+    // Drawn from the first update on, so that download bars before scoring never interleave with it.
+    let started = false;
     return {
       update(p) {
+        if (!started) bar.start(options.total ?? 0, 0, { pairsPerSecond: '0.0', tokensPerSecond: '0' });
+        started = true;
         bar.update(p.pairs, rates(p));
       },
       stop() {
-        bar.stop();
+        if (started) bar.stop();
+        started = false;
       },
     };
   }

@@ -3,16 +3,19 @@ import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
-import { ModelError } from '../model/model-errors.js';
 import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
+import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import { openRunFolder, skipDone, type RunFolderState } from './resume.js';
+import { shardPairs, type ShardSpec } from './shard.js';
+import { SettingsError } from './settings-error.js';
+import { skippedRecords } from './skipped-records.js';
 
 export interface ScoreRunOptions {
   model: string;
@@ -30,6 +33,9 @@ export interface ScoreRunOptions {
   batchSize: number;
   maxBatchTokens: number;
   limit?: number;
+  /** Score only this shard's records (see shard.ts); --limit applies before the split. */
+  shard?: ShardSpec;
+  /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   cacheDir?: string;
   onProgress?: (p: ScoreProgress) => void;
@@ -40,6 +46,8 @@ export interface ScoreRunOptions {
 export interface ScoreRunResult {
   runDir: string;
   progress: ScoreProgress;
+  /** Whether the folder held a run that this one continued, and how much of it was done. */
+  folder: RunFolderState;
 }
 
 const DEFAULT_MAX_LENGTH = 4096;
@@ -49,9 +57,10 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
-    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress })
+    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
     : o.dataset;
-  const dataset = await openDataset(datasetPath, { ...o.datasetOptions });
+  const skipped = skippedRecords(o.datasetOptions?.onInvalid);
+  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -60,18 +69,20 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     device: o.device,
     cacheDir: o.cacheDir,
     onDownloadProgress: o.onDownloadProgress,
+    signal: o.signal,
   });
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
-    await writeManifest(runDir, manifest);
+    const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
+    const folder = await openRunFolder(runDir, manifest, selected);
     const writer = await ScoresWriter.open(runDir);
     const started = new Date();
     let progress: ScoreProgress;
     try {
-      progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
+      progress = await scorePairs(skipDone(selected(), folder.donePairs), {
         session: model.session,
         builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
@@ -82,8 +93,14 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     } finally {
       await writer.close();
     }
-    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress });
-    return { runDir, progress };
+    await finishRun(runDir, {
+      startedAt: started,
+      finishedAt: new Date(),
+      progress: { ...progress, truncated: progress.truncated + folder.doneTruncated },
+      skipped: skipped.count(),
+      notes: [...folder.notes, ...skipped.notes()],
+    });
+    return { runDir, progress, folder };
   } finally {
     await model.session.release();
   }
@@ -92,7 +109,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
 function checkMaxLength(requested: number | undefined, model: LoadedModel): number {
   const context = model.maxPositions;
   if (requested !== undefined && context !== undefined && requested > context) {
-    throw new ModelError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
+    throw new SettingsError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
   }
   return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
 }
@@ -114,7 +131,14 @@ function buildManifest(
       onnxFile: model.onnxFile,
       vocabSize: model.config.vocabSize,
     },
-    dataset: { spec: o.dataset, path: dataset.path, name: dataset.name, kind: dataset.kind, sha256: dataset.sha256 },
+    dataset: {
+      spec: o.dataset,
+      path: dataset.path,
+      name: dataset.name,
+      kind: dataset.kind,
+      sha256: dataset.sha256,
+      ...datasetOptionsEntry(o.datasetOptions),
+    },
     settings: {
       methods: o.methods,
       template: resolved.template,
@@ -122,8 +146,16 @@ function buildManifest(
       maxLength: resolved.maxLength,
       alphas: resolved.alphas,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },
   };
+}
+
+/** The dataset options that change what records mean (format, field names), as given; none given: no entry. */
+function datasetOptionsEntry(options: DatasetOptions = {}): { options?: Record<string, string> } {
+  const keys = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
+  const given = Object.fromEntries(keys.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : [])));
+  return Object.keys(given).length ? { options: given } : {};
 }
 
 async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
