@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { splitMethodList } from '../rewards/method-spec.js';
-import { createResponseMethod } from '../rewards/response-methods.js';
+import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from './exit-codes.js';
@@ -10,7 +10,7 @@ import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { createDownloadReporter } from './download-progress.js';
-import { InterruptedError, stopOnSignals } from './interrupt.js';
+import { stopOnSignals } from './interrupt.js';
 import { withRunDefaults } from './resume-options.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 
@@ -37,13 +37,15 @@ interface ScoreCliOptions extends ModelCliOptions {
   groupField?: string;
   skipInvalid?: boolean;
   failUnder: AccuracyGate[];
+  judgePrompt: string[];
 }
 
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .option('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench" (required unless --resume)')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length', collectMethods, [])
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
+    .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
@@ -68,7 +70,8 @@ export function scoreCommand(): Command {
   command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
     const opts = await withRunDefaults(cliOpts, self);
     const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
-    methods.forEach((m) => createResponseMethod(m)); // fail on a bad spec before loading anything
+    const plan = planMethods(methods); // fail on a bad spec before loading anything
+    const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
     const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
@@ -92,6 +95,7 @@ export function scoreCommand(): Command {
           onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },
         methods,
+        judgePrompts,
         template: opts.template,
         scoreEot: opts.scoreEot,
         maxLength: opts.maxLength,
@@ -117,8 +121,11 @@ export function scoreCommand(): Command {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
         process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
-        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
-          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
+          const position = m.position
+            ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
+            : '';
+          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
@@ -138,7 +145,6 @@ export function scoreCommand(): Command {
   return command;
 }
 
-export { InterruptedError };
 
 function shardOption(value: string): ShardSpec {
   try {
@@ -154,6 +160,10 @@ function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function collectMethods(value: string, previous: string[]): string[] {

@@ -7,6 +7,7 @@ import { countsText, runTimeText } from './report-markdown.js';
 import { seriesColor } from './palette.js';
 import type { RunSummary } from './run-summary.js';
 import { settingsEntries } from './settings-text.js';
+import { judgeHtml } from './judge-report.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
 import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
 import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
@@ -19,6 +20,7 @@ export function renderRunHtml(summary: RunSummary): string {
     header(summary),
     card('Run', runDetails(summary)),
     card('Methods', methodsTable(summary)),
+    judgeHtml(summary),
     accuracyChart(summary, series),
     rmBenchCard(summary, series),
     notesCard(summary),

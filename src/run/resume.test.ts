@@ -8,7 +8,7 @@ import { RunFolderError } from '../report/run-folder-error.js';
 import { runDifferences } from './compare-runs.js';
 import { openRunFolder, skipDone } from './resume.js';
 import type { RunManifest } from './run-manifest.js';
-import type { ResponseScoreRecord } from './score-record.js';
+import type { ComparisonScoreRecord, ResponseScoreRecord } from './score-record.js';
 import { SettingsError } from './settings-error.js';
 
 function manifest(settings: Partial<RunManifest['settings']> = {}, model: Partial<RunManifest['model']> = {}): RunManifest {
@@ -75,10 +75,9 @@ test('resuming keeps whole records, and cuts a torn last line and the incomplete
   assert.equal(state.resumed, true);
   assert.deepEqual([...state.donePairs], ['p0']);
   assert.equal(state.totalPairs, 4);
-  assert.equal(state.doneTruncated, 2);
   assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
   assert.ok(state.notes.some((n) => /line 7 was torn/.test(n)), state.notes.join('\n'));
-  assert.ok(state.notes.some((n) => /record p1 had 4 of 6 response lines/.test(n)), state.notes.join('\n'));
+  assert.ok(state.notes.some((n) => /record p1 had 4 of its 6 lines/.test(n)), state.notes.join('\n'));
   const todo: string[] = [];
   for await (const p of skipDone(stream(all)(), state.donePairs)) todo.push(p.key);
   assert.deepEqual(todo, ['p1', 'p2', 'p3']);
@@ -127,7 +126,7 @@ test('damage that no interrupted run leaves is an error, not a silent rescore', 
   const p1 = lines(all[1]!).split('\n');
   // An incomplete record that is not the last one.
   const middle = await runFolder(p1.slice(0, 2).join('\n') + '\n' + lines(all[0]!));
-  await assert.rejects(openRunFolder(middle, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /record p1 has 2 of 6 response lines, and not at the end/.test(e.message));
+  await assert.rejects(openRunFolder(middle, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /record p1 has 2 of its 6 lines, and not at the end/.test(e.message));
   // A bad line in the middle.
   const bad = await runFolder(lines(all[0]!) + '{oops\n' + lines(all[2]!));
   await assert.rejects(openRunFolder(bad, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /scores\.jsonl:3: not valid JSON/.test(e.message));
@@ -138,4 +137,24 @@ test('damage that no interrupted run leaves is an error, not a silent rescore', 
   const orphan = await fs.mkdtemp(path.join(os.tmpdir(), 'endorm-resume-'));
   await fs.writeFile(path.join(orphan, 'scores.jsonl'), lines(all[0]!));
   await assert.rejects(openRunFolder(orphan, manifest(), stream(all)), /has scores\.jsonl but no run\.json/);
+});
+
+test('with a pairwise judge, a record is done only with a comparison line for every cell', async () => {
+  const all = pairs(3);
+  const cells = (pair: Pair) =>
+    pair.chosen.flatMap((_, i) =>
+      pair.rejected.map((_, j): ComparisonScoreRecord => ({ type: 'comparison', pair: pair.key, id: pair.id, chosen: i, rejected: j, truncated: false, scores: { 'judge-pairwise': 0.7 } })),
+    ).map((r) => JSON.stringify(r) + '\n');
+  // p0: responses and its one cell; p1: all 6 responses but only 5 of its 9 cells (the write stopped there).
+  const kept = lines(all[0]!) + cells(all[0]!).join('');
+  const dir = await runFolder(kept + lines(all[1]!) + cells(all[1]!).slice(0, 5).join(''));
+  const both = { responses: true, comparisons: true };
+  const state = await openRunFolder(dir, manifest(), stream(all), both);
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
+
+  // A judge-only run writes no response lines at all: its records are done by their cells alone.
+  const judgeOnly = await runFolder(all.map((p) => cells(p).join('')).join(''));
+  const judged = await openRunFolder(judgeOnly, manifest(), stream(all), { responses: false, comparisons: true });
+  assert.equal(judged.donePairs.size, 3);
 });

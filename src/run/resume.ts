@@ -8,14 +8,20 @@ import { readRunManifest } from '../report/summarize-run.js';
 import { runDifferences } from './compare-runs.js';
 import { pathExists, RUN_FILES, writeManifest } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
-import { responseSlot, scanScoreFile } from './scan-scores.js';
+import { comparisonSlot, responseSlot, scanScoreFile } from './scan-scores.js';
 import { SettingsError } from './settings-error.js';
 import type { ShardSpec } from './shard.js';
 
+/** The lines a run writes for every record: a response line per response, a comparison line per cell, or both. */
+export interface ExpectedLines {
+  responses: boolean;
+  comparisons: boolean;
+}
+
 /**
  * Resuming a run folder. The contract, for every writer of per-response files beside scores.jsonl (traces): a record
- * is done iff all its response lines are in scores.jsonl; anything else written for a record that is not in
- * `donePairs` is stale and is written again. scores.jsonl is cut back, before the first append, to its whole records.
+ * is done iff all its lines are in scores.jsonl; anything else written for a record that is not in `donePairs` is
+ * stale and is written again. scores.jsonl is cut back, before the first append, to its whole records.
  */
 export interface RunFolderState {
   /** run.json was already there: this run continues it. */
@@ -24,8 +30,6 @@ export interface RunFolderState {
   donePairs: ReadonlySet<string>;
   /** Records in this run's slice of the dataset, counted when resuming a folder that has scores. */
   totalPairs?: number;
-  /** Response lines of the done records that were cut to --max-length. */
-  doneTruncated: number;
   /** What the resume did, for the summary's notes. */
   notes: string[];
 }
@@ -35,9 +39,14 @@ export interface RunFolderState {
  * model, dataset and settings (else a SettingsError naming each difference), and its scores.jsonl is cut back to whole
  * records. `pairs` streams this run's records (after --limit and --shard); it is read only when there are scores.
  */
-export async function openRunFolder(runDir: string, manifest: RunManifest, pairs: () => AsyncIterable<Pair>): Promise<RunFolderState> {
+export async function openRunFolder(
+  runDir: string,
+  manifest: RunManifest,
+  pairs: () => AsyncIterable<Pair>,
+  expected: ExpectedLines = { responses: true, comparisons: false },
+): Promise<RunFolderState> {
   const scoresFile = path.join(runDir, RUN_FILES.scores);
-  const fresh: RunFolderState = { resumed: false, donePairs: new Set(), doneTruncated: 0, notes: [] };
+  const fresh: RunFolderState = { resumed: false, donePairs: new Set(), notes: [] };
   if (!(await pathExists(path.join(runDir, RUN_FILES.manifest)))) {
     if ((await fileSize(scoresFile)) > 0) {
       throw new RunFolderError(`${runDir} has ${RUN_FILES.scores} but no ${RUN_FILES.manifest}: not a run endorm can continue; give another --out`, runDir);
@@ -65,19 +74,18 @@ export async function openRunFolder(runDir: string, manifest: RunManifest, pairs
     for await (const pair of pairs()) {
       total++;
       seen.add(pair.key);
-      const lines = scan.records.get(pair.key);
-      if (!lines) continue;
-      const slots = [...pair.chosen.map((_, i) => responseSlot('chosen', i)), ...pair.rejected.map((_, i) => responseSlot('rejected', i))];
-      const missing = slots.filter((s) => !lines.responses.has(s)).length;
+      const present = scan.records.get(pair.key);
+      if (!present) continue;
+      const slots = expectedSlots(pair, expected);
+      const missing = slots.filter((s) => !present.has(s)).length;
       if (missing === 0) {
         done.add(pair.key);
-        state.doneTruncated += lines.truncated;
       } else if (pair.key === scan.tail?.key) {
         keep = scan.tail.start;
-        state.notes.push(`Resumed: record ${pair.key} had ${slots.length - missing} of ${slots.length} response lines at the end of ${RUN_FILES.scores}; it was redone.`);
+        state.notes.push(`Resumed: record ${pair.key} had ${slots.length - missing} of its ${slots.length} lines at the end of ${RUN_FILES.scores}; it was redone.`);
       } else {
         throw new RunFolderError(
-          `${scoresFile}: record ${pair.key} has ${slots.length - missing} of ${slots.length} response lines, and not at the end ` +
+          `${scoresFile}: record ${pair.key} has ${slots.length - missing} of its ${slots.length} lines, and not at the end ` +
             `of the file, so no interrupted endorm run wrote it; remove its lines or start a new run`,
           scoresFile,
         );
@@ -97,6 +105,15 @@ export async function openRunFolder(runDir: string, manifest: RunManifest, pairs
   }
   if (keep < (await fileSize(scoresFile))) await fs.truncate(scoresFile, keep);
   return state;
+}
+
+function expectedSlots(pair: Pair, expected: ExpectedLines): string[] {
+  const slots: string[] = [];
+  if (expected.responses) {
+    slots.push(...pair.chosen.map((_, i) => responseSlot('chosen', i)), ...pair.rejected.map((_, i) => responseSlot('rejected', i)));
+  }
+  if (expected.comparisons) pair.chosen.forEach((_, i) => pair.rejected.forEach((_, j) => slots.push(comparisonSlot(i, j))));
+  return slots;
 }
 
 /** The pairs not yet done. */

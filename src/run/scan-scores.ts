@@ -4,20 +4,14 @@ import { scoreLineProblem } from '../report/read-score-lines.js';
 import { RunFolderError } from '../report/run-folder-error.js';
 import type { ScoreRecord } from './score-record.js';
 
-/** What scores.jsonl holds for one record (pair key). */
-export interface PairLines {
-  /** `role/index` of each response line, e.g. `chosen/0`. */
-  responses: Set<string>;
-  /** Response lines marked truncated. */
-  truncated: number;
-}
 
 export interface ScoreFileScan {
   /** Byte length of the leading whole lines; a torn last line lies beyond it and is to be cut. */
   validBytes: number;
   /** 1-based number of a torn last line (unterminated, or not a score record), else null. */
   tornLine: number | null;
-  records: Map<string, PairLines>;
+  /** Per record (pair key), the slots its lines fill: responseSlot() and comparisonSlot() strings. */
+  records: Map<string, Set<string>>;
   /**
    * The record of the last whole line and the offset where its lines at the end of the file begin. Only this record
    * can be incomplete: the writer appends whole records in one write, so only the last write can stop part way.
@@ -27,6 +21,10 @@ export interface ScoreFileScan {
 
 export function responseSlot(role: string, index: number): string {
   return `${role}/${index}`;
+}
+
+export function comparisonSlot(chosen: number, rejected: number): string {
+  return `comparison/${chosen}:${rejected}`;
 }
 
 /**
@@ -73,12 +71,8 @@ function lineProblem(text: string): string | null {
 }
 
 function addLine(scan: ScoreFileScan, record: ScoreRecord, start: number): void {
-  let lines = scan.records.get(record.pair);
-  if (!lines) scan.records.set(record.pair, (lines = { responses: new Set(), truncated: 0 }));
-  const slot = record.type === 'response' ? responseSlot(record.role, record.index) : undefined;
-  if (slot !== undefined && !lines.responses.has(slot)) {
-    lines.responses.add(slot);
-    if (record.truncated) lines.truncated++;
-  }
+  let slots = scan.records.get(record.pair);
+  if (!slots) scan.records.set(record.pair, (slots = new Set()));
+  slots.add(record.type === 'response' ? responseSlot(record.role, record.index) : comparisonSlot(record.chosen, record.rejected));
   if (scan.tail?.key !== record.pair) scan.tail = { key: record.pair, start };
 }

@@ -3,7 +3,8 @@ import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
-import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
+import type { ResponseMethod } from '../rewards/response-methods.js';
+import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
 import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
@@ -26,6 +27,8 @@ export interface ScoreRunOptions {
   dataset: string;
   datasetOptions?: DatasetOptions;
   methods: string[];
+  /** Judge name -> prompt file replacing the shipped `prompts/<judge>.txt` (--judge-prompt). */
+  judgePrompts?: Record<string, string>;
   template: 'auto' | TemplateMode;
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
@@ -54,7 +57,9 @@ const DEFAULT_MAX_LENGTH = 4096;
 
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
-  const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
+  const plan = planMethods(o.methods);
+  const methods: ResponseMethod[] = plan.response;
+  const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
@@ -74,17 +79,24 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
+    const judges = plan.judges.map((j) =>
+      createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
+    );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
+    if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
-    const folder = await openRunFolder(runDir, manifest, selected);
+    const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const writer = await ScoresWriter.open(runDir);
     const started = new Date();
     let progress: ScoreProgress;
     try {
       progress = await scorePairs(skipDone(selected(), folder.donePairs), {
         session: model.session,
-        builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
+        builders: [
+          ...(methods.length ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })] : []),
+          ...judges.map((j) => j.builder),
+        ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
         sink: (records) => writer.append(records),
         onProgress: o.onProgress,
@@ -96,7 +108,9 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     await finishRun(runDir, {
       startedAt: started,
       finishedAt: new Date(),
-      progress: { ...progress, truncated: progress.truncated + folder.doneTruncated },
+      // The scorer's count of cut inputs covers this session only; after a resume, the summary's own note (from the
+      // truncated flags in scores.jsonl) speaks for the whole run.
+      progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
       skipped: skipped.count(),
       notes: [...folder.notes, ...skipped.notes()],
     });
