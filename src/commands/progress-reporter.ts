@@ -41,7 +41,7 @@ export function createProgressReporter(options: { quiet?: boolean; total?: numbe
   return {
     update(p) {
       const now = Date.now();
-      if (now - last < 5000) return;
+      if (p.pairs === 0 || now - last < 5000) return;
       last = now;
       const r = rates(p);
       stream.write(`endorm: ${p.pairs}${options.total ? `/${options.total}` : ''} pairs, ${r.pairsPerSecond} pairs/s, ${r.tokensPerSecond} tok/s\n`);

@@ -120,7 +120,7 @@ export function scoreCommand(): Command {
       const summary = await readSummary(runDir);
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
-        process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
+        if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
           const position = m.position
             ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
