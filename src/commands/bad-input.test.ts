@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../cli.js';
+import { runCliInProcess as endorm } from '../testing/run-cli.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { EXIT } from './exit-codes.js';
 
@@ -34,23 +34,6 @@ function brokenModel(name: string, damage: (dir: string) => void): string {
 function halve(file: string): void {
   const bytes = fs.readFileSync(file);
   fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
-}
-
-/** Runs the CLI in this process (a model loads in milliseconds, a process takes a second); returns code and stderr. */
-async function endorm(args: string[]): Promise<{ code: number; stderr: string }> {
-  const write = process.stderr.write;
-  let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'endorm', ...args]);
-    return { code, stderr };
-  } finally {
-    process.stderr.write = write;
-    process.exitCode = undefined;
-  }
 }
 
 const score = (dataset: string, ...more: string[]) => {

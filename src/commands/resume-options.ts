@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runOptionsFromFolder } from '../run/resume.js';
+import type { FieldOptions } from '../datasets/field-mapping.js';
+import { PINNED_DATASET_OPTIONS, runOptionsFromFolder } from '../run/resume.js';
 import { SettingsError } from '../run/settings-error.js';
 import type { ShardSpec } from '../run/shard.js';
 
 /** The score options that --resume DIR can fill in from DIR's run.json. */
-export interface ResumableOptions {
+export interface ResumableOptions extends FieldOptions {
   resume?: string;
   out?: string;
   model?: string;
@@ -18,12 +19,6 @@ export interface ResumableOptions {
   limit?: number;
   shard?: ShardSpec;
   format?: string;
-  promptField?: string;
-  chosenField?: string;
-  rejectedField?: string;
-  systemField?: string;
-  idField?: string;
-  groupField?: string;
 }
 
 /**
@@ -40,8 +35,6 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
   }
   const run = await runOptionsFromFolder(opts.resume);
   const given = (key: string) => command.getOptionValueSource(key) === 'cli';
-  const fields = run.datasetOptions as Record<string, string | undefined>;
-  const field = (key: keyof ResumableOptions & keyof typeof fields) => (opts[key] as string | undefined) ?? fields[key];
   return {
     ...opts,
     out: opts.resume,
@@ -54,12 +47,6 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     maxLength: opts.maxLength ?? run.maxLength,
     limit: opts.limit ?? run.limit,
     shard: opts.shard ?? run.shard,
-    format: field('format'),
-    promptField: field('promptField'),
-    chosenField: field('chosenField'),
-    rejectedField: field('rejectedField'),
-    systemField: field('systemField'),
-    idField: field('idField'),
-    groupField: field('groupField'),
+    ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
   };
 }

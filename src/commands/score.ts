@@ -145,7 +145,6 @@ export function scoreCommand(): Command {
   return command;
 }
 
-
 function shardOption(value: string): ShardSpec {
   try {
     return parseShard(value);

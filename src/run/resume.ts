@@ -121,12 +121,21 @@ export async function* skipDone(pairs: AsyncIterable<Pair>, done: ReadonlySet<st
   for await (const pair of pairs) if (!done.has(pair.key)) yield pair;
 }
 
+/** The dataset options that decide what the records are; run.json keeps those given, and a resume must match them. */
+export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
+
+/** run.json's `dataset.options` entry: the pinned options that were given (not 'auto'); none given, no entry. */
+export function pinnedDatasetOptions(options: DatasetOptions = {}): { options?: Record<string, string> } {
+  const given = PINNED_DATASET_OPTIONS.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : []));
+  return given.length ? { options: Object.fromEntries(given) } : {};
+}
+
 /** What `endorm score --resume DIR` takes from DIR's run.json: everything that decides what the scores mean. */
 export interface RunOptionsFromManifest {
   model: string;
   dtype: string;
   dataset: string;
-  datasetOptions: DatasetOptions;
+  datasetOptions: Partial<Record<(typeof PINNED_DATASET_OPTIONS)[number], string>>;
   methods: string[];
   template: 'chat' | 'none';
   scoreEot: boolean;
@@ -142,7 +151,7 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     dtype: m.model.dtype,
     // The absolute path, so that a resume from another working folder reads the same file (its hash is checked).
     dataset: isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,
-    datasetOptions: { ...(m.dataset.options ?? {}) } as DatasetOptions,
+    datasetOptions: { ...(m.dataset.options ?? {}) },
     methods: m.settings.methods,
     template: m.settings.template,
     scoreEot: m.settings.scoreEot,

@@ -13,7 +13,7 @@ import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
-import { openRunFolder, skipDone, type RunFolderState } from './resume.js';
+import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from './resume.js';
 import { shardPairs, type ShardSpec } from './shard.js';
 import { SettingsError } from './settings-error.js';
 import { skippedRecords } from './skipped-records.js';
@@ -151,7 +151,7 @@ function buildManifest(
       name: dataset.name,
       kind: dataset.kind,
       sha256: dataset.sha256,
-      ...datasetOptionsEntry(o.datasetOptions),
+      ...pinnedDatasetOptions(o.datasetOptions),
     },
     settings: {
       methods: o.methods,
@@ -163,13 +163,6 @@ function buildManifest(
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },
   };
-}
-
-/** The dataset options that change what records mean (format, field names), as given; none given: no entry. */
-function datasetOptionsEntry(options: DatasetOptions = {}): { options?: Record<string, string> } {
-  const keys = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
-  const given = Object.fromEntries(keys.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : [])));
-  return Object.keys(given).length ? { options: given } : {};
 }
 
 async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
