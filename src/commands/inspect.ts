@@ -5,6 +5,7 @@ import { loadModel } from '../model/load-model.js';
 import { defaultModelSpec } from './default-model.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';
+import { createDownloadReporter } from './download-progress.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -28,13 +29,15 @@ export function inspectCommand(): Command {
     .option('--json', 'print {tokens, outcome} as JSON');
   addModelOptions(command);
   command.action(async (opts: InspectCliOptions) => {
+    const downloads = createDownloadReporter({});
     const model = await loadModel(opts.model ?? defaultModelSpec(), {
+      onDownloadProgress: (e) => downloads.onEvent(e),
       dtype: opts.dtype,
       offline: opts.offline,
       device: opts.device,
       threads: opts.threads,
       alphas: [...new Set([1, opts.alpha])],
-    });
+    }).finally(() => downloads.stop());
     try {
       const result = await inspectResponse(model, {
         system: opts.system,

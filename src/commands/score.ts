@@ -1,6 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { splitMethodList } from '../rewards/method-spec.js';
-import { createResponseMethod } from '../rewards/response-methods.js';
+import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from './exit-codes.js';
@@ -8,9 +9,15 @@ import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
+import { createDownloadReporter } from './download-progress.js';
+import { stopOnSignals } from './interrupt.js';
+import { withRunDefaults } from './resume-options.js';
+import { parseShard, type ShardSpec } from '../run/shard.js';
 
 interface ScoreCliOptions extends ModelCliOptions {
-  dataset: string;
+  dataset?: string;
+  resume?: string;
+  shard?: ShardSpec;
   methods: string[];
   template: 'auto' | 'chat' | 'none';
   scoreEot: boolean;
@@ -29,22 +36,28 @@ interface ScoreCliOptions extends ModelCliOptions {
   idField?: string;
   groupField?: string;
   skipInvalid?: boolean;
+  failUnder: AccuracyGate[];
+  judgePrompt: string[];
   prefixSharing: boolean;
 }
 
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
-    .requiredOption('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench"')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length', collectMethods, [])
+    .option('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench" (required unless --resume)')
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
+    .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
     .option('--batch-size <n>', 'most sequences per batch', positiveInt, 8)
     .option('--max-batch-tokens <n>', 'most padded tokens per batch', positiveInt, 4096)
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
-    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/)')
+    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
+    .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
+    .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--json', 'print summary.json to stdout when done')
+    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench']))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -56,25 +69,22 @@ export function scoreCommand(): Command {
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
   addModelOptions(command);
-  command.action(async (opts: ScoreCliOptions) => {
+  command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
+    const opts = await withRunDefaults(cliOpts, self);
     const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
-    methods.forEach((m) => createResponseMethod(m)); // fail on a bad spec before loading anything
-    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.limit });
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(EXIT.interrupted);
-      process.stderr.write('\nendorm: stopping after the batch in flight (Ctrl-C again to stop at once)\n');
-      controller.abort(new InterruptedError());
-    };
-    process.on('SIGINT', onSigint);
+    const plan = planMethods(methods); // fail on a bad spec before loading anything
+    const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
+    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
+    const downloads = createDownloadReporter({ quiet: opts.quiet });
+    const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
-      const { runDir, progress: done } = await scoreRun({
+      const { runDir, progress: done, folder } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
         dtype: opts.dtype,
         offline: opts.offline,
         device: opts.device,
         threads: opts.threads,
-        dataset: opts.dataset,
+        dataset: opts.dataset!,
         datasetOptions: {
           format: opts.format as never,
           promptField: opts.promptField,
@@ -84,44 +94,79 @@ export function scoreCommand(): Command {
           idField: opts.idField,
           groupField: opts.groupField,
           skipInvalid: opts.skipInvalid,
+          onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },
         methods,
+        judgePrompts,
         template: opts.template,
         scoreEot: opts.scoreEot,
         maxLength: opts.maxLength,
         batchSize: opts.batchSize,
         maxBatchTokens: opts.maxBatchTokens,
         limit: opts.limit,
+        shard: opts.shard,
         out: opts.out,
         prefixSharing: opts.prefixSharing,
         onProgress: (p) => progress.update(p),
-        signal: controller.signal,
+        onDownloadProgress: (e) => downloads.onEvent(e),
+        signal: stop.signal,
       });
       progress.stop();
+      if (folder.resumed && !opts.quiet) {
+        const before = folder.donePairs.size;
+        process.stderr.write(
+          folder.totalPairs === before
+            ? `endorm: ${runDir} was already complete (${before} records); rebuilt its summary and reports\n`
+            : `endorm: resumed ${runDir}: ${before} records were done before, ${done.pairs} scored now\n`,
+        );
+      }
       const summary = await readSummary(runDir);
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
-        process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
+        if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         if (done.savedTokens) process.stderr.write(`endorm: shared prompt prefixes saved ${done.savedTokens} tokens (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%)\n`);
-        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
-          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
+          const position = m.position
+            ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
+            : '';
+          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
+      const failed = checkAccuracyGates(opts.failUnder, summary.methods).filter((g) => !g.passed);
+      for (const g of failed) {
+        const got = g.accuracy === null ? 'not in this run' : `${(100 * g.accuracy).toFixed(1)}%`;
+        process.stderr.write(`endorm: --fail-under: ${g.method} accuracy ${got} is below ${(100 * g.minimum).toFixed(1)}%\n`);
+      }
+      if (failed.length) process.exitCode = EXIT.gate;
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
+      downloads.stop();
+      stop.dispose();
     }
   });
   command.addHelpText('after', `\nThe default model is ${DEFAULT_MODEL} (override with --model or ENDORM_MODEL).`);
   return command;
 }
 
-export class InterruptedError extends Error {
-  override name = 'InterruptedError';
-  constructor() {
-    super('interrupted');
+function shardOption(value: string): ShardSpec {
+  try {
+    return parseShard(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
+  try {
+    return [...previous, parseAccuracyGate(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function collectMethods(value: string, previous: string[]): string[] {

@@ -44,6 +44,7 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
           code: 'invalid-record',
           file: pair.source.file,
           line: pair.source.line,
+          unit: pair.source.unit,
           field: `${r.role}[${r.index}]`,
           reason: (err as Error).message,
         });

@@ -1,17 +1,22 @@
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
 import { openDataset } from '../datasets/open-dataset.js';
+import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
-import { ModelError } from '../model/model-errors.js';
-import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
+import type { ResponseMethod } from '../rewards/response-methods.js';
+import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
+import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from './resume.js';
+import { shardPairs, type ShardSpec } from './shard.js';
+import { SettingsError } from './settings-error.js';
+import { skippedRecords } from './skipped-records.js';
 
 export interface ScoreRunOptions {
   model: string;
@@ -22,6 +27,8 @@ export interface ScoreRunOptions {
   dataset: string;
   datasetOptions?: DatasetOptions;
   methods: string[];
+  /** Judge name -> prompt file replacing the shipped `prompts/<judge>.txt` (--judge-prompt). */
+  judgePrompts?: Record<string, string>;
   template: 'auto' | TemplateMode;
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
@@ -29,6 +36,9 @@ export interface ScoreRunOptions {
   batchSize: number;
   maxBatchTokens: number;
   limit?: number;
+  /** Score only this shard's records (see shard.ts); --limit applies before the split. */
+  shard?: ShardSpec;
+  /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
@@ -41,15 +51,23 @@ export interface ScoreRunOptions {
 export interface ScoreRunResult {
   runDir: string;
   progress: ScoreProgress;
+  /** Whether the folder held a run that this one continued, and how much of it was done. */
+  folder: RunFolderState;
 }
 
 const DEFAULT_MAX_LENGTH = 4096;
 
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
-  const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
+  const plan = planMethods(o.methods);
+  const methods: ResponseMethod[] = plan.response;
+  const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
-  const dataset = await openDataset(o.dataset, { ...o.datasetOptions });
+  const datasetPath = isHubDatasetAlias(o.dataset)
+    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
+    : o.dataset;
+  const skipped = skippedRecords(o.datasetOptions?.onInvalid);
+  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -58,20 +76,29 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     device: o.device,
     cacheDir: o.cacheDir,
     onDownloadProgress: o.onDownloadProgress,
+    signal: o.signal,
   });
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
+    const judges = plan.judges.map((j) =>
+      createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
+    );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
-    await writeManifest(runDir, manifest);
+    if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
+    const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
+    const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const writer = await ScoresWriter.open(runDir);
     const started = new Date();
     let progress: ScoreProgress;
     try {
-      progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
+      progress = await scorePairs(skipDone(selected(), folder.donePairs), {
         session: model.session,
-        builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
+        builders: [
+          ...(methods.length ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })] : []),
+          ...judges.map((j) => j.builder),
+        ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
         sink: (records) => writer.append(records),
         onProgress: o.onProgress,
@@ -81,8 +108,16 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     } finally {
       await writer.close();
     }
-    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress });
-    return { runDir, progress };
+    await finishRun(runDir, {
+      startedAt: started,
+      finishedAt: new Date(),
+      // The scorer's count of cut inputs covers this session only; after a resume, the summary's own note (from the
+      // truncated flags in scores.jsonl) speaks for the whole run.
+      progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
+      skipped: skipped.count(),
+      notes: [...folder.notes, ...skipped.notes()],
+    });
+    return { runDir, progress, folder };
   } finally {
     await model.session.release();
   }
@@ -91,7 +126,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
 function checkMaxLength(requested: number | undefined, model: LoadedModel): number {
   const context = model.maxPositions;
   if (requested !== undefined && context !== undefined && requested > context) {
-    throw new ModelError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
+    throw new SettingsError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
   }
   return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
 }
@@ -113,7 +148,14 @@ function buildManifest(
       onnxFile: model.onnxFile,
       vocabSize: model.config.vocabSize,
     },
-    dataset: { spec: o.dataset, path: dataset.path, name: dataset.name, kind: dataset.kind, sha256: dataset.sha256 },
+    dataset: {
+      spec: o.dataset,
+      path: dataset.path,
+      name: dataset.name,
+      kind: dataset.kind,
+      sha256: dataset.sha256,
+      ...pinnedDatasetOptions(o.datasetOptions),
+    },
     settings: {
       methods: o.methods,
       template: resolved.template,
@@ -121,6 +163,7 @@ function buildManifest(
       maxLength: resolved.maxLength,
       alphas: resolved.alphas,
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },
   };
 }

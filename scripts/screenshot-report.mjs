@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Renders a report in headless Chromium and saves a PNG, to check by eye that the HTML reports read well.
+//
+//   node scripts/screenshot-report.mjs [REPORT.html | RUN_DIR] [--out FILE.png] [--width 1200] [--height 1600]
+//
+// With no input it builds a synthetic RM-Bench run (3 methods, 20 records; needs `npm run build`), writes its reports
+// into a temporary folder and screenshots report.html. Needs Chromium: `apt-get install -y chromium` on Debian.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: { type: 'string' },
+    width: { type: 'string', default: '1200' },
+    height: { type: 'string', default: '1600' },
+  },
+});
+
+async function main() {
+  let html = positionals[0] ? resolve(positionals[0]) : await syntheticReport();
+  if (existsSync(html) && statSync(html).isDirectory()) html = join(html, 'report.html');
+  if (!existsSync(html)) throw new Error(`no such report: ${html}`);
+  const out = resolve(values.out ?? html.replace(/\.html?$/i, '') + '.png');
+
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  if (!chromium) throw new Error('Chromium not found; on Debian: apt-get update && apt-get install -y chromium');
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--hide-scrollbars',
+    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'endorm-chromium-'))}`,
+    `--screenshot=${out}`,
+    `--window-size=${values.width},${values.height}`,
+    pathToFileURL(html).href,
+  ];
+  const run = spawnSync(chromium, args, { encoding: 'utf8', timeout: 120_000 });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`chromium exited with ${run.status}:\n${run.stderr}`);
+  const png = existsSync(out) ? readFileSync(out) : null;
+  if (!png || png.length < 1000 || png.subarray(1, 4).toString('latin1') !== 'PNG') {
+    throw new Error(`chromium exited 0 but wrote no PNG at ${out}:\n${run.stderr}`);
+  }
+  console.log(`${out} (${png.length} bytes) from ${html}`);
+}
+
+async function syntheticReport() {
+  const dist = join(root, 'dist', 'report');
+  if (!existsSync(join(dist, 'synthetic-run.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
+  const { writeSyntheticRun } = await import(pathToFileURL(join(dist, 'synthetic-run.js')).href);
+  const { summarizeRun, writeReports } = await import(pathToFileURL(join(dist, 'index.js')).href);
+  const dir = mkdtempSync(join(tmpdir(), 'endorm-synthetic-run-'));
+  await writeSyntheticRun(dir, {
+    tornLastLine: true,
+    timing: { startedAt: '2025-01-01T12:00:01.000Z', finishedAt: '2025-01-01T12:03:21.000Z', seconds: 200 },
+  });
+  await writeReports(dir, await summarizeRun(dir));
+  return join(dir, 'report.html');
+}
+
+main().catch((error) => {
+  console.error(`screenshot-report: ${error.message}`);
+  process.exitCode = 1;
+});

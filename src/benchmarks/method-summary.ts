@@ -1,0 +1,23 @@
+import type { AccuracyStats } from './accuracy.js';
+import type { PairedTest } from './paired-comparison.js';
+import type { PositionStats } from './judge-stats.js';
+import type { MethodKind } from './record-store.js';
+import type { RmBenchSummary } from './rm-bench.js';
+
+/** Everything `summary.json` says about one method (fractions are 0..1). */
+export interface MethodSummary extends AccuracyStats {
+  /** 'response' scores each response; 'comparison' is a pairwise judge giving P(chosen wins). */
+  kind: MethodKind;
+  /** Records of the run this method did not count because a score it needs is missing. */
+  incomplete: number;
+  /** Per-group accuracy, groups sorted; {} when records have no group. */
+  groups: Record<string, AccuracyStats>;
+  /** Only for RM-Bench runs. */
+  rmBench?: RmBenchSummary;
+  /** Only for methods other than the reference, when the run has one. */
+  vsReference?: PairedTest;
+  /** Only for a pairwise judge asked in both orders: position consistency and bias. */
+  position?: PositionStats;
+  /** Only for judges: score lines whose judge prompt had its responses cut to --max-length (absent when none). */
+  truncatedPrompts?: number;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { methodOutcomes } from './cells.js';
+import { singleMethodLines } from './fixture-lines.js';
+import { ScoreRecordStore } from './record-store.js';
+import { difficultySplit, rmBenchDomainOf, rmBenchSummary } from './rm-bench.js';
+
+const M = 'endorm';
+const SHAPE = { chosen: 3, rejected: 3 };
+
+/*
+ * Record A (safety-refuse): chosen [3, 1, 2], rejected [2, 2, 0]
+ *   chosen 0 (3): beats 2, 2, 0         -> 1 1 1
+ *   chosen 1 (1): loses to 2, 2; beats 0 -> 0 0 1
+ *   chosen 2 (2): ties 2, ties 2; beats 0 -> 0 0 1   (two ties)
+ * Record B (safety-response): chosen [0, 5, 4], rejected [1, 4, 3]
+ *   chosen 0 (0): loses to all           -> 0 0 0
+ *   chosen 1 (5): beats all              -> 1 1 1
+ *   chosen 2 (4): beats 1, ties 4, beats 3 -> 1 0 1  (one tie)
+ * Pooled into 'safety' (2 records), A = sum / 2:
+ *   [0.5 0.5 0.5]
+ *   [0.5 0.5 1.0]
+ *   [0.5 0.0 1.0]
+ * hard = mean(A01, A02, A12) = (0.5 + 0.5 + 1) / 3 = 2/3
+ * normal = mean(A00, A11, A22) = (0.5 + 0.5 + 1) / 3 = 2/3
+ * easy = mean(A10, A20, A21) = (0.5 + 0.5 + 0) / 3 = 1/3
+ * average = 5/9, which is also the plain cell accuracy 10/18.
+ */
+function safetyFixture(): ScoreRecordStore {
+  const store = new ScoreRecordStore();
+  for (const line of singleMethodLines(M, 'safety-refuse/1', 'safety-refuse', [3, 1, 2], [2, 2, 0])) store.add(line);
+  for (const line of singleMethodLines(M, 'safety-response/1', 'safety-response', [0, 5, 4], [1, 4, 3])) store.add(line);
+  return store;
+}
+
+function close(actual: number | null | undefined, expected: number, what: string): void {
+  assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) < 1e-12, `${what}: ${actual} != ${expected}`);
+}
+
+test('hand-made 2-record fixture: every cell, easy/normal/hard, pooling, missing domains', () => {
+  const records = methodOutcomes(safetyFixture().pairs(), M, 'response', SHAPE);
+  const ties = records.flatMap((r) => r.cells).filter((c) => c.tie).length;
+  assert.equal(ties, 3);
+
+  const summary = rmBenchSummary(records);
+  const safety = summary.domains.safety!;
+  assert.equal(safety.records, 2);
+  const expected = [
+    [0.5, 0.5, 0.5],
+    [0.5, 0.5, 1.0],
+    [0.5, 0.0, 1.0],
+  ];
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) close(safety.matrix[i]![j], expected[i]![j]!, `A${i}${j}`);
+  }
+  close(safety.hard, 2 / 3, 'hard');
+  close(safety.normal, 2 / 3, 'normal');
+  close(safety.easy, 1 / 3, 'easy');
+  close(safety.average, 5 / 9, 'average');
+
+  assert.deepEqual(Object.keys(summary.domains), ['safety']);
+  assert.deepEqual(summary.missingDomains, ['chat', 'math', 'code']);
+  close(summary.easy, 1 / 3, 'overall easy');
+  close(summary.normal, 2 / 3, 'overall normal');
+  close(summary.hard, 2 / 3, 'overall hard');
+  close(summary.average, 5 / 9, 'overall average');
+  close(summary.averageByDomain, 5 / 9, 'average by domain');
+  assert.equal(summary.unassignedRecords, 0);
+});
+
+test('overall easy/normal/hard average the present domains; pooled weighs by records', () => {
+  const store = safetyFixture();
+  // chat: one record, every chosen beats every rejected -> all ones.
+  for (const line of singleMethodLines(M, 'chat/1', 'chat', [1, 1, 1], [0, 0, 0])) store.add(line);
+  // math: only two chosen responses scored (cut short), so math has no complete record and is missing.
+  for (const line of singleMethodLines(M, 'math/1', 'math', [1, 1], [0, 0, 0])) store.add(line);
+  const summary = rmBenchSummary(methodOutcomes(store.pairs(), M, 'response', SHAPE));
+
+  assert.deepEqual(Object.keys(summary.domains), ['chat', 'safety']);
+  assert.deepEqual(summary.missingDomains, ['math', 'code']);
+  close(summary.domains.chat!.average, 1, 'chat');
+  close(summary.easy, (1 + 1 / 3) / 2, 'easy');
+  close(summary.normal, (1 + 2 / 3) / 2, 'normal');
+  close(summary.hard, (1 + 2 / 3) / 2, 'hard');
+  close(summary.average, 7 / 9, 'average');
+  close(summary.averageByDomain, (1 + 5 / 9) / 2, 'averageByDomain');
+  // Pooled over 3 records: (A + B + all-ones) / 3 -> hard 7/9, normal 7/9, easy 5/9.
+  close(summary.pooled!.hard, 7 / 9, 'pooled hard');
+  close(summary.pooled!.normal, 7 / 9, 'pooled normal');
+  close(summary.pooled!.easy, 5 / 9, 'pooled easy');
+});
+
+test('no domain at all: nulls, every domain listed missing', () => {
+  const summary = rmBenchSummary([]);
+  assert.equal(summary.average, null);
+  assert.equal(summary.pooled, null);
+  assert.deepEqual(summary.missingDomains, ['chat', 'math', 'code', 'safety']);
+});
+
+test('group to domain mapping', () => {
+  assert.equal(rmBenchDomainOf('safety-refuse'), 'safety');
+  assert.equal(rmBenchDomainOf('safety-response'), 'safety');
+  assert.equal(rmBenchDomainOf('Chat'), 'chat');
+  assert.equal(rmBenchDomainOf('code'), 'code');
+  assert.equal(rmBenchDomainOf('reasoning'), undefined);
+  assert.equal(rmBenchDomainOf(undefined), undefined);
+});
+
+test('difficulty split of an arbitrary matrix', () => {
+  const split = difficultySplit([
+    [0.1, 0.2, 0.3],
+    [0.4, 0.5, 0.6],
+    [0.7, 0.8, 0.9],
+  ]);
+  close(split.hard, (0.2 + 0.3 + 0.6) / 3, 'hard');
+  close(split.normal, (0.1 + 0.5 + 0.9) / 3, 'normal');
+  close(split.easy, (0.4 + 0.7 + 0.8) / 3, 'easy');
+});

@@ -1,0 +1,60 @@
+import type { DatasetKind } from '../datasets/pair.js';
+import { accuracyStats, groupAccuracy } from './accuracy.js';
+import type { BootstrapOptions } from './bootstrap.js';
+import { methodOutcomes, type RecordOutcome, type Shape } from './cells.js';
+import type { MethodSummary } from './method-summary.js';
+import { pairedTest } from './paired-comparison.js';
+import { positionStats, truncatedJudgeLines } from './judge-stats.js';
+import type { ScoreRecordStore } from './record-store.js';
+import { rmBenchSummary } from './rm-bench.js';
+
+export interface SummarizeMethodsOptions {
+  /** Methods in report order (run.json's settings.methods); specs found only in the scores follow, in order seen. */
+  methods?: readonly string[];
+  /** 'rm-bench' fixes every record to 3x3 and adds the RM-Bench protocol. */
+  datasetKind?: DatasetKind;
+  bootstrap?: BootstrapOptions;
+}
+
+/** The reference for paired tests: the first endorm method, because the report is about how endorm compares. */
+export function referenceMethod(methods: readonly string[]): string | undefined {
+  return methods.find((spec) => spec.startsWith('endorm'));
+}
+
+/** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
+export function summarizeMethods(
+  store: ScoreRecordStore,
+  options: SummarizeMethodsOptions = {},
+): Record<string, MethodSummary> {
+  const kinds = store.methodKinds();
+  const methods = [...new Set([...(options.methods ?? []), ...kinds.keys()])];
+  const rmBench = options.datasetKind === 'rm-bench';
+  const shape: Shape | undefined = rmBench ? { chosen: 3, rejected: 3 } : undefined;
+  const pairs = [...store.pairs()];
+
+  const outcomes = new Map<string, RecordOutcome[]>();
+  for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape));
+
+  const reference = referenceMethod(methods);
+  const result: Record<string, MethodSummary> = {};
+  for (const method of methods) {
+    const records = outcomes.get(method)!;
+    const stats = accuracyStats(records, options.bootstrap);
+    const summary: MethodSummary = {
+      kind: kinds.get(method) ?? 'response',
+      ...stats,
+      incomplete: pairs.length - records.length,
+      groups: groupAccuracy(records, options.bootstrap),
+    };
+    if (rmBench) summary.rmBench = rmBenchSummary(records);
+    const position = summary.kind === 'comparison' ? positionStats(records) : null;
+    if (position) summary.position = position;
+    const truncated = truncatedJudgeLines(pairs, method);
+    if (truncated > 0) summary.truncatedPrompts = truncated;
+    if (reference !== undefined && method !== reference) {
+      summary.vsReference = pairedTest(reference, outcomes.get(reference)!, records);
+    }
+    result[method] = summary;
+  }
+  return result;
+}

@@ -1,0 +1,122 @@
+import Papa from 'papaparse';
+import { InputError } from './input-error.js';
+import { decodeUtf8, decodeUtf8Lenient, readLines } from './line-reader.js';
+import type { RecordItem } from './raw-record.js';
+
+/** How much text is handed to the parser at a time; a record longer than this simply waits for more. */
+const BATCH_CHARS = 1 << 16;
+/** One record may not hold more text than this: past it, an unclosed quote is far likelier than a real field. */
+const MAX_PENDING_CHARS = 1 << 26;
+
+interface ParsedRow {
+  fields: string[];
+  startLine: number;
+  endLine: number;
+  error?: string;
+}
+
+/**
+ * CSV or TSV with a header row, streamed through papaparse's low-level parser so that rows (quoted fields may span
+ * lines) come with the line they start on. Lines are decoded here, one at a time with a fatal decoder, so that a bad
+ * byte is blamed on its row. Line ends are normalised to LF, also inside quoted fields.
+ */
+export async function* readDelimitedRecords(file: string, delimiter: ',' | '\t', displayName: string = file): AsyncGenerator<RecordItem> {
+  let header: string[] | undefined;
+  for await (const row of readRows(file, delimiter, displayName)) {
+    const location = { file: displayName, line: row.startLine, unit: 'line' as const };
+    if (row.error !== undefined) {
+      yield new InputError({ code: row.error === 'invalid UTF-8' ? 'invalid-utf8' : 'malformed-csv', ...location, reason: row.error });
+      continue;
+    }
+    if (row.fields.length === 1 && row.fields[0] === '') continue;
+    if (header === undefined) {
+      const names = row.fields.map((name) => name.trim());
+      const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+      if (duplicate !== undefined) {
+        throw new InputError({ code: 'malformed-csv', ...location, reason: `header names column "${duplicate}" twice` });
+      }
+      header = names;
+      continue;
+    }
+    if (row.fields.length !== header.length) {
+      yield new InputError({
+        code: 'malformed-csv',
+        ...location,
+        reason: `expected ${header.length} fields as in the header, found ${row.fields.length}`,
+      });
+      continue;
+    }
+    const value: Record<string, string> = {};
+    header.forEach((name, i) => {
+      value[name] = row.fields[i] ?? '';
+    });
+    yield { value, location };
+  }
+}
+
+async function* readRows(file: string, delimiter: string, displayName: string): AsyncGenerator<ParsedRow> {
+  const badLines = new Set<number>();
+  let pending = '';
+  let pendingLine = 1;
+  let batch: string[] = [];
+  let batchChars = 0;
+  // Grows while a record spans batches, so that a long quoted field is re-parsed a logarithmic number of times.
+  let threshold = BATCH_CHARS;
+
+  const take = (last: boolean): ParsedRow[] => {
+    const rows: ParsedRow[] = [];
+    let rowStart = 0;
+    let line = pendingLine;
+    const parser = new Papa.Parser({
+      delimiter,
+      newline: '\n',
+      step: (results: Papa.ParseStepResult<string[]>) => {
+        const rowEnd = results.meta.cursor;
+        const terminated = pending[rowEnd - 1] === '\n';
+        const inner = countNewlines(pending, rowStart, terminated ? rowEnd - 1 : rowEnd);
+        const row: ParsedRow = { fields: (results.data as unknown as string[][])[0] ?? [], startLine: line, endLine: line + inner };
+        const quoteError = results.errors.find((e) => e.type === 'Quotes');
+        if (quoteError !== undefined) row.error = quoteError.code === 'MissingQuotes' ? 'quoted field never closed' : 'stray quote in a quoted field';
+        for (let l = row.startLine; l <= row.endLine; l++) if (badLines.has(l)) row.error = 'invalid UTF-8';
+        rows.push(row);
+        line += inner + (terminated ? 1 : 0);
+        rowStart = rowEnd;
+      },
+    });
+    parser.parse(pending, 0, !last);
+    for (const row of rows) for (let l = row.startLine; l <= row.endLine; l++) badLines.delete(l);
+    pending = pending.slice(rowStart);
+    pendingLine = line;
+    if (pending.length > MAX_PENDING_CHARS) {
+      throw new InputError({ code: 'malformed-csv', file: displayName, line, reason: 'a quoted field runs on for more than 64 Mi characters; is a quote never closed?' });
+    }
+    return rows;
+  };
+
+  for await (const { line, bytes } of readLines(file, displayName)) {
+    let text = decodeUtf8(bytes);
+    if (text === undefined) {
+      badLines.add(line);
+      text = decodeUtf8Lenient(bytes);
+    }
+    batch.push(text, '\n');
+    batchChars += text.length + 1;
+    if (batchChars >= threshold) {
+      pending += batch.join('');
+      batch = [];
+      batchChars = 0;
+      const rows = take(false);
+      threshold = rows.length === 0 ? threshold * 2 : BATCH_CHARS;
+      yield* rows;
+    }
+  }
+  pending += batch.join('');
+  if (pending !== '') yield* take(false);
+  if (pending !== '') yield* take(true);
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
+}

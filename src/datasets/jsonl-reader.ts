@@ -1,0 +1,33 @@
+import { InputError } from './input-error.js';
+import { decodeUtf8, readLines } from './line-reader.js';
+import type { RecordItem } from './raw-record.js';
+
+/**
+ * JSON Lines, one record per line, streamed: memory does not grow with the file. Blank lines are skipped but still
+ * counted, so that line numbers match an editor's.
+ */
+export async function* readJsonlRecords(file: string, displayName: string = file): AsyncGenerator<RecordItem> {
+  for await (const { line, bytes } of readLines(file, displayName)) {
+    const location = { file: displayName, line, unit: 'line' as const };
+    const text = decodeUtf8(bytes);
+    if (text === undefined) {
+      yield new InputError({ code: 'invalid-utf8', ...location, reason: 'invalid UTF-8' });
+      continue;
+    }
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield new InputError({ code: 'malformed-json', ...location, reason: `malformed JSON (${jsonReason(error)})` });
+      continue;
+    }
+    yield { value, location };
+  }
+}
+
+/** V8's message without the echo of the input, which can be a whole megabyte-long line. */
+export function jsonReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, "[\s\S]*" is not valid JSON$/, '').slice(0, 200);
+}

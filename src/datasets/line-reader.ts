@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { fileError } from './input-error.js';
+
+export interface RawLine {
+  /** 1-based. */
+  line: number;
+  /** The line's bytes without its terminator (LF or CRLF). Valid only until the next line is read. */
+  bytes: Buffer;
+  /** Byte offset just past the line's terminator (or the end of the file): where the next line starts. */
+  end: number;
+  /** False only for a last line that the file ends inside of (no LF after it). */
+  terminated: boolean;
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Splits a file into lines at the byte level, so that every line can be decoded on its own with a fatal decoder and an
+ * invalid byte is blamed on the right line. Memory stays at about one chunk plus the longest line.
+ */
+export async function* readLines(file: string, displayName: string = file): AsyncGenerator<RawLine> {
+  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  let carry: Buffer[] = [];
+  let line = 0;
+  let consumed = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        let bytes = chunk.subarray(start, nl);
+        if (carry.length > 0) {
+          carry.push(bytes);
+          bytes = Buffer.concat(carry);
+          carry = [];
+        }
+        // The whole line plus its LF, carried parts included.
+        consumed += bytes.length + 1;
+        start = nl + 1;
+        line += 1;
+        yield { line, bytes: withoutCr(bytes), end: consumed, terminated: true };
+      }
+      if (start < chunk.length) carry.push(chunk.subarray(start));
+    }
+  } catch (error) {
+    throw fileError(displayName, error);
+  } finally {
+    stream.destroy();
+  }
+  if (carry.length > 0) {
+    const bytes = Buffer.concat(carry);
+    line += 1;
+    yield { line, bytes: withoutCr(bytes), end: consumed + bytes.length, terminated: false };
+  }
+}
+
+function withoutCr(bytes: Buffer): Buffer {
+  return bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+const lenientDecoder = new TextDecoder('utf-8');
+
+/** The text of a line, or undefined when its bytes are not UTF-8. A leading BOM is dropped. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** For places that must keep going past a bad line (CSV rows that may span lines); U+FFFD stands in for bad bytes. */
+export function decodeUtf8Lenient(bytes: Uint8Array): string {
+  return lenientDecoder.decode(bytes);
+}

@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { readDelimitedRecords } from './delimited-reader.js';
+import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
+import { fileError, InputError } from './input-error.js';
+import { readJsonArrayRecords } from './json-reader.js';
+import { readJsonlRecords } from './jsonl-reader.js';
+import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs, multifacetedMapping } from './multifaceted.js';
+import type { DatasetKind, Pair } from './pair.js';
+import type { RecordItem } from './raw-record.js';
+import { isRmBenchFileName, listRmBenchFiles, readRmBench, rmBenchFileDomain, RM_BENCH_TOTAL_FILE } from './rm-bench.js';
+
+export type DatasetFormat = 'auto' | 'jsonl' | 'json' | 'csv' | 'tsv' | 'rm-bench' | 'multifaceted' | 'multifaceted-bench';
+
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench'];
+
+export interface DatasetOptions extends FieldOptions {
+  format?: DatasetFormat;
+  /** Report bad records through onInvalid and go on, instead of stopping at the first. */
+  skipInvalid?: boolean;
+  /** Hears every skipped record, and every Multifaceted-Bench instance that could not be paired (code 'unpaired'). */
+  onInvalid?: (err: InputError) => void;
+}
+
+export interface Dataset {
+  /** Short, file-system safe: `rm-bench`, `rm-bench-chat`, or the file's base name without extension. */
+  name: string;
+  kind: DatasetKind;
+  /** Absolute path of what was opened, file or folder. */
+  path: string;
+  /** Absolute paths of the files read, in reading order. */
+  files: string[];
+  /** Hex sha256 of the file's bytes; for a folder, see folderSha256. */
+  sha256: string;
+  /** Reads the files afresh on every call. */
+  pairs(): AsyncIterable<Pair>;
+}
+
+/** The record container, separate from what the records mean. */
+type Container = 'jsonl' | 'json' | 'csv' | 'tsv';
+type Semantics = 'pairs' | 'multifaceted' | 'multifaceted-bench';
+
+interface SourceFile {
+  path: string;
+  /** As the user wrote it, for messages. */
+  displayName: string;
+}
+
+export async function openDataset(pathOrFolder: string, options: DatasetOptions = {}): Promise<Dataset> {
+  const format = options.format ?? 'auto';
+  if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(pathOrFolder)).isDirectory();
+  } catch (error) {
+    throw fileError(pathOrFolder, error);
+  }
+  const path = resolve(pathOrFolder);
+
+  if (isFolder) {
+    if (format !== 'auto' && format !== 'rm-bench') {
+      throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: `is a folder; only RM-Bench (--format rm-bench) is read from a folder` });
+    }
+    const files = (await listRmBenchFiles(pathOrFolder)).map((p) => ({ path: resolve(p), displayName: join(pathOrFolder, basename(p)) }));
+    return {
+      name: 'rm-bench',
+      kind: 'rm-bench',
+      path,
+      files: files.map((f) => f.path),
+      sha256: await folderSha256(files.map((f) => f.path)),
+      pairs: () => guarded(readRmBench(files), options, pathOrFolder),
+    };
+  }
+
+  const file: SourceFile = { path, displayName: pathOrFolder };
+  const sha256 = await fileSha256(path, pathOrFolder);
+  if (format === 'rm-bench' || (format === 'auto' && isRmBenchFileName(path))) {
+    const domain = rmBenchFileDomain(path);
+    return {
+      name: domain !== undefined ? `rm-bench-${domain}` : basename(path) === RM_BENCH_TOTAL_FILE ? 'rm-bench' : shortName(path),
+      kind: 'rm-bench',
+      path,
+      files: [path],
+      sha256,
+      pairs: () => guarded(readRmBench([file]), options, pathOrFolder),
+    };
+  }
+
+  const container = await containerOf(file, format);
+  const semantics = await semanticsOf(file, container, format, options);
+  const records = (): AsyncGenerator<RecordItem> => readRecords(file, container);
+  let pairs: () => AsyncIterable<Pair | InputError>;
+  if (semantics === 'multifaceted-bench') {
+    pairs = () => multifacetedBenchPairs(records(), options);
+  } else {
+    const mapping: PairMapping = semantics === 'multifaceted' ? multifacetedMapping(options) : { fields: fieldNames(options) };
+    pairs = () => mapRecords(records(), mapping);
+  }
+  return {
+    name: shortName(path),
+    kind: semantics === 'pairs' ? 'pairs' : 'multifaceted',
+    path,
+    files: [path],
+    sha256,
+    pairs: () => guarded(pairs(), options, pathOrFolder),
+  };
+}
+
+function readRecords(file: SourceFile, container: Container): AsyncGenerator<RecordItem> {
+  switch (container) {
+    case 'jsonl':
+      return readJsonlRecords(file.path, file.displayName);
+    case 'json':
+      return readJsonArrayRecords(file.path, file.displayName);
+    case 'csv':
+      return readDelimitedRecords(file.path, ',', file.displayName);
+    case 'tsv':
+      return readDelimitedRecords(file.path, '\t', file.displayName);
+  }
+}
+
+async function* mapRecords(records: AsyncIterable<RecordItem>, mapping: PairMapping): AsyncGenerator<Pair | InputError> {
+  for await (const item of records) {
+    if (item instanceof InputError) {
+      yield item;
+      continue;
+    }
+    try {
+      yield recordToPair(item, mapping);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      yield error;
+    }
+  }
+}
+
+/**
+ * Applies skipInvalid: a bad record either stops the stream (pairs already yielded stay valid) or is reported and
+ * skipped. A dataset that yields no pair at all is an error either way: a run over nothing would report nothing.
+ */
+async function* guarded(items: AsyncIterable<Pair | InputError>, options: DatasetOptions, displayName: string): AsyncGenerator<Pair> {
+  let pairs = 0;
+  let invalid = 0;
+  let unpaired = 0;
+  for await (const item of items) {
+    if (!(item instanceof InputError)) {
+      pairs += 1;
+      yield item;
+      continue;
+    }
+    if (item.code === 'unpaired') {
+      unpaired += 1;
+      options.onInvalid?.(item);
+      continue;
+    }
+    if (!options.skipInvalid) throw item;
+    invalid += 1;
+    options.onInvalid?.(item);
+  }
+  if (pairs > 0) return;
+  if (invalid === 0 && unpaired === 0) throw new InputError({ code: 'empty-dataset', file: displayName, reason: 'no records' });
+  const why = [invalid > 0 ? `${invalid} invalid` : '', unpaired > 0 ? `${unpaired} unpaired` : ''].filter(Boolean).join(', ');
+  throw new InputError({ code: 'empty-dataset', file: displayName, reason: `no usable records (${why})` });
+}
+
+async function containerOf(file: SourceFile, format: DatasetFormat): Promise<Container> {
+  if (format === 'jsonl' || format === 'json' || format === 'csv' || format === 'tsv') return format;
+  const ext = extname(file.path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv') return 'tsv';
+  // Hugging Face exports often name JSON Lines ".json"; the first character tells them apart.
+  const first = await firstSignificantChar(file);
+  if (first === '[') return 'json';
+  if (first === '{') return 'jsonl';
+  if (first === undefined) throw new InputError({ code: 'empty-dataset', file: file.displayName, reason: 'no records (the file is empty)' });
+  throw new InputError({
+    code: 'unreadable',
+    file: file.displayName,
+    reason: `cannot tell the format from the name or the first character; name it .jsonl, .json, .csv or .tsv, or pass --format`,
+  });
+}
+
+async function semanticsOf(file: SourceFile, container: Container, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
+  if (format === 'multifaceted' || format === 'multifaceted-bench') return format;
+  if (format !== 'auto') return 'pairs';
+  const first = await firstRecord(readRecords(file, container));
+  if (isMultifacetedBenchRecord(first, options)) return 'multifaceted-bench';
+  if (/multifaceted/i.test(basename(file.path)) && isMultifacetedPairRecord(first, options)) return 'multifaceted';
+  return 'pairs';
+}
+
+/** The first well-formed record, or undefined; errors are left for the real read to report in order. */
+async function firstRecord(records: AsyncGenerator<RecordItem>): Promise<unknown> {
+  try {
+    for await (const item of records) {
+      if (!(item instanceof InputError)) return item.value;
+    }
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+  } finally {
+    await records.return(undefined);
+  }
+  return undefined;
+}
+
+async function firstSignificantChar(file: SourceFile): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(file.path, 'r');
+  } catch (error) {
+    throw fileError(file.displayName, error);
+  }
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return undefined;
+      const text = buffer.subarray(0, bytesRead).toString('latin1');
+      const match = /[^\s\u00ef\u00bb\u00bf]/.exec(text);
+      if (match) return match[0];
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** For run-folder names: the base name without extension, reduced to characters every file system accepts. */
+function shortName(path: string): string {
+  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return stem === '' ? 'dataset' : stem;
+}
+
+export async function fileSha256(path: string, displayName: string = path): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw fileError(displayName, error);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * A folder's hash: sha256 over, for each file in byte order of its base name, `name NUL sha256(content) LF`. It changes
+ * when a file is added, removed, renamed or edited, and a single file's own hash can still be checked against it.
+ */
+export async function folderSha256(files: readonly string[]): Promise<string> {
+  const entries = await Promise.all(files.map(async (f) => ({ name: basename(f), sha256: await fileSha256(f) })));
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  const hash = createHash('sha256');
+  for (const e of entries) hash.update(`${e.name}\u0000${e.sha256}\n`);
+  return hash.digest('hex');
+}

@@ -1,0 +1,66 @@
+import { comparisonGrid, gridRowLabel, type GridCell, type GridRow } from './comparison-grid.js';
+import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } from './format.js';
+import { card, htmlPage, legend } from './html-page.js';
+import { seriesColor } from './palette.js';
+import { runLabels } from './run-labels.js';
+import type { RunSummary } from './run-summary.js';
+import { settingsEntries } from './settings-text.js';
+import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
+
+/** comparison.html: runs side by side (runs are the colours in charts and the columns in tables). */
+export function renderComparisonHtml(summaries: readonly RunSummary[]): string {
+  const labels = runLabels(summaries);
+  const series = labels.map((name, i) => ({ name, color: seriesColor(i) }));
+  const grid = comparisonGrid(summaries);
+  const body = [
+    `<header class="top"><div class="overline">endorm comparison</div><h1>${summaries.length} runs side by side</h1><div class="subtitle">${escapeHtml([...new Set(summaries.map((s) => s.dataset.name))].join(', '))}</div></header>`,
+    card('Runs', runsTable(summaries, labels)),
+    chartCard('Overall accuracy', grid.filter((r) => r.scope === 'overall'), series, true),
+    chartCard('RM-Bench Avg', grid.filter((r) => r.scope === 'rm-bench' && r.name === 'average'), series, false),
+    card('By method', methodTables(grid, labels), 'Accuracy % with 95% bootstrap CI; RM-Bench rows are domain scores and the overall easy/normal/hard/Avg.'),
+    notesCard(summaries, labels),
+  ];
+  return htmlPage('endorm comparison', body.filter(Boolean).join('\n'));
+}
+
+function runsTable(summaries: readonly RunSummary[], labels: string[]): string {
+  const rows = summaries.map((s, i) => {
+    const settings = settingsEntries(s.settings).map(([k, v]) => `${escapeHtml(k)} <b>${escapeHtml(v)}</b>`).join(' · ');
+    return `<tr><td><span class="swatch" style="background:${seriesColor(i)}"></span><b>${escapeHtml(labels[i]!)}</b></td><td><code>${escapeHtml(s.model.spec)}</code><br><span class="ci">${escapeHtml(s.model.dtype)}</span></td><td>${escapeHtml(s.dataset.name)}<br><span class="ci">sha256 ${escapeHtml(shortHash(s.dataset.sha256))}</span></td><td>${settings}</td><td class="num">${integer(s.counts.pairs)}</td><td class="num">${duration(s.timing.seconds)}</td></tr>`;
+  });
+  return `<div class="table-wrap"><table><thead><tr><th>Run</th><th>Model</th><th>Dataset</th><th>Settings</th><th class="num">Records</th><th class="num">Time</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+function chartCard(title: string, rows: GridRow[], series: { name: string; color: string }[], withCi: boolean): string {
+  if (rows.length === 0) return '';
+  const categories: BarCategory[] = rows.map((row) => ({
+    label: row.method,
+    values: row.cells.map((cell) => (cell && cell.value !== null ? { value: cell.value, ci: withCi ? cell.ci95 : null } : null)),
+  }));
+  const chart = barChartSvg({ categories, series, title });
+  return card(title, `${legend(series)}<div class="chart-wrap">${chart}</div>`, withCi ? 'Whiskers: 95% bootstrap CI; dashed line: chance.' : undefined);
+}
+
+function methodTables(grid: GridRow[], labels: string[]): string {
+  const methods = [...new Set(grid.map((r) => r.method))];
+  const head = labels.map((l, i) => `<th class="num run"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(l)}</th>`).join('');
+  return methods
+    .map((method) => {
+      const rows = grid
+        .filter((r) => r.method === method)
+        .map((r) => `<tr${r.scope === 'overall' ? ' class="total"' : ''}><td class="scope">${escapeHtml(gridRowLabel(r))}</td>${r.cells.map(cellHtml).join('')}</tr>`);
+      return `<h3><code>${escapeHtml(method)}</code></h3><div class="table-wrap"><table><thead><tr><th>Scope</th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+    })
+    .join('\n');
+}
+
+function cellHtml(cell: GridCell | null): string {
+  if (!cell) return '<td class="num ci">not run</td>';
+  if (cell.value === null) return `<td class="num ${cell.note ? 'missing' : ''}">${escapeHtml(cell.note || DASH)}</td>`;
+  return `<td class="num"><b>${percent(cell.value)}</b>${cell.ci95 ? ` <span class="ci">${percentCi(cell.ci95)}</span>` : ''}</td>`;
+}
+
+function notesCard(summaries: readonly RunSummary[], labels: string[]): string {
+  const items = summaries.flatMap((s, i) => s.notes.map((n) => `<li><b>${escapeHtml(labels[i]!)}:</b> ${escapeHtml(n)}</li>`));
+  return items.length > 0 ? card('Notes', `<ul class="notes">${items.join('')}</ul>`) : '';
+}

@@ -1,0 +1,47 @@
+import { comparisonGrid, gridRowLabel, type GridCell } from './comparison-grid.js';
+import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from './format.js';
+import { runLabels } from './run-labels.js';
+import type { RunSummary } from './run-summary.js';
+import { settingsText } from './settings-text.js';
+
+/** comparison.md: runs as columns, one table per method with every scope as a row. */
+export function renderComparisonMarkdown(summaries: readonly RunSummary[]): string {
+  const labels = runLabels(summaries);
+  const out = ['# endorm comparison', '', `${summaries.length} runs.`, ''];
+  out.push('| Run | Model | Dataset | Settings | Records | endorm | Time |', '|---|---|---|---|--:|---|--:|');
+  summaries.forEach((s, i) => {
+    out.push(
+      `| **${mdCell(labels[i]!)}** | \`${mdCell(s.model.spec)}\` (${mdCell(s.model.dtype)}) | ${mdCell(s.dataset.name)} (sha256 \`${shortHash(s.dataset.sha256)}\`) | ${mdCell(settingsText(s.settings))} | ${integer(s.counts.pairs)} | ${mdCell(s.endorm.version)} | ${duration(s.timing.seconds)} |`,
+    );
+  });
+  out.push('');
+
+  const grid = comparisonGrid(summaries);
+  const header = `| | ${labels.map((l) => mdCell(l)).join(' | ')} |`;
+  const rule = `|---|${labels.map(() => '--:').join('|')}|`;
+
+  out.push('## Overall accuracy', '', 'Accuracy % (95% CI).', '', header.replace('| |', '| Method |'), rule);
+  for (const row of grid.filter((r) => r.scope === 'overall')) {
+    out.push(`| \`${mdCell(row.method)}\` | ${row.cells.map(cellText).join(' | ')} |`);
+  }
+  out.push('');
+
+  const methods = [...new Set(grid.map((r) => r.method))];
+  for (const method of methods) {
+    out.push(`## \`${mdCell(method)}\``, '', header, rule);
+    for (const row of grid.filter((r) => r.method === method)) {
+      out.push(`| ${mdCell(gridRowLabel(row))} | ${row.cells.map(cellText).join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  const notes = summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${n}`));
+  if (notes.length > 0) out.push('## Notes', '', ...notes, '');
+  return out.join('\n');
+}
+
+function cellText(cell: GridCell | null): string {
+  if (!cell) return 'not run';
+  if (cell.value === null) return cell.note || DASH;
+  return cell.ci95 ? `${percent(cell.value)} (${percentCi(cell.ci95)})` : percent(cell.value);
+}

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { csvLine, duration, escapeHtml, mdCell, pValue, percent, percentCi } from './format.js';
+
+test('number formatting', () => {
+  assert.equal(percent(0.8725), '87.3');
+  assert.equal(percent(null), '—');
+  assert.equal(percentCi([0.5, 0.75]), '50.0–75.0');
+  assert.equal(pValue(0.021484375), '0.021');
+  assert.equal(pValue(0.0042), '0.0042');
+  assert.equal(pValue(2.4e-13), '2.4e-13');
+  assert.equal(pValue(1), '1.000');
+  assert.equal(duration(200), '3 min 20 s');
+  assert.equal(duration(3 * 3600 + 65), '3 h 01 min');
+  assert.equal(duration(null), '—');
+});
+
+test('escaping for HTML, Markdown tables and CSV', () => {
+  assert.equal(escapeHtml('<a href="x">&\'</a>'), '&#60;a href=&#34;x&#34;&#62;&#38;&#39;&#60;/a&#62;');
+  assert.equal(mdCell('a|b\nc'), 'a\\|b c');
+  assert.equal(csvLine(['a,b', 'say "hi"', 1.5, null, NaN]), '"a,b","say ""hi""",1.5,,');
+});

@@ -1,0 +1,14 @@
+export { renderComparisonCsv } from './comparison-csv.js';
+export { renderComparisonHtml } from './comparison-html.js';
+export { renderComparisonMarkdown } from './comparison-markdown.js';
+export { readScoreLines, type ReadScoreLinesResult } from './read-score-lines.js';
+export { renderRunCsv } from './report-csv.js';
+export { renderRunHtml } from './report-html.js';
+export { renderRunMarkdown } from './report-markdown.js';
+export { RunFolderError } from './run-folder-error.js';
+export { runLabels } from './run-labels.js';
+export type { RunCounts, RunSummary, RunTiming } from './run-summary.js';
+export { readRunManifest, summarizeRun, type SummarizeRunOptions } from './summarize-run.js';
+export { summaryJson } from './summary-json.js';
+export { writeComparisonReports } from './write-comparison-reports.js';
+export { writeReports } from './write-reports.js';

@@ -1,0 +1,185 @@
+import type { MethodSummary } from '../benchmarks/method-summary.js';
+import { RM_BENCH_DOMAINS, RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
+import { referenceMethod } from '../benchmarks/summarize-methods.js';
+import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from './format.js';
+import { card, htmlPage, legend } from './html-page.js';
+import { countsText, runTimeText } from './report-markdown.js';
+import { seriesColor } from './palette.js';
+import type { RunSummary } from './run-summary.js';
+import { settingsEntries } from './settings-text.js';
+import { judgeHtml } from './judge-report.js';
+import { MISSING_DOMAIN } from './summary-rows.js';
+import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
+import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
+
+/** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and RM-Bench heat maps. */
+export function renderRunHtml(summary: RunSummary): string {
+  const methods = Object.entries(summary.methods);
+  const series = methods.map(([spec], i) => ({ name: spec, color: seriesColor(i) }));
+  const body = [
+    header(summary),
+    card('Run', runDetails(summary)),
+    card('Methods', methodsTable(summary)),
+    judgeHtml(summary),
+    accuracyChart(summary, series),
+    rmBenchCard(summary, series),
+    notesCard(summary),
+    `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
+  ];
+  return htmlPage(`endorm report: ${summary.model.spec} on ${summary.dataset.name}`, body.filter(Boolean).join('\n'));
+}
+
+function header(summary: RunSummary): string {
+  return `<header class="top">
+<div class="overline">endorm report</div>
+<h1>${escapeHtml(summary.model.spec)}</h1>
+<div class="subtitle">on <b>${escapeHtml(summary.dataset.name)}</b> <span class="tag">${escapeHtml(summary.dataset.kind)}</span> · ${integer(summary.counts.pairs)} records · ${methodsCount(summary)}</div>
+</header>`;
+}
+
+function methodsCount(summary: RunSummary): string {
+  const n = Object.keys(summary.methods).length;
+  return `${n} method${n === 1 ? '' : 's'}`;
+}
+
+function runDetails(summary: RunSummary): string {
+  const { model, dataset } = summary;
+  const rows: [string, string][] = [
+    ['Model', `<code>${escapeHtml(model.spec)}</code> · ${escapeHtml(model.modelType)} · ${escapeHtml(model.dtype)} · <code>${escapeHtml(model.onnxFile)}</code>`],
+    ['Dataset', `${escapeHtml(dataset.name)} · <code>${escapeHtml(dataset.spec)}</code> · sha256 <code>${escapeHtml(shortHash(dataset.sha256))}</code>`],
+    ['Settings', settingsEntries(summary.settings).map(([k, v]) => `${escapeHtml(k)} <b>${escapeHtml(v)}</b>`).join(' · ')],
+    ['endorm', escapeHtml(summary.endorm.version)],
+    ['Run', escapeHtml(runTimeText(summary))],
+    ['Counts', escapeHtml(countsText(summary))],
+  ];
+  return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+function methodsTable(summary: RunSummary): string {
+  const methods = Object.entries(summary.methods);
+  if (methods.length === 0) return '<p>No methods.</p>';
+  const reference = referenceMethod(Object.keys(summary.methods));
+  const rows = methods.map(([spec, m], i) => {
+    const vs = m.vsReference;
+    const p = spec === reference ? '<span class="tag">reference</span>' : vs ? `<span class="${vs.pValue < 0.05 ? 'sig' : ''}">${pValue(vs.pValue)}</span>` : DASH;
+    return `<tr><td><span class="swatch" style="background:${seriesColor(i)}"></span><code>${escapeHtml(spec)}</code>${m.kind === 'comparison' ? '<span class="tag">pairwise</span>' : ''}</td>
+<td class="num acc">${percent(m.accuracy)}</td><td class="num ci">${percentCi(m.ci95)}</td><td class="num">${integer(m.pairs)}</td><td class="num">${integer(m.comparisons)}</td><td class="num">${integer(m.ties)}</td><td class="num">${vs ? `${vs.b} / ${vs.c}` : DASH}</td><td class="num">${p}</td></tr>`;
+  });
+  const note = reference
+    ? `<p class="lead" style="margin-top:10px">McNemar: exact two-sided test on the comparisons both methods judged; b = <code>${escapeHtml(reference)}</code> right and the method wrong, c = the reverse. Bold: p &lt; 0.05.</p>`
+    : '';
+  return `<div class="table-wrap"><table>
+<thead><tr><th>Method</th><th class="num">Accuracy %</th><th class="num">95% CI</th><th class="num">Pairs</th><th class="num">Comparisons</th><th class="num">Ties</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>
+<p class="lead" style="margin-top:10px">Accuracy: share of chosen-vs-rejected comparisons a method gets right (ties count as wrong). 95% CI: percentile bootstrap over records, 1000 resamples, fixed seed.</p>${note}`;
+}
+
+function accuracyChart(summary: RunSummary, series: { name: string; color: string }[]): string {
+  const methods = Object.values(summary.methods);
+  if (methods.length === 0) return '';
+  const groups = [...new Set(methods.flatMap((m) => Object.keys(m.groups)))].sort();
+  const value = (stats: MethodSummary | MethodSummary['groups'][string] | undefined) =>
+    stats && stats.accuracy !== null ? { value: stats.accuracy, ci: stats.ci95 } : null;
+  const categories: BarCategory[] = [
+    { label: 'Overall', values: methods.map((m) => value(m)) },
+    ...groups.map((g) => ({ label: g, values: methods.map((m) => value(m.groups[g])) })),
+  ];
+  const chart = barChartSvg({ categories, series, title: 'Accuracy by category and method' });
+  return card(
+    groups.length > 0 ? 'Accuracy by group' : 'Accuracy',
+    `${legend(series)}<div class="chart-wrap">${chart}</div>${groups.length > 0 ? groupTable(summary, groups) : ''}`,
+    'Bars: accuracy; whiskers: 95% bootstrap CI; dashed line: chance (50%).',
+  );
+}
+
+function groupTable(summary: RunSummary, groups: string[]): string {
+  const methods = Object.entries(summary.methods);
+  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec))}</th>`);
+  const rows = groups.map((group) => {
+    const n = Math.max(...methods.map(([, m]) => m.groups[group]?.pairs ?? 0));
+    const cells = methods.map(([, m]) => {
+      const g = m.groups[group];
+      if (!g || g.accuracy === null) return `<td class="num">${DASH}</td>`;
+      const differs = g.pairs !== n ? ` <span class="ci">n=${integer(g.pairs)}</span>` : '';
+      return `<td class="num"><b>${percent(g.accuracy)}</b> <span class="ci">${percentCi(g.ci95)}</span>${differs}</td>`;
+    });
+    return `<tr><td>${escapeHtml(group)}</td><td class="num">${integer(n)}</td>${cells.join('')}</tr>`;
+  });
+  return `<h3>Per group</h3><div class="table-wrap"><table><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+}
+
+function rmBenchCard(summary: RunSummary, series: { name: string; color: string }[]): string {
+  const methods = Object.entries(summary.methods).filter(([, m]) => m.rmBench);
+  if (methods.length === 0) return '';
+  const missing = [...new Set(methods.flatMap(([, m]) => m.rmBench!.missingDomains))];
+  const domainHead = RM_BENCH_DOMAINS.map((d) => `<th class="num">${d}</th>`).join('');
+  const rows = methods.map(([spec, m]) => {
+    const rm = m.rmBench!;
+    const i = Object.keys(summary.methods).indexOf(spec);
+    const domains = RM_BENCH_DOMAINS.map((d) =>
+      rm.domains[d] ? `<td class="num">${percent(rm.domains[d]!.average)}</td>` : '<td class="num missing">missing</td>',
+    ).join('');
+    return `<tr><td><span class="swatch" style="background:${seriesColor(i)}"></span><code>${escapeHtml(spec)}</code></td>${domains}<td class="num">${percent(rm.easy)}</td><td class="num">${percent(rm.normal)}</td><td class="num">${percent(rm.hard)}</td><td class="num acc">${percent(rm.average)}</td></tr>`;
+  });
+  const table = `<div class="table-wrap"><table><thead><tr><th>Method</th>${domainHead}<th class="num">Easy</th><th class="num">Normal</th><th class="num">Hard</th><th class="num">Avg</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+  const callout =
+    missing.length > 0
+      ? `<div class="callout">${missing.map((d) => `<b>${d}</b>: ${MISSING_DOMAIN}`).join(' · ')}. Overall easy/normal/hard and Avg average the present domains only.</div>`
+      : '';
+
+  const allSeries = Object.keys(summary.methods).map((spec, i) => ({ spec, color: seriesColor(i) }));
+  const rmSeries = series.filter((s) => methods.some(([spec]) => spec === s.name));
+  const categories: BarCategory[] = [
+    ...RM_BENCH_DOMAINS.map((d) => {
+      const anyPresent = methods.some(([, m]) => m.rmBench!.domains[d]);
+      const category: BarCategory = {
+        label: d,
+        values: methods.map(([, m]) => (m.rmBench!.domains[d] ? { value: m.rmBench!.domains[d]!.average } : null)),
+      };
+      if (!anyPresent) category.missing = MISSING_DOMAIN;
+      return category;
+    }),
+    ...(['easy', 'normal', 'hard', 'average'] as const).map((k) => ({
+      label: k === 'average' ? 'Avg' : k[0]!.toUpperCase() + k.slice(1),
+      values: methods.map(([, m]) => (m.rmBench![k] !== null ? { value: m.rmBench![k]! } : null)),
+    })),
+  ];
+  const chart = barChartSvg({ categories, series: rmSeries, title: 'RM-Bench scores by domain and difficulty' });
+
+  const blocks = methods.map(([spec, m]) => {
+    const rm = m.rmBench!;
+    const color = allSeries.find((s) => s.spec === spec)!.color;
+    const maps = RM_BENCH_DOMAINS.map((d) => {
+      const domain = rm.domains[d];
+      if (!domain) return missingHeatmapSvg(d, MISSING_DOMAIN);
+      return heatmapSvg({
+        title: d,
+        subtitle: `${integer(domain.records)} records · avg ${percent(domain.average)}%`,
+        matrix: domain.matrix,
+        rowLabels: RM_BENCH_STYLES,
+        columnLabels: RM_BENCH_STYLES,
+        rowAxis: 'chosen',
+        columnAxis: 'rejected',
+        footer: `easy ${percent(domain.easy)} · normal ${percent(domain.normal)} · hard ${percent(domain.hard)}`,
+      });
+    });
+    return `<div class="method-block"><h3><span class="swatch" style="background:${color}"></span><code>${escapeHtml(spec)}</code></h3><div class="heatmaps">${maps.join('\n')}</div></div>`;
+  });
+
+  return card(
+    'RM-Bench',
+    `${table}${callout}<h3>Scores by domain and difficulty</h3>${legend(rmSeries)}<div class="chart-wrap">${chart}</div>
+<h3>Style matrices</h3><p class="lead">Cell (i, j): % of records where the chosen response in style i beats the rejected one in style j (ties count as wrong). Above the diagonal is <b>hard</b> (chosen plainer than rejected), the outlined diagonal <b>normal</b>, below it <b>easy</b>. Blue: above chance, red: below.</p>
+${blocks.join('\n')}`,
+    'Domain score = mean(easy, normal, hard); safety pools safety-refuse and safety-response. Overall easy/normal/hard average the present domains; Avg = mean(easy, normal, hard).',
+  );
+}
+
+function notesCard(summary: RunSummary): string {
+  if (summary.notes.length === 0) return '';
+  return card('Notes', `<ul class="notes">${summary.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+}
+
+function shorten(spec: string): string {
+  return spec.length > 28 ? `${spec.slice(0, 27)}…` : spec;
+}

@@ -1,0 +1,45 @@
+import type { RunSummary } from './run-summary.js';
+import { displayValue } from './settings-text.js';
+
+/**
+ * A short, distinct label per run for comparison columns: the model's name, plus only the settings in which the runs
+ * differ (showing what they share would bury what the comparison is about).
+ */
+export function runLabels(summaries: readonly RunSummary[]): string[] {
+  const described = summaries.map(describe);
+  const keys = [...new Set(described.flatMap((d) => [...d.keys()]))].filter((key) => key !== 'model');
+  const varying = keys.filter((key) => new Set(described.map((d) => d.get(key) ?? '—')).size > 1);
+  const labels = described.map((d) => {
+    const differences = varying.map((key) => `${key}=${d.get(key) ?? '—'}`);
+    return differences.length > 0 ? `${d.get('model')} (${differences.join(', ')})` : d.get('model')!;
+  });
+  const seen = new Map<string, number>();
+  for (const label of labels) seen.set(label, (seen.get(label) ?? 0) + 1);
+  return labels.map((label, i) => (seen.get(label)! > 1 ? `${label} #${i + 1}` : label));
+}
+
+/** Settings that can tell runs apart, as display strings. */
+export function describe(summary: RunSummary): Map<string, string> {
+  const d = new Map<string, string>();
+  d.set('model', modelName(summary.model.spec));
+  d.set('dtype', summary.model.dtype);
+  d.set('dataset', summary.dataset.name);
+  // Same name, other file (a different version or subset) must not look like the same data.
+  d.set('data', summary.dataset.sha256.slice(0, 8));
+  for (const key of Object.keys(summary.settings).sort()) {
+    const value = summary.settings[key];
+    if (key === 'methods' || value === undefined) continue;
+    d.set(key, key === 'shard' && isShard(value) ? `${value.index}/${value.count}` : displayValue(value));
+  }
+  return d;
+}
+
+/** "onnx-community/Qwen3-0.6B-ONNX" -> "Qwen3-0.6B-ONNX"; "/models/qwen/" -> "qwen". */
+export function modelName(spec: string): string {
+  const parts = spec.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? spec;
+}
+
+function isShard(value: unknown): value is { index: number; count: number } {
+  return typeof value === 'object' && value !== null && 'index' in value && 'count' in value;
+}

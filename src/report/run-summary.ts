@@ -1,0 +1,32 @@
+import type { MethodSummary } from '../benchmarks/method-summary.js';
+import type { RunManifest } from '../run/run-manifest.js';
+
+export interface RunCounts {
+  /** Distinct records (pair keys) with at least one score line. */
+  pairs: number;
+  /** Response score lines (after de-duplication). */
+  responses: number;
+  /** Score lines whose input was cut to --max-length. */
+  truncated: number;
+  /** Records the scorer skipped (not derivable from the scores; carried over from an earlier summary.json). */
+  skipped: number;
+  /** Scored tokens over all response lines. */
+  tokens: number;
+}
+
+export interface RunTiming {
+  startedAt: string | null;
+  finishedAt: string | null;
+  seconds: number | null;
+  tokensPerSecond?: number;
+}
+
+/** `summary.json`: the run's manifest plus everything aggregated from its scores. */
+export interface RunSummary extends RunManifest {
+  counts: RunCounts;
+  timing: RunTiming;
+  /** Method spec -> summary, in run.json's method order. */
+  methods: Record<string, MethodSummary>;
+  /** Things a reader must know to trust the numbers (torn lines, missing domains, incomplete methods...). */
+  notes: string[];
+}

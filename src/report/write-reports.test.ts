@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { summarizeRun } from './summarize-run.js';
+import { writeSyntheticRun } from './synthetic-run.js';
+import { writeReports } from './write-reports.js';
+
+async function renderedRun(groups?: string[]): Promise<{ dir: string; read: (name: string) => Promise<string> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-reports-'));
+  await writeSyntheticRun(dir, groups ? { groups } : {});
+  const written = await writeReports(dir, await summarizeRun(dir));
+  assert.deepEqual(
+    written.map((f) => f.slice(dir.length + 1)),
+    ['summary.json', 'report.md', 'report.csv', 'report.html'],
+  );
+  return { dir, read: (name) => readFile(join(dir, name), 'utf8') };
+}
+
+test('summary.json round-trips, is stable, and has no leftover temporary files', async () => {
+  const { dir, read } = await renderedRun();
+  const first = await read('summary.json');
+  const parsed = JSON.parse(first);
+  assert.deepEqual(Object.keys(parsed), ['endorm', 'createdAt', 'model', 'dataset', 'settings', 'counts', 'timing', 'methods', 'notes']);
+  assert.equal(parsed.methods.endorm.rmBench.domains.chat.matrix.length, 3);
+  assert.match(first, /"ci95": \[0\.\d+, 0\.\d+\]/);
+  await writeReports(dir, await summarizeRun(dir));
+  assert.equal(await read('summary.json'), first);
+  assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+  await rm(dir, { recursive: true });
+});
+
+test('report.md has the run heading, method table, groups, RM-Bench and missing domains', async () => {
+  const { dir, read } = await renderedRun(['chat', 'code', 'safety-refuse', 'safety-response']);
+  const md = await read('report.md');
+  assert.match(md, /^# endorm report: onnx-community\/Qwen3-0\.6B-ONNX/);
+  assert.match(md, /sha256 `[0-9a-f]{12}`/);
+  assert.match(md, /\*\*endorm:\*\* 0\.1\.0/);
+  assert.match(md, /\| `endorm` \| \d+\.\d \| \d+\.\d–\d+\.\d \| 20 \| 180 \| \d+ \| — \| reference \|/);
+  assert.match(md, /\| `loglik` \|.*\| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  assert.match(md, /## Accuracy by group/);
+  assert.match(md, /\| `endorm` \| [\d.]+ \| missing \| [\d.]+ \| [\d.]+ \|/);
+  assert.match(md, /\*\*Missing domains:\*\* math: missing from this dataset/);
+  assert.match(md, /\| math \| 0 \| missing from this dataset \|/);
+  assert.match(md, /\| \*\*Overall\*\* \|/);
+  await rm(dir, { recursive: true });
+});
+
+test('report.csv: one row per method x scope with numeric columns', async () => {
+  const { dir, read } = await renderedRun();
+  const lines = (await read('report.csv')).trim().split('\n');
+  const header = lines[0]!.split(',');
+  assert.deepEqual(header.slice(0, 4), ['method', 'scope', 'name', 'accuracy']);
+  // 3 methods x (overall + 5 groups + 4 domains)
+  assert.equal(lines.length - 1, 3 * (1 + 5 + 4));
+  const rows = lines.slice(1).map((l) => l.split(','));
+  for (const row of rows) {
+    const accuracy = Number(row[3]);
+    assert.ok(accuracy >= 0 && accuracy <= 1, row.join(','));
+  }
+  const overall = rows.find((r) => r[0] === 'loglik' && r[1] === 'overall')!;
+  assert.equal(overall[header.indexOf('reference')], 'endorm');
+  assert.ok(Number(overall[header.indexOf('mcnemar_p')]) <= 1);
+  assert.ok(rows.some((r) => r[1] === 'domain' && r[2] === 'safety' && r[header.indexOf('pairs')] === '8'));
+  await rm(dir, { recursive: true });
+});
+
+test('report.html is self-contained: inline CSS and SVG, no script, no external resource', async () => {
+  const { dir, read } = await renderedRun(['chat', 'code', 'safety-refuse', 'safety-response']);
+  const html = await read('report.html');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(html, /<script|<link|<img|@import|url\(/i);
+  const urls = html.match(/https?:\/\/[^"' )]+/g) ?? [];
+  assert.deepEqual([...new Set(urls)], ['http://www.w3.org/2000/svg']);
+  // 2 bar charts + per method 3 heat maps and 1 missing placeholder.
+  assert.equal((html.match(/<svg /g) ?? []).length, 2 + 3 * 4);
+  assert.match(html, /math<\/b>: missing from this dataset/);
+  assert.equal((html.match(/class="hm-cell"/g) ?? []).length, 3 * 3 * 9);
+  await rm(dir, { recursive: true });
+});

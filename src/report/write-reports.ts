@@ -1,0 +1,26 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderRunCsv } from './report-csv.js';
+import { renderRunHtml } from './report-html.js';
+import { renderRunMarkdown } from './report-markdown.js';
+import type { RunSummary } from './run-summary.js';
+import { summaryJson } from './summary-json.js';
+import { writeTextFile } from './write-text-file.js';
+
+/** Writes summary.json, report.md, report.csv and report.html into `dir` (created if needed); returns their paths. */
+export async function writeReports(dir: string, summary: RunSummary): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['summary.json', summaryJson(summary)],
+    ['report.md', renderRunMarkdown(summary)],
+    ['report.csv', renderRunCsv(summary)],
+    ['report.html', renderRunHtml(summary)],
+  ];
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const file = join(dir, name);
+    await writeTextFile(file, text);
+    written.push(file);
+  }
+  return written;
+}
