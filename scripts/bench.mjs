@@ -20,7 +20,7 @@
 // the matrix-multiply peak is the best onnxruntime MatMul rate measured in the same run (once per round).
 // Timing on a shared machine: each path runs --rounds times (default 2, --quick 1) in alternating order and its best
 // time is kept (the naive path once, unless --naive-every-round); before each path the bench waits up to --quiet-wait
-// seconds (30) for other processes to leave the CPU, and it prints the CPU they took during each run, and each path's
+// seconds (20) for other processes to leave the CPU, and it prints the CPU they took during each run, and each path's
 // own CPU time. Defaults: 2 records per RM-Bench file on bench-32k, 1 on qwen-vocab (--records, --records-qwen): about
 // 8 minutes on a quiet 2-core machine; --quick (1 record per file, one round) about 4.
 import { spawnSync } from 'node:child_process';
@@ -68,7 +68,7 @@ function parseArgs(argv) {
   a.recordsQwen ??= 1;
   a.rounds ??= a.quick ? 1 : 2;
   // Seconds to wait, before each path, for other processes to leave the CPU (a shared machine).
-  a.quietWait ??= 30;
+  a.quietWait ??= 20;
   return a;
 }
 
@@ -103,6 +103,7 @@ async function main(a) {
     console.log(`\n${preset}: ${(prep.bytes / 2 ** 20).toFixed(0)} MiB of weights; ${inputs.records.length} RM-Bench-shaped records ` +
       `(${seqs} sequences, ${tokens} tokens, longest ${inputs.longest}); useful work ${(flops / 1e12).toFixed(2)} TFLOP`);
     const results = {};
+    const perRound = [];
     const paths = PATHS.filter((p) => !(p === 'naive' && a.skipNaive));
     for (let round = 0; round < a.rounds; round++) {
       if (round > 0) await measurePeak();
@@ -123,6 +124,7 @@ async function main(a) {
           continue;
         }
         const x = JSON.parse(last);
+        (perRound[round] ??= {})[p] = x;
         // CPU that other processes took while this path ran (in cores): a shared machine's noise, shown per run.
         x.otherCores = Math.max(0, (cpuBusySeconds() - before - x.cpuSeconds) / ((performance.now() - wall0) / 1000));
         if (!results[p] || x.seconds < results[p].seconds) results[p] = { ...x, maxRssMiB: Math.max(x.maxRssMiB, results[p]?.maxRssMiB ?? 0) };
@@ -131,7 +133,7 @@ async function main(a) {
           `peak RSS ${x.maxRssMiB.toFixed(0).padStart(6)} MiB  ${(flops / x.seconds / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${x.timedCpuSeconds.toFixed(1).padStart(6)} CPU-s  (load ${x.loadSeconds.toFixed(1)} s; other processes ${x.otherCores.toFixed(1)} cores${waited ? `, waited ${waited.toFixed(0)} s for them` : ''})`);
       }
     }
-    rows.push({ preset, tokens, flops, results, bytes: prep.bytes, sharedFlops: sharedSavedFlops(config, inputs) });
+    rows.push({ preset, tokens, flops, results, perRound, bytes: prep.bytes, sharedFlops: sharedSavedFlops(config, inputs) });
   }
   console.log(`\n| model | path | seconds | tokens/s | CPU-s | peak RSS MiB | GFLOP/s | % of matmul peak | other processes (cores) |`);
   console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|`);
@@ -143,8 +145,8 @@ async function main(a) {
       console.log(`| ${preset} | ${LABEL[p]} | ${x.seconds.toFixed(1)} | ${(tokens / x.seconds).toFixed(0)} | ${x.timedCpuSeconds.toFixed(1)} | ${x.maxRssMiB.toFixed(0)} | ${g.toFixed(1)} | ${((100 * g) / peak.gflops).toFixed(0)}% | ${x.otherCores.toFixed(1)} |`);
     }
   }
-  console.log(`\nmatmul peak ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}, best of ${peak.count} measurements of ${peak.runs} runs each). Ratios of tokens/s (targets from issue 7):`);
-  for (const { preset, results: r, flops, sharedFlops } of rows) {
+  console.log(`\nmatmul peak ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}, best of 3 shapes × ${peak.count} measurements × ${peak.runs} runs). Ratios of tokens/s (targets from issue 7):`);
+  for (const { preset, results: r, flops, sharedFlops, perRound } of rows) {
     const tps = (p) => (r[p] ? 1 / r[p].seconds : NaN);
     const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
     const naiveTarget = preset === 'qwen-vocab' ? 1.5 : 1.8;
@@ -159,6 +161,12 @@ async function main(a) {
     const cpu = (p) => (r[p] ? 1 / r[p].timedCpuSeconds : NaN);
     console.log(`    by CPU time (less sensitive to other processes): (c)/(a) ${f(cpu('endorm') / cpu('floor'))}   (d)/(a) ${f(cpu('endorm-shared') / cpu('floor'))}   ` +
       `(c)/(b) ${f(cpu('endorm') / cpu('naive'))}   sharing −${(100 * (1 - r['endorm-shared']?.timedCpuSeconds / r.endorm?.timedCpuSeconds)).toFixed(1)}%`);
+    const rounds = perRound.map((q, i) => {
+      const ratio = (x, y) => (q[x] && q[y] ? f(q[y].seconds / q[x].seconds) : 'n/a');
+      const drop = q.endorm && q['endorm-shared'] ? `${(100 * (1 - q['endorm-shared'].seconds / q.endorm.seconds)).toFixed(1)}%` : 'n/a';
+      return `round ${i + 1}: (c)/(a) ${ratio('endorm', 'floor')}, (d)/(a) ${ratio('endorm-shared', 'floor')}, sharing −${drop}`;
+    });
+    console.log(`    within each round (paths run back to back): ${rounds.join('; ')}`);
     const sums = PATHS.filter((p) => r[p]).map((p) => `${p} ${r[p].checksum.toFixed(3)}`);
     console.log(`    check: Σ logsumexp over scored positions: ${sums.join(', ')}`);
   }
@@ -260,36 +268,42 @@ function sharedSavedFlops(c, inputs) {
   return flops;
 }
 
-/** Best MatMul throughput of onnxruntime on this machine: [2048, 1024] × [1024, 4096] with a constant (prepacked) B. */
+/**
+ * Best MatMul throughput of onnxruntime on this machine, over shapes like the models' (a square-ish block, Qwen's MLP
+ * up-projection, an LM head of 32k), each with a constant (prepacked) B, best of 5 runs each.
+ */
 async function matmulPeak(ort, threads) {
   const { onnx } = await import('../dist/onnx/onnx-proto.js');
-  const [M, K, N] = [2048, 1024, 4096];
   const rand = mulberry32(1);
-  const b = Float32Array.from({ length: K * N }, () => rand() - 0.5);
-  const model = {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 14 }],
-    graph: {
-      name: 'matmul',
-      node: [{ opType: 'MatMul', input: ['A', 'B'], output: ['C'], name: 'mm' }],
-      initializer: [{ name: 'B', dims: [K, N], dataType: 1, rawData: new Uint8Array(b.buffer) }],
-      input: [{ name: 'A', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: M }, { dimValue: K }] } } } }],
-      output: [{ name: 'C', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: M }, { dimValue: N }] } } } }],
-    },
-  };
-  const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  const a = new ort.Tensor('float32', Float32Array.from({ length: M * K }, () => rand() - 0.5), [M, K]);
-  await session.run({ A: a });
-  let best = Infinity;
-  const runs = 5;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
+  let best = { gflops: 0 };
+  for (const [M, K, N] of [[2048, 1024, 4096], [1024, 896, 4864], [512, 896, 32768]]) {
+    const b = Float32Array.from({ length: K * N }, () => rand() - 0.5);
+    const model = {
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 14 }],
+      graph: {
+        name: 'matmul',
+        node: [{ opType: 'MatMul', input: ['A', 'B'], output: ['C'], name: 'mm' }],
+        initializer: [{ name: 'B', dims: [K, N], dataType: 1, rawData: new Uint8Array(b.buffer) }],
+        input: [{ name: 'A', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: M }, { dimValue: K }] } } } }],
+        output: [{ name: 'C', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: M }, { dimValue: N }] } } } }],
+      },
+    };
+    const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const a = new ort.Tensor('float32', Float32Array.from({ length: M * K }, () => rand() - 0.5), [M, K]);
     await session.run({ A: a });
-    best = Math.min(best, (performance.now() - t) / 1000);
+    let seconds = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await session.run({ A: a });
+      seconds = Math.min(seconds, (performance.now() - t) / 1000);
+    }
+    await session.release();
+    const gflops = (2 * M * K * N) / seconds / 1e9;
+    if (gflops > best.gflops) best = { gflops, shape: `[${M},${K}]×[${K},${N}]`, runs: 5 };
   }
-  await session.release();
-  return { gflops: (2 * M * K * N) / best / 1e9, shape: `[${M},${K}]×[${K},${N}]`, runs };
+  return best;
 }
 
 /** The endorm scoring graph (cached), and for the floor: the body to final hidden states and the projection alone. */

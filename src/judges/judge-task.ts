@@ -57,6 +57,8 @@ export function judgeItems(judge: PreparedJudge, ids: number[]): { items: WorkIt
   const results: PositionResult[] = [];
   const items = judge.reader.requests(ids).map((request, k) => ({
     request,
+    // A judge's prompts share their tokens up to the first placeholder (template, instructions): run once per window.
+    prefixKey: `judge\u0000${judge.spec}`,
     accept: (result: PositionResult) => {
       results[k] = result;
     },

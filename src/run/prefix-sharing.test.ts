@@ -13,6 +13,8 @@ import { planPrefixSharing, sharedPrefixLength, suffixRequest } from './prefix-s
 import type { ResponseScoreRecord, ScoreRecord } from './score-record.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import type { TaskBuilder, WorkItem } from './work-item.js';
+import { createJudge } from '../judges/judge-methods.js';
+import { loadJudgePrompt } from '../judges/prompt-template.js';
 
 const ALPHAS = [1, 0.5];
 const TOLERANCE = 1e-4;
@@ -162,21 +164,22 @@ describe('scorePairs with shared prompt prefixes', () => {
     };
   }
 
-  async function run(model: LoadedModel, template: TemplateMode, prefixSharing: boolean, batchSize = 4) {
+  async function run(model: LoadedModel, template: TemplateMode, prefixSharing: boolean, batchSize = 4, builders?: TaskBuilder[]) {
     const records: ScoreRecord[] = [];
     async function* pairs() {
       yield* PAIRS;
     }
     const progress = await scorePairs(pairs(), {
       session: model.session,
-      builders: [builder(model, template)],
+      builders: builders ?? [builder(model, template)],
       batch: { batchSize, maxBatchTokens: 100000 },
       prefixSharing,
       sink: (r) => {
         records.push(...r);
       },
     });
-    return { progress, scores: new Map(records.map((r) => [`${r.pair}/${(r as ResponseScoreRecord).role}/${(r as ResponseScoreRecord).index}`, r.scores])) };
+    const key = (r: ScoreRecord) => (r.type === 'response' ? `${r.pair}/${r.role}/${r.index}` : `${r.pair}/${r.chosen}-${r.rejected}`);
+    return { progress, scores: new Map(records.map((r) => [key(r), r.scores])) };
   }
 
   for (const [name, key, template] of [['stories260K', 'stories', 'none'], ['tiny-llama3', 'llama3', 'chat']] as const) {
@@ -203,4 +206,38 @@ describe('scorePairs with shared prompt prefixes', () => {
       }
     });
   }
+
+  test('judge prompts share their instructions across pairs; verdicts equal the unshared ones within 1e-4 (tiny-llama3)', async () => {
+    const model = models.llama3;
+    const judges = await Promise.all(
+      (['judge-pointwise', 'judge-pairwise'] as const).map(async (name) =>
+        createJudge(name, { spec: name, tokenizer: model.tokenizer, template: 'chat', maxLength: 2048, alphas: ALPHAS, prompt: await loadJudgePrompt(name) }),
+      ),
+    );
+    const builders = judges.map((j) => j.builder);
+    const plain = await run(model, 'chat', false, 4, builders);
+    const shared = await run(model, 'chat', true, 4, builders);
+    assert.ok(shared.progress.savedTokens! > 0.3 * shared.progress.tokens, `saved ${shared.progress.savedTokens} of ${shared.progress.tokens}`);
+    assert.equal(shared.scores.size, plain.scores.size);
+    for (const [k, scores] of plain.scores) {
+      for (const spec of Object.keys(scores)) {
+        const other = shared.scores.get(k)![spec];
+        assert.ok(Math.abs(other - scores[spec]) < TOLERANCE, `${k} ${spec}: ${other} vs ${scores[spec]}`);
+      }
+    }
+  });
+
+  test('a session that cannot run on a cache (no past inputs, or a stand-in) runs every item whole', async () => {
+    const real = models.stories.session;
+    const standIn = { alphas: ALPHAS, run: (requests: PositionRequest[]) => real.run(requests) } as unknown as ScoringSession;
+    const records: ScoreRecord[] = [];
+    const progress = await scorePairs(
+      (async function* () {
+        yield* PAIRS;
+      })(),
+      { session: standIn, builders: [builder(models.stories, 'none')], batch: { batchSize: 4, maxBatchTokens: 100000 }, sink: (r) => void records.push(...r) },
+    );
+    assert.equal(progress.savedTokens, 0);
+    assert.equal(records.length, 10);
+  });
 });

@@ -30,8 +30,8 @@ export interface ScorePairsOptions {
   onProgress?: (progress: ScoreProgress) => void;
   signal?: AbortSignal;
   /**
-   * Run a prompt shared by several items (same `prefixKey`) once and the items on top of its cache (default true).
-   * Scores equal the unshared path's within float tolerance.
+   * Run a prompt shared by several items (same `prefixKey`) once and the items on top of its cache (default true, where
+   * the session can run on a cache). Scores equal the unshared path's within float tolerance.
    */
   prefixSharing?: boolean;
 }
@@ -100,7 +100,9 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
       if (done.length) await o.sink(done);
       report();
     };
-    const plan = o.prefixSharing === false ? { unshared: [...owners.keys()], groups: [] } : planPrefixSharing([...owners.keys()]);
+    // Only a session that can run on a cache shares (not a model exported without past inputs, nor a stand-in).
+    const sharing = o.prefixSharing !== false && o.session.canRunOnCache === true;
+    const plan = sharing ? planPrefixSharing([...owners.keys()]) : { unshared: [...owners.keys()], groups: [] };
     const limits = { ...o.batch, maxPadding: o.batch.maxPadding ?? DEFAULT_MAX_PADDING };
     for (const batch of packBatches(plan.unshared, (item) => item.request.ids.length, limits)) await runItems(batch);
     // Prompts run batched (right-padded, each row's cache cut to its length), each followed by its responses on its cache.
