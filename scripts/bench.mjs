@@ -21,8 +21,8 @@
 // Timing on a shared machine: each path runs --rounds times (default 2, --quick 1) in alternating order and its best
 // time is kept (the naive path once, unless --naive-every-round); before each path the bench waits up to --quiet-wait
 // seconds (20) for other processes to leave the CPU, and it prints the CPU they took during each run, and each path's
-// own CPU time. Defaults: 2 records per RM-Bench file on bench-32k, 1 on qwen-vocab (--records, --records-qwen): about
-// 8 minutes on a quiet 2-core machine; --quick (1 record per file, one round) about 4.
+// own CPU time. Defaults: 2 records per RM-Bench file on both models (--records, --records-qwen): about 7 minutes on a
+// quiet 2-core machine (longer while other processes hold the CPU); --quick (1 record per file, one round) about 3.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,7 +65,7 @@ function parseArgs(argv) {
   }
   // Records per RM-Bench file: 4 × this many records, 6 responses each. --quick: 1 per file on both models, one round.
   a.records ??= a.quick ? 1 : 2;
-  a.recordsQwen ??= 1;
+  a.recordsQwen ??= a.quick ? 1 : 2;
   a.rounds ??= a.quick ? 1 : 2;
   // Seconds to wait, before each path, for other processes to leave the CPU (a shared machine).
   a.quietWait ??= 20;
@@ -145,7 +145,7 @@ async function main(a) {
       console.log(`| ${preset} | ${LABEL[p]} | ${x.seconds.toFixed(1)} | ${(tokens / x.seconds).toFixed(0)} | ${x.timedCpuSeconds.toFixed(1)} | ${x.maxRssMiB.toFixed(0)} | ${g.toFixed(1)} | ${((100 * g) / peak.gflops).toFixed(0)}% | ${x.otherCores.toFixed(1)} |`);
     }
   }
-  console.log(`\nmatmul peak ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}, best of 3 shapes × ${peak.count} measurements × ${peak.runs} runs). Ratios of tokens/s (targets from issue 7):`);
+  console.log(`\nmatmul peak ${peak.gflops.toFixed(1)} GFLOP/s (${peak.shape}, best of 4 shapes × ${peak.count} measurements × ${peak.runs} runs). Ratios of tokens/s (targets from issue 7):`);
   for (const { preset, results: r, flops, sharedFlops, perRound } of rows) {
     const tps = (p) => (r[p] ? 1 / r[p].seconds : NaN);
     const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
@@ -270,13 +270,13 @@ function sharedSavedFlops(c, inputs) {
 
 /**
  * Best MatMul throughput of onnxruntime on this machine, over shapes like the models' (a square-ish block, Qwen's MLP
- * up-projection, an LM head of 32k), each with a constant (prepacked) B, best of 5 runs each.
+ * up-projection, the two LM heads), each with a constant (prepacked) B, best of 5 runs each.
  */
 async function matmulPeak(ort, threads) {
   const { onnx } = await import('../dist/onnx/onnx-proto.js');
   const rand = mulberry32(1);
   let best = { gflops: 0 };
-  for (const [M, K, N] of [[2048, 1024, 4096], [1024, 896, 4864], [512, 896, 32768]]) {
+  for (const [M, K, N] of [[2048, 1024, 4096], [1024, 896, 4864], [512, 512, 32000], [256, 896, 151936]]) {
     const b = Float32Array.from({ length: K * N }, () => rand() - 0.5);
     const model = {
       irVersion: 8,
