@@ -38,6 +38,15 @@ const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'e
 const HEAD_ROWS = 256;
 
 const args = parseArgs(process.argv.slice(2));
+if (args.child === 'matmul-peak') {
+  const ort = (await import('onnxruntime-node')).default;
+  console.log(JSON.stringify(await matmulPeak(ort, args.threads)));
+  process.exit(0);
+}
+if (args.child === 'prepare') {
+  console.log(JSON.stringify(await prepareGraphs(args.modelDir, args.work)));
+  process.exit(0);
+}
 if (args.child) {
   await child(args);
   process.exit(0);
@@ -61,6 +70,8 @@ function parseArgs(argv) {
     else if (k === '--quiet-wait') (a.quietWait = Number(v)), i++;
     else if (k === '--chunk-elements') (a.chunkElements = Number(v)), i++;
     else if (k === '--child') (a.child = v), (a.modelDir = argv[i + 2]), (a.inputs = argv[i + 3]), (a.work = argv[i + 4]), (i += 4);
+    else if (k === '--matmul-peak') (a.child = 'matmul-peak'), (a.threads = Number(v)), i++;
+    else if (k === '--prepare') (a.child = 'prepare'), (a.modelDir = v), (a.work = argv[i + 2]), (i += 2);
     else throw new Error(`unknown option ${k}`);
   }
   // Records per RM-Bench file: 4 × this many records, 6 responses each. --quick: 1 per file on both models, one round.
@@ -76,12 +87,14 @@ function parseArgs(argv) {
 
 async function main(a) {
   const started = performance.now();
-  const ort = (await import('onnxruntime-node')).default;
+  const ortVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version;
   console.log(`endorm bench: ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
-    `node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? ''}; ${a.threads} threads; ${a.rounds} round(s) per model, best time kept`);
+    `node ${process.version}, onnxruntime-node ${ortVersion}; ${a.threads} threads; ${a.rounds} round(s) per model, best time kept`);
   const peak = { gflops: 0, count: 0 };
+  // Everything that takes memory runs in a child process: a child's peak RSS starts at its parent's (getrusage's
+  // maxrss survives fork and exec), so the parent stays small.
   const measurePeak = async () => {
-    const p = await matmulPeak(ort, a.threads);
+    const p = runJsonChild(['--matmul-peak', String(a.threads)]);
     peak.count++;
     if (p.gflops > peak.gflops) Object.assign(peak, p);
   };
@@ -95,7 +108,7 @@ async function main(a) {
     const inputs = rmBenchInputs(records, readConfig(modelDir).vocab_size);
     const inputsFile = path.join(work, 'inputs.json');
     fs.writeFileSync(inputsFile, JSON.stringify(inputs));
-    const prep = await prepareGraphs(modelDir, work);
+    const prep = runJsonChild(['--prepare', modelDir, work]);
     const config = readConfig(modelDir);
     const flops = usefulFlops(config, inputs);
     const tokens = inputs.records.reduce((n, r) => n + r.responses.reduce((m, x) => m + r.prompt.length + x.length, 0), 0);
@@ -171,6 +184,17 @@ async function main(a) {
     console.log(`    check: Σ logsumexp over scored positions: ${sums.join(', ')}`);
   }
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function runJsonChild(childArgs) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...childArgs], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ENDORM_CACHE: path.join(BENCH_DIR, '.cache') },
+  });
+  const last = r.stdout.trim().split('\n').pop();
+  if (r.status !== 0 || !last?.startsWith('{')) throw new Error(`${childArgs[0]} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-6).join(' | ')}`);
+  return JSON.parse(last);
 }
 
 /** CPU seconds spent by the whole machine (all processes, /proc/stat), or 0 where there is no /proc. */
