@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { inspectCommand } from './commands/inspect.js';
 import { reportCommand } from './commands/report.js';
+import { rescoreCommand } from './commands/rescore.js';
+import { showCommand } from './commands/show.js';
 import { scoreCommand, InterruptedError } from './commands/score.js';
 import { EXIT } from './commands/exit-codes.js';
 import { ENDORM_VERSION } from './version.js';
@@ -16,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   for (const command of [scoreCommand(), inspectCommand(), reportCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [rescoreCommand(), showCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 

@@ -8,8 +8,11 @@ import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
+import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { withGridMethods } from '../rewards/method-grid.js';
+import { bytesText } from '../traces/trace-summary.js';
 
-interface ScoreCliOptions extends ModelCliOptions {
+interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
   dataset: string;
   methods: string[];
   template: 'auto' | 'chat' | 'none';
@@ -29,6 +32,7 @@ interface ScoreCliOptions extends ModelCliOptions {
   idField?: string;
   groupField?: string;
   skipInvalid?: boolean;
+  traces: boolean;
 }
 
 export function scoreCommand(): Command {
@@ -52,10 +56,13 @@ export function scoreCommand(): Command {
     .option('--system-field <name>', 'field holding the system message')
     .option('--id-field <name>', 'field holding the record id')
     .option('--group-field <name>', 'field to report per-category accuracy by')
-    .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping');
+    .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
+    .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them');
+  addGridOptions(command);
   addModelOptions(command);
   command.action(async (opts: ScoreCliOptions) => {
-    const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
+    const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
+    const { methods, grid } = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
     methods.forEach((m) => createResponseMethod(m)); // fail on a bad spec before loading anything
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.limit });
     const controller = new AbortController();
@@ -66,7 +73,7 @@ export function scoreCommand(): Command {
     };
     process.on('SIGINT', onSigint);
     try {
-      const { runDir, progress: done } = await scoreRun({
+      const { runDir, progress: done, traces } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
         dtype: opts.dtype,
         offline: opts.offline,
@@ -84,6 +91,8 @@ export function scoreCommand(): Command {
           skipInvalid: opts.skipInvalid,
         },
         methods,
+        ...(grid ? { grid } : {}),
+        traces: opts.traces,
         template: opts.template,
         scoreEot: opts.scoreEot,
         maxLength: opts.maxLength,
@@ -101,6 +110,11 @@ export function scoreCommand(): Command {
         process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
           process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
+        }
+        if (traces) {
+          process.stderr.write(
+            `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,
+          );
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }

@@ -4,6 +4,7 @@ import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, s
 import type { RunSummary } from './run-summary.js';
 import { settingsText } from './settings-text.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
+import { gridSection } from './grid-report.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, RM-Bench, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {
@@ -17,6 +18,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(`- **Run:** ${runTimeText(summary)}`);
   out.push(`- **Counts:** ${countsText(summary)}`, '');
 
+  out.push(...gridSection(summary));
   out.push(...methodsSection(summary));
   out.push(...groupSection(summary));
   out.push(...rmBenchSection(summary));

@@ -13,6 +13,8 @@ import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import type { MethodGrid } from '../rewards/method-grid.js';
+import { TraceWriter, type TraceWriteStats } from '../traces/trace-writer.js';
 
 export interface ScoreRunOptions {
   model: string;
@@ -31,6 +33,10 @@ export interface ScoreRunOptions {
   maxBatchTokens: number;
   limit?: number;
   out?: string;
+  /** Keep each response's token trace in the run folder, for `rescore` and `show` (default true). */
+  traces?: boolean;
+  /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
+  grid?: MethodGrid;
   cacheDir?: string;
   onProgress?: (p: ScoreProgress) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
@@ -40,6 +46,8 @@ export interface ScoreRunOptions {
 export interface ScoreRunResult {
   runDir: string;
   progress: ScoreProgress;
+  /** What writing token traces cost; absent with `traces: false`. */
+  traces?: TraceWriteStats;
 }
 
 const DEFAULT_MAX_LENGTH = 4096;
@@ -68,22 +76,34 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
     await writeManifest(runDir, manifest);
     const writer = await ScoresWriter.open(runDir);
+    const traces = o.traces === false ? undefined : await TraceWriter.open(runDir);
+    let traceStats: TraceWriteStats | undefined;
     const started = new Date();
     let progress: ScoreProgress;
     try {
       progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
         session: model.session,
-        builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })],
+        builders: [
+          responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods, onTrace: traces && ((record, trace) => traces.add(record, trace)) }),
+        ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
-        sink: (records) => writer.append(records),
+        // Traces go to disk before their scores, so a score line always has its trace.
+        sink: async (records) => {
+          await traces?.flush();
+          await writer.append(records);
+        },
         onProgress: o.onProgress,
         signal: o.signal,
       });
+      traceStats = await traces?.close();
+    } catch (err) {
+      await traces?.abandon();
+      throw err;
     } finally {
       await writer.close();
     }
-    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress });
-    return { runDir, progress };
+    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress, traceWriteSeconds: traceStats?.seconds });
+    return { runDir, progress, ...(traceStats ? { traces: traceStats } : {}) };
   } finally {
     await model.session.release();
   }
@@ -121,6 +141,7 @@ function buildManifest(
       scoreEot: o.scoreEot,
       maxLength: resolved.maxLength,
       alphas: resolved.alphas,
+      ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
     },
   };
