@@ -10,6 +10,9 @@ import { InputError } from './datasets/input-error.js';
 import { ModelError } from './model/model-errors.js';
 import { MethodSpecError } from './rewards/method-spec.js';
 import { HubError } from './model/hub/hub-errors.js';
+import { JudgeLengthError } from './judges/judge-format.js';
+import { JudgePromptError } from './judges/prompt-template.js';
+import { LabelTokenError } from './judges/label-tokens.js';
 
 export function buildProgram(): Command {
   const program = new Command('endorm')
@@ -43,6 +46,8 @@ function reportError(err: unknown): number {
   }
   const message = (err as Error)?.message ?? String(err);
   if (err instanceof MethodSpecError) return fail(message, EXIT.usage);
+  if (err instanceof JudgePromptError || err instanceof JudgeLengthError) return fail(message, EXIT.usage);
+  if (err instanceof LabelTokenError) return fail(message, EXIT.model);
   if (err instanceof InputError) return fail(message, EXIT.input);
   if (err instanceof ModelError || err instanceof HubError) return fail(message, EXIT.model);
   process.stderr.write(`endorm: internal error: ${(err as Error)?.stack ?? message}\n`);

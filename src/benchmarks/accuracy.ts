@@ -1,5 +1,5 @@
 import { bootstrapRatioCi, type BootstrapOptions } from './bootstrap.js';
-import type { RecordOutcome } from './cells.js';
+import { cellJudgements, type RecordOutcome } from './cells.js';
 
 export interface AccuracyStats {
   /** correct / comparisons, 0..1; null when the method has no complete record in this scope. */
@@ -8,7 +8,7 @@ export interface AccuracyStats {
   ci95: [number, number] | null;
   /** Records counted. */
   pairs: number;
-  /** Cells counted (pairs for 1+1 records, 9 per RM-Bench record). */
+  /** Judgements counted: cells (pairs for 1+1 records, 9 per RM-Bench record), twice that for a pairwise judge. */
   comparisons: number;
   correct: number;
   ties: number;
@@ -21,13 +21,16 @@ export function accuracyStats(records: readonly RecordOutcome[], bootstrap: Boot
   let ties = 0;
   const units = records.map((record) => {
     let right = 0;
+    let total = 0;
     for (const cell of record.cells) {
-      if (cell.correct) right++;
-      if (cell.tie) ties++;
+      const j = cellJudgements(cell);
+      right += j.correct;
+      ties += j.ties;
+      total += j.total;
     }
-    comparisons += record.cells.length;
+    comparisons += total;
     correct += right;
-    return { correct: right, total: record.cells.length };
+    return { correct: right, total };
   });
   return {
     accuracy: comparisons > 0 ? correct / comparisons : null,

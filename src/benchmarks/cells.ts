@@ -7,6 +7,24 @@ export interface Cell {
   correct: boolean;
   /** A tie is never correct: a method that cannot separate the two responses has not preferred the chosen one. */
   tie: boolean;
+  /**
+   * A pairwise judge asked in both orders: P(chosen wins) with the chosen response shown first (position A), then
+   * shown second. Each order is a judgement of its own (see cellJudgements); `correct` and `tie` are then the
+   * verdict of their mean, the line's score, which only the paired test uses.
+   */
+  orders?: [number, number];
+}
+
+/** Judgements a cell stands for: one, or one per order of a pairwise judge (right when > 0.5, a tie at exactly 0.5). */
+export function cellJudgements(cell: Cell): { total: number; correct: number; ties: number } {
+  if (!cell.orders) return { total: 1, correct: cell.correct ? 1 : 0, ties: cell.tie ? 1 : 0 };
+  let correct = 0;
+  let ties = 0;
+  for (const p of cell.orders) {
+    if (p > 0.5) correct++;
+    else if (p === 0.5) ties++;
+  }
+  return { total: cell.orders.length, correct, ties };
 }
 
 /** The cells one method produced for one record. */
@@ -58,9 +76,13 @@ export function methodCells(pair: PairScores, method: string, kind: MethodKind, 
   const cells: Cell[] = [];
   for (let i = 0; i < shape.chosen; i++) {
     for (let j = 0; j < shape.rejected; j++) {
-      const p = pair.comparisons.get(comparisonKey(i, j))?.scores[method];
+      const line = pair.comparisons.get(comparisonKey(i, j));
+      const p = line?.scores[method];
       if (!isScore(p)) return null;
-      cells.push({ chosen: i, rejected: j, correct: p > 0.5, tie: p === 0.5 });
+      const cell: Cell = { chosen: i, rejected: j, correct: p > 0.5, tie: p === 0.5 };
+      const orders = ordersOf(line!.extra?.[method]);
+      if (orders) cell.orders = orders;
+      cells.push(cell);
     }
   }
   return cells;
@@ -92,6 +114,13 @@ function scoresOf(lines: PairScores['chosen'], method: string, count: number): n
     scores.push(score);
   }
   return scores;
+}
+
+/** A pairwise judge's per-order probabilities from a comparison line's `extra[method]` (`chosenAsA`, `chosenAsB`). */
+function ordersOf(extra: unknown): [number, number] | undefined {
+  if (!extra || typeof extra !== 'object') return undefined;
+  const { chosenAsA, chosenAsB } = extra as { chosenAsA?: unknown; chosenAsB?: unknown };
+  return isScore(chosenAsA) && isScore(chosenAsB) ? [chosenAsA, chosenAsB] : undefined;
 }
 
 function isScore(value: unknown): value is number {

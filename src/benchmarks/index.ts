@@ -1,9 +1,10 @@
 export { accuracyStats, groupAccuracy, type AccuracyStats } from './accuracy.js';
 export { bootstrapRatioCi, quantile, type BootstrapOptions, type BootstrapUnit } from './bootstrap.js';
-export { methodCells, methodOutcomes, pairShape, type Cell, type RecordOutcome, type Shape } from './cells.js';
+export { cellJudgements, methodCells, methodOutcomes, pairShape, type Cell, type RecordOutcome, type Shape } from './cells.js';
 export { mcnemarExactPValue } from './mcnemar.js';
 export type { MethodSummary } from './method-summary.js';
 export { pairedTest, type PairedTest } from './paired-comparison.js';
+export { positionStats, truncatedJudgeLines, type PositionStats } from './judge-stats.js';
 export { mulberry32 } from './prng.js';
 export { ScoreRecordStore, comparisonKey, type MethodKind, type PairScores, type StoreCounts } from './record-store.js';
 export {

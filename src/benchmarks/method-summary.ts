@@ -1,5 +1,6 @@
 import type { AccuracyStats } from './accuracy.js';
 import type { PairedTest } from './paired-comparison.js';
+import type { PositionStats } from './judge-stats.js';
 import type { MethodKind } from './record-store.js';
 import type { RmBenchSummary } from './rm-bench.js';
 
@@ -15,4 +16,8 @@ export interface MethodSummary extends AccuracyStats {
   rmBench?: RmBenchSummary;
   /** Only for methods other than the reference, when the run has one. */
   vsReference?: PairedTest;
+  /** Only for a pairwise judge asked in both orders: position consistency and bias. */
+  position?: PositionStats;
+  /** Only for judges: score lines whose judge prompt had its responses cut to --max-length (absent when none). */
+  truncatedPrompts?: number;
 }

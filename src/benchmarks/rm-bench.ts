@@ -1,4 +1,4 @@
-import type { RecordOutcome } from './cells.js';
+import { cellJudgements, type RecordOutcome } from './cells.js';
 
 /** RM-Bench's domains, in the order its paper's table lists them. */
 export const RM_BENCH_DOMAINS = ['chat', 'math', 'code', 'safety'] as const;
@@ -22,7 +22,10 @@ export interface RmBenchDomainSummary extends DifficultySplit {
   /** mean(easy, normal, hard): the domain's score in the paper's table. */
   average: number;
   records: number;
-  /** matrix[i][j]: share of records where chosen style i beat rejected style j (a tie counts as wrong). */
+  /**
+   * matrix[i][j]: share of records where chosen style i beat rejected style j (a tie counts as wrong); for a pairwise
+   * judge asked in both orders, the share of judgements.
+   */
   matrix: number[][];
 }
 
@@ -62,7 +65,10 @@ export function styleMatrix(records: readonly RecordOutcome[]): { matrix: number
   for (const record of records) {
     if (record.cells.length !== SIZE * SIZE) continue;
     used++;
-    for (const cell of record.cells) if (cell.correct) counts[cell.chosen]![cell.rejected]!++;
+    for (const cell of record.cells) {
+      const j = cellJudgements(cell);
+      counts[cell.chosen]![cell.rejected]! += j.correct / j.total;
+    }
   }
   return { matrix: counts.map((row) => row.map((count) => (used > 0 ? count / used : 0))), records: used };
 }

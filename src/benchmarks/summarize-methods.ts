@@ -4,6 +4,7 @@ import type { BootstrapOptions } from './bootstrap.js';
 import { methodOutcomes, type RecordOutcome, type Shape } from './cells.js';
 import type { MethodSummary } from './method-summary.js';
 import { pairedTest } from './paired-comparison.js';
+import { positionStats, truncatedJudgeLines } from './judge-stats.js';
 import type { ScoreRecordStore } from './record-store.js';
 import { rmBenchSummary } from './rm-bench.js';
 
@@ -46,6 +47,10 @@ export function summarizeMethods(
       groups: groupAccuracy(records, options.bootstrap),
     };
     if (rmBench) summary.rmBench = rmBenchSummary(records);
+    const position = summary.kind === 'comparison' ? positionStats(records) : null;
+    if (position) summary.position = position;
+    const truncated = truncatedJudgeLines(pairs, method);
+    if (truncated > 0) summary.truncatedPrompts = truncated;
     if (reference !== undefined && method !== reference) {
       summary.vsReference = pairedTest(reference, outcomes.get(reference)!, records);
     }

@@ -1,6 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { splitMethodList } from '../rewards/method-spec.js';
-import { createResponseMethod } from '../rewards/response-methods.js';
+import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from './exit-codes.js';
@@ -32,6 +33,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
   idField?: string;
   groupField?: string;
   skipInvalid?: boolean;
+  failUnder: AccuracyGate[];
+  judgePrompt: string[];
   traces: boolean;
 }
 
@@ -39,7 +42,8 @@ export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .requiredOption('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench"')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length', collectMethods, [])
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
+    .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
@@ -48,6 +52,7 @@ export function scoreCommand(): Command {
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/)')
     .option('--json', 'print summary.json to stdout when done')
+    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench']))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -63,7 +68,8 @@ export function scoreCommand(): Command {
   command.action(async (opts: ScoreCliOptions) => {
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
     const { methods, grid } = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
-    methods.forEach((m) => createResponseMethod(m)); // fail on a bad spec before loading anything
+    const plan = planMethods(methods); // fail on a bad spec before loading anything
+    const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.limit });
     const controller = new AbortController();
     const onSigint = () => {
@@ -91,6 +97,7 @@ export function scoreCommand(): Command {
           skipInvalid: opts.skipInvalid,
         },
         methods,
+        judgePrompts,
         ...(grid ? { grid } : {}),
         traces: opts.traces,
         template: opts.template,
@@ -108,8 +115,11 @@ export function scoreCommand(): Command {
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
         process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
-        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number }>)) {
-          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties)\n`);
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
+          const position = m.position
+            ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
+            : '';
+          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
         }
         if (traces) {
           process.stderr.write(
@@ -118,6 +128,12 @@ export function scoreCommand(): Command {
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
+      const failed = checkAccuracyGates(opts.failUnder, summary.methods).filter((g) => !g.passed);
+      for (const g of failed) {
+        const got = g.accuracy === null ? 'not in this run' : `${(100 * g.accuracy).toFixed(1)}%`;
+        process.stderr.write(`endorm: --fail-under: ${g.method} accuracy ${got} is below ${(100 * g.minimum).toFixed(1)}%\n`);
+      }
+      if (failed.length) process.exitCode = EXIT.gate;
     } finally {
       progress.stop();
       process.off('SIGINT', onSigint);
@@ -132,6 +148,18 @@ export class InterruptedError extends Error {
   constructor() {
     super('interrupted');
   }
+}
+
+function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
+  try {
+    return [...previous, parseAccuracyGate(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function collectMethods(value: string, previous: string[]): string[] {

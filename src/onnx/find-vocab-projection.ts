@@ -18,48 +18,85 @@ export interface VocabProjection {
 export class GraphRewriteError extends Error {}
 
 /**
- * Finds the vocabulary projection that produces `logitsName`: walking back from the logits through element-wise steps
- * until the node that multiplies by a constant weight. Everything on that path runs per scored position instead of
- * per token; everything else stays in the body.
+ * Finds the vocabulary projection that produces `logitsName`: the nearest node before the logits that multiplies by a
+ * constant weight. Its activation input (before any dynamic quantiser) is the final hidden state; every node on a
+ * path from there to the logits (casts, biases, soft-capping, the scales of quantised matmuls) moves into the head.
  */
 export function findVocabProjection(graph: GraphProto, logitsName = 'logits'): VocabProjection {
   const nodes = graph.node ?? [];
   const producer = new Map<string, NodeProto>();
   for (const n of nodes) for (const o of n.output ?? []) producer.set(o, n);
   const constants = constantTensors(graph, producer);
-  const isActivation = (name: string) => name !== '' && !constants.has(name);
+  const activations = (n: NodeProto) => (n.input ?? []).filter((name) => name !== '' && !constants.has(name));
 
-  const path: NodeProto[] = [];
-  let current = producer.get(logitsName);
-  if (!current) throw new GraphRewriteError(`the ONNX graph has no node producing "${logitsName}"`);
-  for (let step = 0; step < MAX_TAIL_NODES; step++) {
-    path.push(current);
-    const activations = (current.input ?? []).filter(isActivation);
-    if (PROJECTION_OPS.has(current.opType ?? '')) {
-      if (activations.length !== 1) {
-        throw new GraphRewriteError(`the vocabulary projection ${current.name} reads ${activations.length} non-constant inputs; expected 1`);
-      }
-      let hidden = activations[0];
-      // Dynamically quantised projections quantise the hidden states right before the integer matmul.
-      const quantizer = producer.get(hidden);
-      if (quantizer && quantizer.opType === 'DynamicQuantizeLinear') {
-        path.push(quantizer);
-        hidden = quantizer.input![0];
-      }
-      const order = new Map(nodes.map((n, i) => [n, i]));
-      path.sort((a, b) => order.get(a)! - order.get(b)!);
-      return { hidden, hiddenType: hiddenElementType(graph, hidden, current, constants), nodes: path };
-    }
-    if (activations.length !== 1) {
-      throw new GraphRewriteError(
-        `cannot find the vocabulary projection: ${current.opType} node ${current.name} before "${logitsName}" reads ${activations.length} non-constant inputs`,
-      );
-    }
-    const next = producer.get(activations[0]);
-    if (!next) throw new GraphRewriteError(`cannot find the vocabulary projection: "${activations[0]}" has no producer`);
-    current = next;
+  const last = producer.get(logitsName);
+  if (!last) throw new GraphRewriteError(`the ONNX graph has no node producing "${logitsName}"`);
+  const projection = nearestProjection(last, producer, activations);
+  const inputs = activations(projection);
+  // Dynamically quantised projections read the quantised hidden states and their zero point from one quantiser.
+  const quantizers = new Set(inputs.map((i) => producer.get(i)).filter((n) => n?.opType === 'DynamicQuantizeLinear'));
+  let hidden: string;
+  if (quantizers.size === 1 && inputs.every((i) => quantizers.has(producer.get(i)))) {
+    hidden = [...quantizers][0]!.input![0];
+  } else if (inputs.length === 1) {
+    hidden = inputs[0];
+  } else {
+    throw new GraphRewriteError(`the vocabulary projection ${projection.name} reads ${inputs.length} non-constant inputs; expected 1`);
   }
-  throw new GraphRewriteError(`cannot find the vocabulary projection within ${MAX_TAIL_NODES} nodes of "${logitsName}"`);
+
+  const head = nodesBetween(nodes, hidden, logitsName, producer);
+  for (const n of head) {
+    for (const input of n.input ?? []) {
+      const from = producer.get(input);
+      if (input !== hidden && from && !head.includes(from) && !constants.has(input)) {
+        throw new GraphRewriteError(`the output head reads "${input}" from outside the head (node ${n.name}); cannot move it per position`);
+      }
+    }
+  }
+  return { hidden, hiddenType: hiddenElementType(graph, hidden, projection, constants), nodes: head };
+}
+
+/** Breadth-first from the logits backwards, through activations only, to the first matmul-like node. */
+function nearestProjection(last: NodeProto, producer: Map<string, NodeProto>, activations: (n: NodeProto) => string[]): NodeProto {
+  let frontier = [last];
+  const seen = new Set<NodeProto>(frontier);
+  for (let depth = 0; depth < MAX_TAIL_NODES && frontier.length; depth++) {
+    const found = frontier.find((n) => PROJECTION_OPS.has(n.opType ?? ''));
+    if (found) return found;
+    const next: NodeProto[] = [];
+    for (const n of frontier) {
+      for (const input of activations(n)) {
+        const p = producer.get(input);
+        if (p && !seen.has(p)) {
+          seen.add(p);
+          next.push(p);
+        }
+      }
+    }
+    frontier = next;
+  }
+  throw new GraphRewriteError(`cannot find the vocabulary projection within ${MAX_TAIL_NODES} nodes of "${last.output?.[0]}"`);
+}
+
+/** Nodes that depend on `from` and that `to` depends on, in graph order. */
+function nodesBetween(nodes: NodeProto[], from: string, to: string, producer: Map<string, NodeProto>): NodeProto[] {
+  const downstream = new Set<string>([from]);
+  const after = new Set<NodeProto>();
+  for (const n of nodes) {
+    if ((n.input ?? []).some((i) => downstream.has(i))) {
+      after.add(n);
+      for (const o of n.output ?? []) downstream.add(o);
+    }
+  }
+  const needed = new Set<NodeProto>();
+  const stack = [to];
+  while (stack.length) {
+    const n = producer.get(stack.pop()!);
+    if (!n || !after.has(n) || needed.has(n)) continue;
+    needed.add(n);
+    stack.push(...(n.input ?? []));
+  }
+  return nodes.filter((n) => needed.has(n));
 }
 
 /** Names whose values do not depend on any graph input: initializers, Constant nodes, and nodes computed only from them. */

@@ -36,24 +36,31 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
 }
 
 /**
- * Weights in external data files are found relative to the graph file; onnxruntime refuses paths that leave the graph's
- * folder, so the cache folder gets a link to each data file rather than a path back to the model folder.
+ * Weights in external data files are found relative to the graph file, and onnxruntime refuses any path that resolves
+ * outside the graph's folder (symbolic links included). So the cache folder gets a hard link to each data file (no
+ * copy, same bytes), or a copy where the cache sits on another file system.
  */
-async function linkExternalData(model: ReturnType<typeof onnx.ModelProto.decode> | object, sourceDir: string, cacheDir: string) {
+async function linkExternalData(model: object, sourceDir: string, cacheDir: string) {
   const graph = (model as { graph?: { initializer?: Array<{ externalData?: Array<{ key?: string | null; value?: string | null }> }> } }).graph;
   const locations = new Set<string>();
   for (const t of graph?.initializer ?? []) {
     for (const entry of t.externalData ?? []) if (entry.key === 'location' && entry.value) locations.add(entry.value);
   }
   for (const location of locations) {
-    const link = path.join(cacheDir, location);
+    const target = path.join(cacheDir, location);
     const original = path.resolve(sourceDir, location);
     if (!(await exists(original))) {
       throw new Error(`external data file "${location}" referenced by the model is missing (looked for ${original})`);
     }
-    await fs.mkdir(path.dirname(link), { recursive: true });
-    await fs.rm(link, { force: true });
-    await fs.symlink(original, link);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rm(target, { force: true });
+    try {
+      await fs.link(original, target);
+    } catch {
+      const tmp = `${target}.tmp-${process.pid}`;
+      await fs.copyFile(original, tmp);
+      await fs.rename(tmp, target);
+    }
   }
 }
 

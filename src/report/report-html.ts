@@ -7,6 +7,7 @@ import { countsText, runTimeText } from './report-markdown.js';
 import { seriesColor } from './palette.js';
 import type { RunSummary } from './run-summary.js';
 import { settingsEntries } from './settings-text.js';
+import { judgeHtml } from './judge-report.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
 import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
 import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
@@ -21,6 +22,7 @@ export function renderRunHtml(summary: RunSummary): string {
     card('Run', runDetails(summary)),
     gridCard(summary),
     card('Methods', methodsTable(summary)),
+    judgeHtml(summary),
     foldWhenSwept(summary, accuracyChart(summary, series), 'Accuracy charts'),
     foldWhenSwept(summary, rmBenchCard(summary, series), 'RM-Bench tables, charts and style matrices'),
     notesCard(summary),

@@ -3,6 +3,7 @@ import { referenceMethod } from '../benchmarks/summarize-methods.js';
 import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from './format.js';
 import type { RunSummary } from './run-summary.js';
 import { settingsText } from './settings-text.js';
+import { judgeMarkdown } from './judge-report.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
 import { gridSection } from './grid-report.js';
 
@@ -20,6 +21,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
 
   out.push(...gridSection(summary));
   out.push(...methodsSection(summary));
+  out.push(...judgeMarkdown(summary));
   out.push(...groupSection(summary));
   out.push(...rmBenchSection(summary));
   if (summary.notes.length > 0) {

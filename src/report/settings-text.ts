@@ -1,6 +1,9 @@
 import type { RunManifest } from '../run/run-manifest.js';
 
-/** Settings as "key value" pairs for display, in a fixed order; methods are left out (they are the table rows). */
+/**
+ * Settings as "key value" pairs for display, in a fixed order; methods are left out (they are the table rows), and so
+ * are the judges' prompts and labels (the reports' judge section shows them).
+ */
 export function settingsEntries(settings: RunManifest['settings']): [string, string][] {
   const entries: [string, string][] = [
     ['template', settings.template],
@@ -10,7 +13,7 @@ export function settingsEntries(settings: RunManifest['settings']): [string, str
   ];
   if (settings.limit !== undefined) entries.push(['limit', String(settings.limit)]);
   if (settings.shard) entries.push(['shard', `${settings.shard.index}/${settings.shard.count}`]);
-  const known = new Set(['methods', 'template', 'scoreEot', 'maxLength', 'alphas', 'limit', 'shard']);
+  const known = new Set(['methods', 'template', 'scoreEot', 'maxLength', 'alphas', 'limit', 'shard', 'judges']);
   for (const key of Object.keys(settings).sort()) {
     if (known.has(key) || settings[key] === undefined) continue;
     entries.push([key, displayValue(settings[key])]);

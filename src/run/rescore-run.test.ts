@@ -128,7 +128,8 @@ test('an α the run did not trace, a judge, or a run without traces: clear error
     assert.equal(err.message, `endorm:alpha=0.25,gamma=0.9 needs α=0.25, but ${run} traced only α = 1, 0.5, 2; score again with --alpha 0.25 (or a method using it) to trace it`);
     return true;
   });
-  await assert.rejects(rescoreRun({ run, methods: ['judge-pairwise'] }), /"judge-pairwise" cannot be rescored: .*judges/);
+  await assert.rejects(rescoreRun({ run, methods: ['judge-pairwise'] }), /"judge-pairwise" cannot be rescored: .*a judge reads the model's own verdict/);
+  await assert.rejects(rescoreRun({ run, methods: ['nonsense'] }), /unknown method "nonsense"/);
   const bare = path.join(root, 'no-traces');
   await scoreRun(options(bare, ['endorm'], { traces: false, limit: 2 }));
   await assert.rejects(fs.stat(path.join(bare, TRACE_FILES.data)), { code: 'ENOENT' });

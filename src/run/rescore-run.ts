@@ -6,7 +6,8 @@ import { readRunManifest, summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { MethodSpecError, parseMethodSpec } from '../rewards/method-spec.js';
-import { createResponseMethod, isResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
+import { isJudgeMethod } from '../judges/judge-methods.js';
+import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
 import { locateTraces } from '../traces/locate-traces.js';
 import { findTrace, readTraceIndex, TraceReader } from '../traces/trace-reader.js';
 import { RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
@@ -110,12 +111,12 @@ export function rescoreMethods(specs: readonly string[], tracedAlphas: readonly 
   if (specs.length === 0) throw new MethodSpecError('rescore needs at least one method (--methods, --alpha or --gamma)');
   return specs.map((spec) => {
     const parsed = parseMethodSpec(spec);
-    if (!isResponseMethod(parsed.name)) {
+    if (isJudgeMethod(parsed.name)) {
       throw new MethodSpecError(
-        `"${spec}" cannot be rescored: rescore recomputes ${RESPONSE_METHOD_NAMES.join(', ')} from token traces; judges read the model's own verdict, so score them with endorm score`,
+        `"${spec}" cannot be rescored: rescore recomputes ${RESPONSE_METHOD_NAMES.join(', ')} from token traces; a judge reads the model's own verdict, so score it with endorm score`,
       );
     }
-    const method = createResponseMethod(parsed);
+    const method = createResponseMethod(parsed); // unknown names fail here, listing the known ones
     for (const alpha of method.alphas) {
       if (!tracedAlphas.some((a) => Math.abs(a - alpha) <= 1e-12 * Math.max(1, alpha))) {
         throw new MethodSpecError(
@@ -136,7 +137,8 @@ function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
 }
 
 function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date): RunManifest {
-  const { grid: _grid, rescoredFrom: _from, ...settings } = manifest.settings;
+  // The grid, the judges and the source describe the run being rescored, not the new one.
+  const { grid: _grid, rescoredFrom: _from, judges: _judges, ...settings } = manifest.settings;
   return {
     ...manifest,
     createdAt: now.toISOString(),

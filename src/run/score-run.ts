@@ -4,7 +4,8 @@ import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.j
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { ModelError } from '../model/model-errors.js';
-import { createResponseMethod, type ResponseMethod } from '../rewards/response-methods.js';
+import type { ResponseMethod } from '../rewards/response-methods.js';
+import { createJudge, loadJudgePrompts, planMethods, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
 import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
@@ -25,6 +26,8 @@ export interface ScoreRunOptions {
   dataset: string;
   datasetOptions?: DatasetOptions;
   methods: string[];
+  /** Judge name -> prompt file replacing the shipped `prompts/<judge>.txt` (--judge-prompt). */
+  judgePrompts?: Record<string, string>;
   template: 'auto' | TemplateMode;
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
@@ -54,7 +57,9 @@ const DEFAULT_MAX_LENGTH = 4096;
 
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
-  const methods: ResponseMethod[] = o.methods.map((spec) => createResponseMethod(spec));
+  const plan = planMethods(o.methods);
+  const methods: ResponseMethod[] = plan.response;
+  const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress })
@@ -72,11 +77,16 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
+    const judges = plan.judges.map((j) =>
+      createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
+    );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
+    if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     await writeManifest(runDir, manifest);
     const writer = await ScoresWriter.open(runDir);
-    const traces = o.traces === false ? undefined : await TraceWriter.open(runDir);
+    // Judges read their own prompts, not the responses' token values, so a judges-only run has nothing to trace.
+    const traces = o.traces === false || methods.length === 0 ? undefined : await TraceWriter.open(runDir);
     let traceStats: TraceWriteStats | undefined;
     const started = new Date();
     let progress: ScoreProgress;
@@ -84,7 +94,10 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
         session: model.session,
         builders: [
-          responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods, onTrace: traces && ((record, trace) => traces.add(record, trace)) }),
+          ...(methods.length
+            ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods, onTrace: traces && ((record, trace) => traces.add(record, trace)) })]
+            : []),
+          ...judges.map((j) => j.builder),
         ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
         // Traces go to disk before their scores, so a score line always has its trace.

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
+
+const cache = tempCacheDir();
+
+function endorm(args: string[]) {
+  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'endorm'), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ENDORM_CACHE: cache },
+  });
+}
+
+test('endorm score on the story sample: endorm prefers the coherent continuation, and every output is written', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-score-'));
+  const r = endorm([
+    'score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--template', 'none',
+    '--methods', 'endorm,loglik,length', '--out', out, '--json', '--fail-under', 'endorm=0.9',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).methods, summary.methods);
+  assert.ok(summary.methods.endorm.accuracy >= 0.9, `endorm accuracy ${summary.methods.endorm.accuracy}`);
+  assert.equal(summary.methods.endorm.pairs, 64);
+  // The scrambled text has exactly the chosen words: equal lengths, so the length baseline ties on every pair.
+  assert.equal(summary.methods.length.ties, 64);
+  assert.equal(summary.methods.length.accuracy, 0);
+  const lines = fs.readFileSync(path.join(out, 'scores.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 128);
+  assert.deepEqual(Object.keys(lines[0].scores), ['endorm', 'loglik', 'length']);
+  for (const f of ['run.json', 'report.md', 'report.csv', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /\| `endorm` \| 100\.0 \|/);
+});
+
+test('--fail-under exits with the gate code when a method is below its threshold', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-score-'));
+  const r = endorm([
+    'score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--template', 'none', '--limit', '8',
+    '--methods', 'endorm,length', '--out', out, '--quiet', '--fail-under', 'length=0.5',
+  ]);
+  assert.equal(r.status, 5, r.stderr);
+  assert.match(r.stderr, /--fail-under: length accuracy 0\.0% is below 50\.0%/);
+});
+
+test('usage errors exit 2 and name the problem', () => {
+  const bad = endorm(['score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--methods', 'endorm:alpha=-1']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /alpha=-1/);
+  const unknown = endorm(['score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--methods', 'magic']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown method "magic"/);
+});
+
+test('endorm inspect --json gives tokens with logit, logprob, value, reward and the outcome', () => {
+  const r = endorm(['inspect', '--model', STORIES, '--template', 'none', '--prompt', 'Once upon a time', '--response', ' there was a cat.', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  // Each token's own text in context (leading spaces kept), so that the pieces read as the response.
+  assert.deepEqual(result.tokens.map((t: { text: string }) => t.text), [' there', ' was', ' a', ' c', 'at', '.']);
+  assert.deepEqual(Object.keys(result.tokens[0]), ['id', 'text', 'logit', 'logprob', 'value', 'reward']);
+  const sum = result.tokens.reduce((s: number, t: { logprob: number }) => s + t.logprob, 0);
+  assert.ok(Math.abs(result.outcome.loglik - sum) < 1e-9);
+});
