@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // What a settings sweep costs: a 20-value α × γ grid in one model pass plus a rescore, against one setting.
 //
-//   npm run build && node scripts/bench-grid.mjs [--repeat 2] [--records-per-domain 25] [--model ../shared/models/stories260K]
+//   npm run build && node scripts/bench-grid.mjs [--repeat 2] [--threads N] [--records-per-domain 25] [--model DIR]
 //
 // In one run, on the same machine and cache: (a0) `score` with one setting and --no-traces, (a) `score` with one setting
 // (traces on, the default), (b) `score --alpha 0.25,0.5,1,2 --gamma 0.8,0.9,0.95,0.99,1` (20 endorm methods, one
 // pass) and (c) `rescore` of (b) with the same grid. Each is a full CLI process (startup included), timed by the wall
 // clock and, through /usr/bin/time, by its CPU time (user + sys). The sequence a0, a, b, c is repeated --repeat times
-// and each step's fastest time is kept, so that other load on a shared machine disturbs the ratio less. Records: the
+// and each step's fastest time is kept, so that other load on a shared machine disturbs the ratio less (--threads 1
+// makes CPU time steadier still: a lone onnxruntime thread does not spin waiting for others). Records: the
 // first N of each RM-Bench file in ../shared/datasets/rm-bench (4 files: 4N records).
 // Prints the times, the ratios (b + c) / a0 and (b + c) / a, trace sizes, and checks that (c) reproduces (b)'s scores.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
   options: {
     'records-per-domain': { type: 'string', default: '25' },
     repeat: { type: 'string', default: '2' },
+    threads: { type: 'string' },
     model: { type: 'string', default: join(root, '..', 'shared', 'models', 'stories260K') },
     'rm-bench': { type: 'string', default: join(root, '..', 'shared', 'datasets', 'rm-bench') },
   },
@@ -40,7 +42,7 @@ for (const name of readdirSync(values['rm-bench']).filter((n) => n.endsWith('_fi
   writeFileSync(join(dataset, name), JSON.stringify(rows));
 }
 const env = { ...process.env, ENDORM_CACHE: join(work, 'cache') };
-const common = ['--model', values.model, '--template', 'none', '--dataset', dataset, '-q'];
+const common = ['--model', values.model, '--template', 'none', '--dataset', dataset, '-q', ...(values.threads ? ['--threads', values.threads] : [])];
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -65,7 +67,7 @@ const STEPS = [
   ['c', '(c)  rescore (b), the same 20-value grid', ['rescore', join(work, 'grid'), '--alpha', ALPHAS, '--gamma', GAMMAS, '-q'], 'grid-rescore'],
 ];
 
-console.log(`${records} RM-Bench records (${perDomain} per file), model ${values.model}, node ${process.version}, folder ${work}`);
+console.log(`${records} RM-Bench records (${perDomain} per file), model ${values.model}, threads ${values.threads ?? 'default'}, node ${process.version}, folder ${work}`);
 endorm(['score', ...common, '--limit', '1', '--methods', 'endorm'], join(work, 'warm-up')); // builds the cached scoring graph
 const best = {};
 for (let r = 1; r <= Number(values.repeat); r++) {
