@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { inspectCommand } from './commands/inspect.js';
 import { reportCommand } from './commands/report.js';
+import { scoreCommand } from './commands/score.js';
+import { mergeCommand } from './commands/merge.js';
+import { InterruptedError, interruptedExitCode } from './commands/interrupt.js';
 import { rescoreCommand } from './commands/rescore.js';
 import { showCommand } from './commands/show.js';
-import { scoreCommand, InterruptedError } from './commands/score.js';
 import { EXIT } from './commands/exit-codes.js';
 import { ENDORM_VERSION } from './version.js';
 import { InputError } from './datasets/input-error.js';
@@ -13,6 +15,8 @@ import { HubError } from './model/hub/hub-errors.js';
 import { JudgeLengthError } from './judges/judge-format.js';
 import { JudgePromptError } from './judges/prompt-template.js';
 import { LabelTokenError } from './judges/label-tokens.js';
+import { SettingsError } from './run/settings-error.js';
+import { RunFolderError } from './report/run-folder-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('endorm')
@@ -20,7 +24,7 @@ export function buildProgram(): Command {
     .version(ENDORM_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [scoreCommand(), inspectCommand(), reportCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [scoreCommand(), inspectCommand(), reportCommand(), mergeCommand()]) program.addCommand(command.exitOverride());
   for (const command of [rescoreCommand(), showCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
@@ -41,14 +45,14 @@ function reportError(err: unknown): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof InterruptedError) {
-    process.stderr.write('endorm: interrupted; the scores written so far are kept (rerun with the same --out to resume)\n');
-    return EXIT.interrupted;
+    process.stderr.write('endorm: interrupted; the scores written so far are kept (rerun with the same --out, or --resume DIR, to go on)\n');
+    return interruptedExitCode(err.signal);
   }
   const message = (err as Error)?.message ?? String(err);
-  if (err instanceof MethodSpecError) return fail(message, EXIT.usage);
+  if (err instanceof MethodSpecError || err instanceof SettingsError) return fail(message, EXIT.usage);
   if (err instanceof JudgePromptError || err instanceof JudgeLengthError) return fail(message, EXIT.usage);
   if (err instanceof LabelTokenError) return fail(message, EXIT.model);
-  if (err instanceof InputError) return fail(message, EXIT.input);
+  if (err instanceof InputError || err instanceof RunFolderError) return fail(message, EXIT.input);
   if (err instanceof ModelError || err instanceof HubError) return fail(message, EXIT.model);
   process.stderr.write(`endorm: internal error: ${(err as Error)?.stack ?? message}\n`);
   return EXIT.internal;

@@ -68,8 +68,12 @@ export class ScoreRecordStore {
     return this.byPair.size;
   }
 
+  /**
+   * Records in key order, not line order: batch packing, resuming and merging shards all write lines in other orders,
+   * and everything computed from the records (bootstrap resamples, group order) must not depend on it.
+   */
   pairs(): IterableIterator<PairScores> {
-    return this.byPair.values();
+    return [...this.byPair.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).values();
   }
 
   /** Method specs in the order they first appeared, with their kind. */

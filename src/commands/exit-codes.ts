@@ -13,4 +13,6 @@ export const EXIT = {
   gate: 5,
   /** Stopped by Ctrl-C (SIGINT) after flushing what was done. */
   interrupted: 130,
+  /** Stopped by SIGTERM (a cancelled CI job, an evicted pod) after flushing what was done. */
+  terminated: 143,
 } as const;

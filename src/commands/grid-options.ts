@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { parseGridAxis } from '../rewards/method-grid.js';
+import { readRunManifest } from '../report/summarize-run.js';
+import { parseGridAxis, type MethodGrid } from '../rewards/method-grid.js';
 
 export interface GridCliOptions {
   alpha?: number[];
@@ -21,4 +22,10 @@ function axis(option: string) {
       throw new InvalidArgumentError((err as Error).message);
     }
   };
+}
+
+/** The grid a run folder was scored with, for a resume that does not repeat --alpha/--gamma. */
+export async function gridOfRun(runDir: string): Promise<MethodGrid | undefined> {
+  const grid = (await readRunManifest(runDir)).settings['grid'] as MethodGrid | undefined;
+  return grid && Array.isArray(grid.alphas) && Array.isArray(grid.gammas) ? grid : undefined;
 }

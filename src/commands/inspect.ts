@@ -5,6 +5,7 @@ import { loadModel } from '../model/load-model.js';
 import { defaultModelSpec } from './default-model.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';
+import { createDownloadReporter } from './download-progress.js';
 import { inspectPage } from '../inspect/inspect-page.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { writeTextFile } from '../report/write-text-file.js';
@@ -35,13 +36,15 @@ export function inspectCommand(): Command {
     .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
   addModelOptions(command);
   command.action(async (opts: InspectCliOptions) => {
+    const downloads = createDownloadReporter({});
     const model = await loadModel(opts.model ?? defaultModelSpec(), {
+      onDownloadProgress: (e) => downloads.onEvent(e),
       dtype: opts.dtype,
       offline: opts.offline,
       device: opts.device,
       threads: opts.threads,
       alphas: [...new Set([1, opts.alpha])],
-    });
+    }).finally(() => downloads.stop());
     try {
       const inspect = (response: string) =>
         inspectResponse(model, {

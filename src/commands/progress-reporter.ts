@@ -23,13 +23,17 @@ export function createProgressReporter(options: { quiet?: boolean; total?: numbe
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(options.total ?? 0, 0, { pairsPerSecond: '0.0', tokensPerSecond: '0' });
+    // Drawn from the first update on, so that download bars before scoring never interleave with it.
+    let started = false;
     return {
       update(p) {
+        if (!started) bar.start(options.total ?? 0, 0, { pairsPerSecond: '0.0', tokensPerSecond: '0' });
+        started = true;
         bar.update(p.pairs, rates(p));
       },
       stop() {
-        bar.stop();
+        if (started) bar.stop();
+        started = false;
       },
     };
   }
@@ -37,7 +41,7 @@ export function createProgressReporter(options: { quiet?: boolean; total?: numbe
   return {
     update(p) {
       const now = Date.now();
-      if (now - last < 5000) return;
+      if (p.pairs === 0 || now - last < 5000) return;
       last = now;
       const r = rates(p);
       stream.write(`endorm: ${p.pairs}${options.total ? `/${options.total}` : ''} pairs, ${r.pairsPerSecond} pairs/s, ${r.tokensPerSecond} tok/s\n`);

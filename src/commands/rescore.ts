@@ -42,7 +42,7 @@ export function rescoreCommand(): Command {
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     if (!opts.quiet) {
       const say = (line: string) => process.stderr.write(line + '\n');
-      say(`endorm: rescored ${result.responses} responses from ${result.tracesDir} in ${result.seconds.toFixed(2)} s (no model)`);
+      say(`endorm: rescored ${result.responses} responses from ${result.tracesDirs.join(', ')} in ${result.seconds.toFixed(2)} s (no model)`);
       if (result.missingTraces > 0) say(`endorm: ${result.missingTraces} response(s) had no trace and were left out`);
       for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number | null; pairs: number; ties: number }>)) {
         say(`  ${spec.padEnd(28)} accuracy ${m.accuracy === null ? '—' : `${(100 * m.accuracy).toFixed(1)}%`}  (${m.pairs} pairs, ${m.ties} ties)`);

@@ -9,12 +9,18 @@ import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { createDownloadReporter } from './download-progress.js';
+import { stopOnSignals } from './interrupt.js';
+import { withRunDefaults } from './resume-options.js';
+import { parseShard, type ShardSpec } from '../run/shard.js';
+import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { bytesText } from '../traces/trace-summary.js';
 
 interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
-  dataset: string;
+  dataset?: string;
+  resume?: string;
+  shard?: ShardSpec;
   methods: string[];
   template: 'auto' | 'chat' | 'none';
   scoreEot: boolean;
@@ -41,7 +47,7 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
-    .requiredOption('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench"')
+    .option('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench" (required unless --resume)')
     .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
     .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
@@ -50,7 +56,9 @@ export function scoreCommand(): Command {
     .option('--batch-size <n>', 'most sequences per batch', positiveInt, 8)
     .option('--max-batch-tokens <n>', 'most padded tokens per batch', positiveInt, 4096)
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
-    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/)')
+    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
+    .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
+    .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--json', 'print summary.json to stdout when done')
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
@@ -65,27 +73,26 @@ export function scoreCommand(): Command {
     .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them');
   addGridOptions(command);
   addModelOptions(command);
-  command.action(async (opts: ScoreCliOptions) => {
+  command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
+    const opts = await withRunDefaults(cliOpts, self);
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
-    const { methods, grid } = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
+    const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
+    const methods = expanded.methods;
+    // A resumed sweep keeps its grid (its cells are already among the run's methods).
+    const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
-    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.limit });
-    const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(EXIT.interrupted);
-      process.stderr.write('\nendorm: stopping after the batch in flight (Ctrl-C again to stop at once)\n');
-      controller.abort(new InterruptedError());
-    };
-    process.on('SIGINT', onSigint);
+    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
+    const downloads = createDownloadReporter({ quiet: opts.quiet });
+    const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
-      const { runDir, progress: done, traces } = await scoreRun({
+      const { runDir, progress: done, folder, traces } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
         dtype: opts.dtype,
         offline: opts.offline,
         device: opts.device,
         threads: opts.threads,
-        dataset: opts.dataset,
+        dataset: opts.dataset!,
         datasetOptions: {
           format: opts.format as never,
           promptField: opts.promptField,
@@ -95,6 +102,7 @@ export function scoreCommand(): Command {
           idField: opts.idField,
           groupField: opts.groupField,
           skipInvalid: opts.skipInvalid,
+          onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },
         methods,
         judgePrompts,
@@ -106,22 +114,32 @@ export function scoreCommand(): Command {
         batchSize: opts.batchSize,
         maxBatchTokens: opts.maxBatchTokens,
         limit: opts.limit,
+        shard: opts.shard,
         out: opts.out,
         onProgress: (p) => progress.update(p),
-        signal: controller.signal,
+        onDownloadProgress: (e) => downloads.onEvent(e),
+        signal: stop.signal,
       });
       progress.stop();
+      if (folder.resumed && !opts.quiet) {
+        const before = folder.donePairs.size;
+        process.stderr.write(
+          folder.totalPairs === before
+            ? `endorm: ${runDir} was already complete (${before} records); rebuilt its summary and reports\n`
+            : `endorm: resumed ${runDir}: ${before} records were done before, ${done.pairs} scored now\n`,
+        );
+      }
       const summary = await readSummary(runDir);
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
-        process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
+        if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
           const position = m.position
             ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
             : '';
           process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
         }
-        if (traces) {
+        if (traces && traces.entries > 0) {
           process.stderr.write(
             `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,
           );
@@ -136,17 +154,19 @@ export function scoreCommand(): Command {
       if (failed.length) process.exitCode = EXIT.gate;
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
+      downloads.stop();
+      stop.dispose();
     }
   });
   command.addHelpText('after', `\nThe default model is ${DEFAULT_MODEL} (override with --model or ENDORM_MODEL).`);
   return command;
 }
 
-export class InterruptedError extends Error {
-  override name = 'InterruptedError';
-  constructor() {
-    super('interrupted');
+function shardOption(value: string): ShardSpec {
+  try {
+    return parseShard(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
 }
 

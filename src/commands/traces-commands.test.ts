@@ -99,3 +99,27 @@ test('inspect --html renders the response and a rejected one side by side, each 
   assert.equal(titles.length, rows[0]! + rows[1]!);
   assert.ok(titles.every((t) => /r_h = .*logit f\(s_h, a_h\) = .*log π_0\.5\(a_h \| s_h\) = .*V\(s_h\) = /s.test(t.replace(/&#10;/g, '\n'))));
 });
+
+test('a resumed sweep keeps its grid and its traces: the re-scored responses’ latest traces match their scores', async () => {
+  const run = path.join(dir, 'resumed');
+  const args = ['--model', STORIES, '--template', 'none', '--dataset', path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), '--limit', '5', '--threads', '1', '-q'];
+  assert.equal((await endorm('score', ...args, '--alpha', '0.5,2', '--gamma', '0.9', '--out', run)).code, 0);
+  // A crash after the first record: its two lines stay, the rest of scores.jsonl is lost; the traces are all there.
+  const scoresFile = path.join(run, 'scores.jsonl');
+  const lines = (await fs.readFile(scoresFile, 'utf8')).split('\n');
+  await fs.writeFile(scoresFile, lines.slice(0, 2).join('\n') + '\n');
+  await fs.rm(path.join(run, 'summary.json'));
+  const resumed = await endorm('score', '--resume', run, '-q');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(run, 'run.json'), 'utf8')).settings.grid, { alphas: [0.5, 2], gammas: [0.9] });
+  const index = (await fs.readFile(path.join(run, 'traces.index.jsonl'), 'utf8')).trim().split('\n');
+  assert.equal(index.length, 1 + 10 + 8, 'header, the first run’s 10 traces, 8 traced again');
+  const out = path.join(dir, 'resumed-rescored');
+  const methods = ['endorm:alpha=0.5,gamma=0.9', 'endorm:alpha=2,gamma=0.9'];
+  assert.equal((await endorm('rescore', run, '--methods', methods.join(','), '--out', out, '-q')).code, 0);
+  const read = async (f: string) => new Map((await fs.readFile(f, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).map((r) => [`${r.pair}/${r.role}`, r.scores]));
+  const scored = await read(scoresFile);
+  const rescored = await read(path.join(out, 'scores.jsonl'));
+  assert.equal(rescored.size, 10);
+  for (const [key, scores] of rescored) for (const m of methods) assert.equal(scores[m], scored.get(key)[m], `${key} ${m}`);
+});

@@ -37,6 +37,18 @@ describe('readLines', () => {
     );
   });
 
+  it('gives each line the offset where it ends, across chunks and CRLF, and flags an unterminated last line', async () => {
+    const long = 'y'.repeat(2 * 1024 * 1024 + 3);
+    const text = `a\r\n${long}\nbc\ntail`;
+    const file = await tmp.write({ 'offsets.txt': text });
+    const got = await collect(readLines(file));
+    const ends = [3, 3 + long.length + 1, 3 + long.length + 1 + 3, Buffer.byteLength(text)];
+    assert.deepEqual(
+      got.map((l) => [l.end, l.terminated]),
+      ends.map((end, i) => [end, i < 3]),
+    );
+  });
+
   it('yields nothing for an empty file', async () => {
     assert.deepEqual(await lines(await tmp.write({ 'empty.txt': '' })), []);
   });

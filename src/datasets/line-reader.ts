@@ -6,6 +6,10 @@ export interface RawLine {
   line: number;
   /** The line's bytes without its terminator (LF or CRLF). Valid only until the next line is read. */
   bytes: Buffer;
+  /** Byte offset just past the line's terminator (or the end of the file): where the next line starts. */
+  end: number;
+  /** False only for a last line that the file ends inside of (no LF after it). */
+  terminated: boolean;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -18,6 +22,7 @@ export async function* readLines(file: string, displayName: string = file): Asyn
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let carry: Buffer[] = [];
   let line = 0;
+  let consumed = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
@@ -28,9 +33,11 @@ export async function* readLines(file: string, displayName: string = file): Asyn
           bytes = Buffer.concat(carry);
           carry = [];
         }
+        // The whole line plus its LF, carried parts included.
+        consumed += bytes.length + 1;
         start = nl + 1;
         line += 1;
-        yield { line, bytes: withoutCr(bytes) };
+        yield { line, bytes: withoutCr(bytes), end: consumed, terminated: true };
       }
       if (start < chunk.length) carry.push(chunk.subarray(start));
     }
@@ -40,8 +47,9 @@ export async function* readLines(file: string, displayName: string = file): Asyn
     stream.destroy();
   }
   if (carry.length > 0) {
+    const bytes = Buffer.concat(carry);
     line += 1;
-    yield { line, bytes: withoutCr(Buffer.concat(carry)) };
+    yield { line, bytes: withoutCr(bytes), end: consumed + bytes.length, terminated: false };
   }
 }
 

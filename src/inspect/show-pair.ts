@@ -9,7 +9,7 @@ import { RUN_FILES } from '../run/run-folder.js';
 import type { RunManifest } from '../run/run-manifest.js';
 import type { ResponseScoreRecord } from '../run/score-record.js';
 import { locateTraces } from '../traces/locate-traces.js';
-import { findTrace, readTraceIndex, TraceReader } from '../traces/trace-reader.js';
+import { TraceSource } from '../traces/trace-source.js';
 import { describeTrace, tokenizerDecode } from './inspect-response.js';
 import type { Decode } from './token-texts.js';
 import type { TokenViewPage, TokenViewResponse } from './token-view-html.js';
@@ -43,24 +43,22 @@ export class RecordNotFoundError extends Error {
 export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
   const manifest = await readRunManifest(o.run);
   const records = await recordLines(o.run, o.pair);
-  const tracesDir = await locateTraces(o.run, manifest);
-  const index = await readTraceIndex(tracesDir);
-  const alpha = o.alpha ?? 1;
-  if (!index.alphas.some((a) => a === alpha)) {
-    throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDir} (traced: α = ${index.alphas.join(', ')})`);
-  }
-  const notes: string[] = [];
-  const decode = await runDecoder(o.model ?? manifest.model.path, notes);
-  const reader = await TraceReader.open(tracesDir);
+  const tracesDirs = await locateTraces(o.run, manifest);
+  const traces = await TraceSource.open(tracesDirs);
   const responses: TokenViewResponse[] = [];
+  const notes: string[] = [];
+  const alpha = o.alpha ?? 1;
   try {
+    if (!traces.alphas.some((a) => a === alpha)) {
+      throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDirs.join(', ')} (traced: α = ${traces.alphas.join(', ')})`);
+    }
+    const decode = await runDecoder(o.model ?? manifest.model.path, notes);
     for (const record of records) {
-      const entry = findTrace(index, record);
-      if (!entry) {
+      const trace = await traces.read(record);
+      if (!trace) {
         notes.push(`${record.role}[${record.index}] has no token trace.`);
         continue;
       }
-      const trace = await reader.read(entry);
       alphaIndex(trace, alpha);
       const { tokens } = describeTrace(trace, { response: '', alpha }, decode);
       responses.push({
@@ -73,7 +71,7 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
       });
     }
   } finally {
-    await reader.close();
+    await traces.close();
   }
   const first = records[0]!;
   return { manifest, pair: first.pair, id: first.id, ...(first.group !== undefined ? { group: first.group } : {}), alpha, responses, notes };

@@ -11,12 +11,14 @@ import { VERIFIER_LABELS, verifierVerdict } from './verifier.js';
 interface JudgeKind {
   labels: LabelSpec[];
   tasks(judge: PreparedJudge): TaskBuilder;
+  /** The scores.jsonl lines it writes: scores on response lines, or one comparison line per chosen × rejected cell. */
+  lines: 'response' | 'comparison';
 }
 
 const JUDGES: Record<string, JudgeKind> = {
-  'judge-pairwise': { labels: PAIRWISE_LABELS, tasks: pairwiseJudgeTasks },
-  'judge-pointwise': { labels: RATING_LABELS, tasks: (j) => responseJudgeBuilder(j, ratingVerdict) },
-  verifier: { labels: VERIFIER_LABELS, tasks: (j) => responseJudgeBuilder(j, verifierVerdict) },
+  'judge-pairwise': { labels: PAIRWISE_LABELS, tasks: pairwiseJudgeTasks, lines: 'comparison' },
+  'judge-pointwise': { labels: RATING_LABELS, tasks: (j) => responseJudgeBuilder(j, ratingVerdict), lines: 'response' },
+  verifier: { labels: VERIFIER_LABELS, tasks: (j) => responseJudgeBuilder(j, verifierVerdict), lines: 'response' },
 };
 
 /** The LLM-as-a-judge baselines, asked of the same model: `--methods judge-pairwise,judge-pointwise,verifier`. */
@@ -27,6 +29,12 @@ export const METHOD_NAMES = [...RESPONSE_METHOD_NAMES, ...JUDGE_METHOD_NAMES];
 
 export function isJudgeMethod(name: string): boolean {
   return name in JUDGES;
+}
+
+/** Which lines of scores.jsonl a planned run writes for every record (resuming checks that a record has them all). */
+export function plannedLines(plan: MethodPlan): { responses: boolean; comparisons: boolean } {
+  const kinds = plan.judges.map((j) => JUDGES[j.name]!.lines);
+  return { responses: plan.response.length > 0 || kinds.includes('response'), comparisons: kinds.includes('comparison') };
 }
 
 /** `--methods` split into per-response methods (one model pass per response) and judges (their own prompts). */

@@ -7,10 +7,19 @@ import { ModelError } from './model-errors.js';
 export async function loadTokenizer(folder: string): Promise<PreTrainedTokenizer> {
   const missing: string[] = [];
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
+    const file = path.join(folder, f);
+    let text: string;
     try {
-      await fs.access(path.join(folder, f));
+      text = await fs.readFile(file, 'utf8');
     } catch {
       missing.push(f);
+      continue;
+    }
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      // transformers.js would only say "Unexpected end of JSON input", without naming the file.
+      throw new ModelError(`${file} is not valid JSON (${(err as Error).message}); a half-written download? Fetch it again`);
     }
   }
   if (missing.length) throw new ModelError(`model folder ${folder} has no usable tokenizer: missing ${missing.join(' and ')}`);

@@ -7,6 +7,8 @@ export interface ResolveModelOptions {
   /** Never download; a Hub id must already be cached. */
   offline?: boolean;
   onDownloadProgress?: HubProgressCallback;
+  /** Stops a download in flight (Ctrl-C); the partial file is removed. */
+  signal?: AbortSignal;
 }
 
 /** A local folder is used as it is; anything else that looks like `owner/name` is a Hub id, downloaded and cached. */
@@ -22,5 +24,10 @@ export async function resolveModelFolder(spec: string, options: ResolveModelOpti
     throw new ModelError(`--model ${spec}: no such folder, and not a Hub id of the form owner/name`);
   }
   const { resolveHubModel } = await import('./hub/resolve-hub-model.js');
-  return resolveHubModel(spec, { dtype: options.dtype, offline: options.offline, onProgress: options.onDownloadProgress });
+  return resolveHubModel(spec, {
+    dtype: options.dtype,
+    offline: options.offline,
+    onProgress: options.onDownloadProgress,
+    signal: options.signal,
+  });
 }

@@ -35,7 +35,7 @@ export async function readScoreLines(file: string, onRecord: (record: ScoreRecor
         pending = { line: lineNumber, reason: 'not valid JSON' };
         continue;
       }
-      const problem = recordProblem(value);
+      const problem = scoreLineProblem(value);
       if (problem) {
         // A torn line can still parse (e.g. cut right after a number), so a last line that is not a record is torn too.
         pending = { line: lineNumber, reason: problem };
@@ -50,7 +50,8 @@ export async function readScoreLines(file: string, onRecord: (record: ScoreRecor
   return { lines: count, tornLine: pending ? pending.line : null };
 }
 
-function recordProblem(value: unknown): string | null {
+/** Why a parsed line is not a score record, or null when it is one. */
+export function scoreLineProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const record = value as Record<string, unknown>;
   if (typeof record['pair'] !== 'string') return 'no "pair" string';

@@ -89,3 +89,25 @@ test('missing folder, missing run.json and a broken run.json are clear errors na
 function rm_(dir: string): Promise<void> {
   return rm(dir, { recursive: true });
 }
+
+test('the summary does not depend on the order of the lines in scores.jsonl (batches, resumes and shards reorder them)', async () => {
+  const [a, b] = [await tempDir(), await tempDir()];
+  await writeSyntheticRun(a, { records: 40 });
+  await writeSyntheticRun(b, { records: 40 });
+  const { readFile } = await import('node:fs/promises');
+  const lines = (await readFile(join(b, 'scores.jsonl'), 'utf8')).trimEnd().split('\n');
+  // Records reversed, each record's lines kept together, as another batch order writes them.
+  const byPair = new Map<string, string[]>();
+  for (const line of lines) {
+    const key = JSON.parse(line).pair as string;
+    byPair.set(key, [...(byPair.get(key) ?? []), line]);
+  }
+  await writeFile(join(b, 'scores.jsonl'), [...byPair.values()].reverse().flat().join('\n') + '\n');
+  const [x, y] = [await summarizeRun(a), await summarizeRun(b)];
+  const endorm = x.methods['endorm']!;
+  const accuracy = endorm.accuracy!;
+  assert.ok(accuracy > 0.3 && accuracy < 0.95 && endorm.ci95![0] < accuracy, 'a non-trivial interval');
+  assert.deepEqual(y.methods, x.methods);
+  await rm(a, { recursive: true });
+  await rm(b, { recursive: true });
+});

@@ -9,6 +9,7 @@ import { withGridMethods } from '../rewards/method-grid.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { TRACE_FILES } from '../traces/trace-format.js';
+import { mergeRuns } from './merge-runs.js';
 import { rescoreRun } from './rescore-run.js';
 import { scoreRun, type ScoreRunOptions } from './score-run.js';
 import type { ResponseScoreRecord } from './score-record.js';
@@ -134,4 +135,17 @@ test('an α the run did not trace, a judge, or a run without traces: clear error
   await scoreRun(options(bare, ['endorm'], { traces: false, limit: 2 }));
   await assert.rejects(fs.stat(path.join(bare, TRACE_FILES.data)), { code: 'ENOENT' });
   await assert.rejects(rescoreRun({ run: bare, methods: ['endorm'] }), (err: Error) => err instanceof RunFolderError && /has no token traces/.test(err.message));
+});
+
+test('a run merged from shards is rescored from its shards’ traces', async () => {
+  const shards = [1, 2].map((index) => path.join(root, `shard-${index}`));
+  for (const [i, dir] of shards.entries()) await scoreRun(options(dir, SPECS, { shard: { index: i + 1, count: 2 } }));
+  const merged = path.join(root, 'merged');
+  await mergeRuns(shards, merged);
+  const result = await rescoreRun({ run: merged, methods: SPECS, out: path.join(root, 'merged-rescored') });
+  assert.deepEqual(result.tracesDirs, shards);
+  assertSameScores(await scoreLines(result.runDir), await scoreLines(path.join(root, 'direct')), SPECS);
+  const manifest = JSON.parse(await fs.readFile(path.join(result.runDir, 'run.json'), 'utf8'));
+  assert.equal(manifest.mergedFrom, undefined, 'the rescore names its source in settings.rescoredFrom instead');
+  assert.equal(manifest.settings.rescoredFrom, path.resolve(merged));
 });

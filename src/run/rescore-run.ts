@@ -9,7 +9,7 @@ import { MethodSpecError, parseMethodSpec } from '../rewards/method-spec.js';
 import { isJudgeMethod } from '../judges/judge-methods.js';
 import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
 import { locateTraces } from '../traces/locate-traces.js';
-import { findTrace, readTraceIndex, TraceReader } from '../traces/trace-reader.js';
+import { TraceSource } from '../traces/trace-source.js';
 import { RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
 import type { ResponseScoreRecord } from './score-record.js';
@@ -27,8 +27,8 @@ export interface RescoreRunOptions {
 
 export interface RescoreRunResult {
   runDir: string;
-  /** Where the traces were read from (the run, or the run it was itself rescored from). */
-  tracesDir: string;
+  /** Where the traces were read from: the run, the run it was itself rescored from, or the shards it was merged from. */
+  tracesDirs: string[];
   responses: number;
   /** Response lines of the run that have no trace (not rescored; their records count as incomplete). */
   missingTraces: number;
@@ -45,10 +45,32 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
   const startedAt = o.now ?? new Date();
   const started = performance.now();
   const manifest = await readRunManifest(o.run);
-  const tracesDir = await locateTraces(o.run, manifest);
-  const index = await readTraceIndex(tracesDir);
-  const methods = rescoreMethods(o.methods, index.alphas.length ? index.alphas : manifest.settings.alphas, o.run);
+  const tracesDirs = await locateTraces(o.run, manifest);
+  const traces = await TraceSource.open(tracesDirs);
+  let methods: ResponseMethod[];
+  try {
+    methods = rescoreMethods(o.methods, traces.alphas.length ? traces.alphas : manifest.settings.alphas, o.run);
+  } catch (err) {
+    await traces.close();
+    throw err;
+  }
 
+  try {
+    return await rescoreFromTraces(o, manifest, traces, tracesDirs, methods, { startedAt, started });
+  } finally {
+    await traces.close();
+  }
+}
+
+async function rescoreFromTraces(
+  o: RescoreRunOptions,
+  manifest: RunManifest,
+  traces: TraceSource,
+  tracesDirs: string[],
+  methods: ResponseMethod[],
+  clock: { startedAt: Date; started: number },
+): Promise<RescoreRunResult> {
+  const { startedAt, started } = clock;
   const responses = new Map<string, ResponseScoreRecord>();
   let comparisons = 0;
   const scoresFile = path.join(o.run, RUN_FILES.scores);
@@ -63,24 +85,23 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
   await prepareOutDir(out, o.run);
   await writeManifest(out, rescoreManifest(manifest, o, startedAt));
   const writer = await ScoresWriter.open(out);
-  const reader = await TraceReader.open(tracesDir);
   let missingTraces = 0;
   let rescored = 0;
   try {
     let batch: ResponseScoreRecord[] = [];
     for (const record of responses.values()) {
-      const entry = findTrace(index, record);
+      const entry = traces.entry(record);
       if (!entry) {
         missingTraces++;
         continue;
       }
       if (entry.tokens !== record.tokens) {
         throw new RunFolderError(
-          `${scoresFile}: ${record.pair} ${record.role}[${record.index}] has ${record.tokens} tokens but its trace in ${tracesDir} has ${entry.tokens}: the traces belong to another scoring of this response`,
+          `${scoresFile}: ${record.pair} ${record.role}[${record.index}] has ${record.tokens} tokens but its trace has ${entry.tokens}: the traces belong to another scoring of this response`,
           scoresFile,
         );
       }
-      const trace = await reader.read(entry);
+      const trace = (await traces.read(record))!;
       const scores: Record<string, number> = {};
       for (const m of methods) scores[m.spec] = m.alphas.length > 0 ? m.score({ trace, text: '' }) : carriedScore(m, record);
       const { extra: _extra, scores: _old, ...rest } = record;
@@ -93,17 +114,16 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
     }
     await writer.append(batch);
   } finally {
-    await reader.close();
     await writer.close();
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const notes = [`Rescored from the token traces of ${path.resolve(tracesDir)} without the model: ${rescored} responses in ${seconds.toFixed(2)} s.`];
+  const notes = [`Rescored from the token traces of ${tracesDirs.map((d) => path.resolve(d)).join(', ')} without the model: ${rescored} responses in ${seconds.toFixed(2)} s.`];
   if (missingTraces > 0) notes.push(`${missingTraces} response(s) of ${o.run} have no token trace and were not rescored.`);
   if (comparisons > 0) notes.push(`${comparisons} pairwise judge line(s) were left out: judges need the model and cannot be rescored from traces.`);
   const summary = await summarizeRun(out, { timing: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds }, notes });
   await writeReports(out, summary);
-  return { runDir: out, tracesDir, responses: rescored, missingTraces, seconds };
+  return { runDir: out, tracesDirs, responses: rescored, missingTraces, seconds };
 }
 
 /** Methods that can be recomputed from traces, each checked against the temperatures the run traced. */
@@ -139,8 +159,9 @@ function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
 function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date): RunManifest {
   // The grid, the judges and the source describe the run being rescored, not the new one.
   const { grid: _grid, rescoredFrom: _from, judges: _judges, ...settings } = manifest.settings;
+  const { mergedFrom: _merged, ...rest } = manifest as RunManifest & { mergedFrom?: unknown };
   return {
-    ...manifest,
+    ...rest,
     createdAt: now.toISOString(),
     settings: { ...settings, methods: [...o.methods], ...(o.grid ? { grid: o.grid } : {}), rescoredFrom: path.resolve(o.run) },
   };

@@ -45,7 +45,9 @@ export class ScoresWriter {
 
   async append(records: ScoreRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.handle.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // appendFile writes until every byte is out (a bare write may stop short); a crash mid-way leaves a torn tail
+    // that resuming cuts away.
+    await this.handle.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     await this.handle.datasync();
   }
 
@@ -58,4 +60,11 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   const tmp = `${file}.tmp-${process.pid}`;
   await fs.writeFile(tmp, content);
   await fs.rename(tmp, file);
+}
+
+export async function pathExists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -25,6 +25,8 @@ export interface RunManifest {
     kind: DatasetKind;
     /** sha256 of the dataset file(s), hex. */
     sha256: string;
+    /** --format and --*-field options that were given: they decide what the records mean. */
+    options?: Record<string, string>;
   };
   settings: {
     methods: string[];
@@ -33,7 +35,10 @@ export interface RunManifest {
     maxLength: number;
     alphas: number[];
     limit?: number;
+    /** `--shard K/N`: this run holds the records whose key hashes to shard `index` (1..count). */
     shard?: { index: number; count: number };
     [key: string]: unknown;
   };
+  /** Set by `endorm merge`: the shard runs this run was combined from. */
+  mergedFrom?: { path: string; shard: { index: number; count: number }; createdAt: string }[];
 }

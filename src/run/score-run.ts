@@ -3,17 +3,20 @@ import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
-import { ModelError } from '../model/model-errors.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
-import { createJudge, loadJudgePrompts, planMethods, type JudgeSettings } from '../judges/judge-methods.js';
+import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
+import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from './resume.js';
+import { shardPairs, type ShardSpec } from './shard.js';
+import { SettingsError } from './settings-error.js';
+import { skippedRecords } from './skipped-records.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { TraceWriter, type TraceWriteStats } from '../traces/trace-writer.js';
 
@@ -35,6 +38,9 @@ export interface ScoreRunOptions {
   batchSize: number;
   maxBatchTokens: number;
   limit?: number;
+  /** Score only this shard's records (see shard.ts); --limit applies before the split. */
+  shard?: ShardSpec;
+  /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   /** Keep each response's token trace in the run folder, for `rescore` and `show` (default true). */
   traces?: boolean;
@@ -49,6 +55,8 @@ export interface ScoreRunOptions {
 export interface ScoreRunResult {
   runDir: string;
   progress: ScoreProgress;
+  /** Whether the folder held a run that this one continued, and how much of it was done. */
+  folder: RunFolderState;
   /** What writing token traces cost; absent with `traces: false`. */
   traces?: TraceWriteStats;
 }
@@ -62,9 +70,10 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
-    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress })
+    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
     : o.dataset;
-  const dataset = await openDataset(datasetPath, { ...o.datasetOptions });
+  const skipped = skippedRecords(o.datasetOptions?.onInvalid);
+  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -73,6 +82,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     device: o.device,
     cacheDir: o.cacheDir,
     onDownloadProgress: o.onDownloadProgress,
+    signal: o.signal,
   });
   try {
     const maxLength = checkMaxLength(o.maxLength, model);
@@ -83,7 +93,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
-    await writeManifest(runDir, manifest);
+    const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
+    const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const writer = await ScoresWriter.open(runDir);
     // Judges read their own prompts, not the responses' token values, so a judges-only run has nothing to trace.
     const traces = o.traces === false || methods.length === 0 ? undefined : await TraceWriter.open(runDir);
@@ -91,7 +102,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const started = new Date();
     let progress: ScoreProgress;
     try {
-      progress = await scorePairs(limitPairs(dataset.pairs(), o.limit), {
+      progress = await scorePairs(skipDone(selected(), folder.donePairs), {
         session: model.session,
         builders: [
           ...(methods.length
@@ -115,8 +126,17 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     } finally {
       await writer.close();
     }
-    await finishRun(runDir, { startedAt: started, finishedAt: new Date(), progress, traceWriteSeconds: traceStats?.seconds });
-    return { runDir, progress, ...(traceStats ? { traces: traceStats } : {}) };
+    await finishRun(runDir, {
+      startedAt: started,
+      finishedAt: new Date(),
+      // The scorer's count of cut inputs covers this session only; after a resume, the summary's own note (from the
+      // truncated flags in scores.jsonl) speaks for the whole run.
+      progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
+      skipped: skipped.count(),
+      notes: [...folder.notes, ...skipped.notes()],
+      ...(traceStats ? { traceWriteSeconds: traceStats.seconds } : {}),
+    });
+    return { runDir, progress, folder, ...(traceStats ? { traces: traceStats } : {}) };
   } finally {
     await model.session.release();
   }
@@ -125,7 +145,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
 function checkMaxLength(requested: number | undefined, model: LoadedModel): number {
   const context = model.maxPositions;
   if (requested !== undefined && context !== undefined && requested > context) {
-    throw new ModelError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
+    throw new SettingsError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
   }
   return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
 }
@@ -147,7 +167,14 @@ function buildManifest(
       onnxFile: model.onnxFile,
       vocabSize: model.config.vocabSize,
     },
-    dataset: { spec: o.dataset, path: dataset.path, name: dataset.name, kind: dataset.kind, sha256: dataset.sha256 },
+    dataset: {
+      spec: o.dataset,
+      path: dataset.path,
+      name: dataset.name,
+      kind: dataset.kind,
+      sha256: dataset.sha256,
+      ...pinnedDatasetOptions(o.datasetOptions),
+    },
     settings: {
       methods: o.methods,
       template: resolved.template,
@@ -156,6 +183,7 @@ function buildManifest(
       alphas: resolved.alphas,
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },
   };
 }

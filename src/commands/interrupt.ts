@@ -1,0 +1,36 @@
+import { EXIT } from './exit-codes.js';
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** A run stopped by Ctrl-C (SIGINT) or a SIGTERM (CI cancel, Kubernetes eviction) after flushing its scores. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(readonly signal: StopSignal = 'SIGINT') {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+export function interruptedExitCode(signal: StopSignal): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
+
+/**
+ * Turns the first SIGINT or SIGTERM into an abort of `signal` (the library stops after the batch in flight, whose
+ * scores are flushed), and a second one into an immediate exit: a second Ctrl-C means "now".
+ */
+export function stopOnSignals(say: (line: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = (received: StopSignal) => {
+    if (controller.signal.aborted) return process.exit(interruptedExitCode(received));
+    say(`endorm: ${received}: stopping after the batch in flight (${received === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to stop at once)`);
+    controller.abort(new InterruptedError(received));
+  };
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((s) => [s, () => handler(s)] as const);
+  for (const [s, listener] of listeners) process.on(s, listener);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const [s, listener] of listeners) process.off(s, listener);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { mergeRuns } from '../run/merge-runs.js';
+import { summaryJson } from '../report/summary-json.js';
+
+interface MergeOptions {
+  out: string;
+  json?: boolean;
+}
+
+/** `endorm merge SHARD_DIR... --out DIR`: one run from the runs of --shard 1/N … N/N. */
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description(
+      'combine the runs of --shard 1/N … N/N into one run folder (run.json, scores.jsonl, summary and reports), as if ' +
+        'scored in one go; refuses runs with other model, dataset or settings, shards given twice or missing, ' +
+        'unfinished shards, and records found in two shards',
+    )
+    .argument('<runs...>', 'the shard run folders')
+    .requiredOption('-o, --out <dir>', 'new folder for the merged run')
+    .option('--json', 'print the merged summary.json on stdout')
+    .action(async (runs: string[], options: MergeOptions) => {
+      const { runDir, summary } = await mergeRuns(runs, options.out);
+      if (options.json) process.stdout.write(summaryJson(summary));
+      process.stderr.write(`endorm: merged ${runs.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
+    });
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { FieldOptions } from '../datasets/field-mapping.js';
+import { PINNED_DATASET_OPTIONS, runOptionsFromFolder } from '../run/resume.js';
+import { SettingsError } from '../run/settings-error.js';
+import type { ShardSpec } from '../run/shard.js';
+
+/** The score options that --resume DIR can fill in from DIR's run.json. */
+export interface ResumableOptions extends FieldOptions {
+  resume?: string;
+  out?: string;
+  model?: string;
+  dtype: string;
+  dataset?: string;
+  methods: string[];
+  template: 'auto' | 'chat' | 'none';
+  scoreEot: boolean;
+  maxLength?: number;
+  limit?: number;
+  shard?: ShardSpec;
+  format?: string;
+}
+
+/**
+ * `--resume DIR`: every option not given on the command line comes from DIR's run.json, so that `endorm score --resume
+ * DIR` alone continues the run; options that are given are kept, and the library refuses them if they differ.
+ */
+export async function withRunDefaults<T extends ResumableOptions>(opts: T, command: Command): Promise<T> {
+  if (!opts.resume) {
+    if (opts.dataset === undefined) command.error("error: required option '-d, --dataset <path>' not specified (or --resume DIR)");
+    return opts;
+  }
+  if (opts.out !== undefined && path.resolve(opts.out) !== path.resolve(opts.resume)) {
+    throw new SettingsError(`--resume ${opts.resume} and --out ${opts.out} name different folders; give one of them`);
+  }
+  const run = await runOptionsFromFolder(opts.resume);
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+  return {
+    ...opts,
+    out: opts.resume,
+    model: opts.model ?? run.model,
+    dtype: given('dtype') ? opts.dtype : run.dtype,
+    dataset: opts.dataset ?? run.dataset,
+    methods: opts.methods.length ? opts.methods : run.methods,
+    template: given('template') ? opts.template : run.template,
+    scoreEot: given('scoreEot') ? opts.scoreEot : run.scoreEot,
+    maxLength: opts.maxLength ?? run.maxLength,
+    limit: opts.limit ?? run.limit,
+    shard: opts.shard ?? run.shard,
+    ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
+  };
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { summarizeRun } from '../report/summarize-run.js';
+import { writeSyntheticRun } from '../report/synthetic-run.js';
+import { writeReports } from '../report/write-reports.js';
+import { mergeRuns } from './merge-runs.js';
+import type { RunManifest } from './run-manifest.js';
+import { SettingsError } from './settings-error.js';
+import { shardOfKey } from './shard.js';
+
+const temp = () => fs.mkdtemp(path.join(os.tmpdir(), 'endorm-merge-'));
+
+/** A synthetic run, and the same run split into `count` finished shard runs the way --shard K/N splits it. */
+async function shardedRun(count: number) {
+  const whole = await temp();
+  const manifest = await writeSyntheticRun(whole, { records: 30 });
+  const lines = (await fs.readFile(path.join(whole, 'scores.jsonl'), 'utf8')).trimEnd().split('\n');
+  const shards: string[] = [];
+  for (let index = 1; index <= count; index++) {
+    const dir = await temp();
+    const own = lines.filter((l) => shardOfKey(JSON.parse(l).pair, count) === index);
+    await writeShard(dir, { ...manifest, settings: { ...manifest.settings, shard: { index, count } } }, own);
+    shards.push(dir);
+  }
+  return { whole, manifest, shards };
+}
+
+async function writeShard(dir: string, manifest: RunManifest, lines: string[]): Promise<void> {
+  await fs.writeFile(path.join(dir, 'run.json'), JSON.stringify(manifest));
+  await fs.writeFile(path.join(dir, 'scores.jsonl'), lines.map((l) => l + '\n').join(''));
+  // As the scorer leaves a finished run: a summary with finishedAt.
+  const summary = await summarizeRun(dir, { timing: { startedAt: '2025-01-01T00:00:00Z', finishedAt: '2025-01-01T00:01:00Z', seconds: 60 }, skipped: 1 });
+  await writeReports(dir, summary);
+}
+
+test('merging the shards of a run gives the summary of the unsharded run', async () => {
+  const { whole, shards } = await shardedRun(3);
+  const out = path.join(await temp(), 'merged');
+  const { summary } = await mergeRuns([shards[2]!, shards[0]!, shards[1]!], out);
+  const reference = await summarizeRun(whole);
+  assert.deepEqual(summary.methods, reference.methods);
+  assert.deepEqual({ ...summary.counts, skipped: 0 }, reference.counts);
+  assert.equal(summary.counts.skipped, 3);
+  assert.equal(summary.timing.seconds, 180);
+  const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8')) as RunManifest;
+  assert.equal(run.settings.shard, undefined);
+  assert.deepEqual(run.mergedFrom!.map((m) => m.shard.index), [1, 2, 3]);
+  for (const f of ['summary.json', 'report.md', 'report.html', 'report.csv']) await fs.access(path.join(out, f));
+});
+
+test('merge refuses missing, doubled, mismatched, unfinished and overlapping shards, and an existing run as output', async () => {
+  const { manifest, shards } = await shardedRun(3);
+  const refuses = async (dirs: string[], pattern: RegExp) =>
+    assert.rejects(mergeRuns(dirs, path.join(await temp(), 'out')), (e: Error) => e instanceof SettingsError && pattern.test(e.message), String(pattern));
+
+  await refuses([shards[0]!, shards[2]!], /missing shard\(s\) 2\/3/);
+  await refuses([shards[0]!, shards[1]!, shards[1]!, shards[2]!], /shard 2\/3 is given twice/);
+
+  const other = await temp();
+  const lines = (await fs.readFile(path.join(shards[1]!, 'scores.jsonl'), 'utf8')).trimEnd().split('\n');
+  await writeShard(other, { ...manifest, settings: { ...manifest.settings, maxLength: 1024, shard: { index: 2, count: 3 } } }, lines);
+  await refuses([shards[0]!, other, shards[2]!], /is not a shard of the same run .*settings\.maxLength: 4096 vs 1024/);
+
+  const four = await temp();
+  await writeShard(four, { ...manifest, settings: { ...manifest.settings, shard: { index: 2, count: 4 } } }, []);
+  await refuses([shards[0]!, four, shards[2]!], /split the dataset differently/);
+
+  const unfinished = await temp();
+  await fs.writeFile(path.join(unfinished, 'run.json'), JSON.stringify({ ...manifest, settings: { ...manifest.settings, shard: { index: 2, count: 3 } } }));
+  await fs.writeFile(path.join(unfinished, 'scores.jsonl'), lines[0] + '\n');
+  await refuses([shards[0]!, unfinished, shards[2]!], /shard 2\/3 \(.*\) has not finished; resume it with: endorm score --resume/);
+
+  // A record of shard 2 also in shard 1's file.
+  const overlapping = await temp();
+  const first = (await fs.readFile(path.join(shards[0]!, 'scores.jsonl'), 'utf8')).trimEnd().split('\n');
+  const stray = lines.filter((l) => JSON.parse(l).pair === JSON.parse(lines[0]!).pair);
+  await writeShard(overlapping, { ...manifest, settings: { ...manifest.settings, shard: { index: 1, count: 3 } } }, [...first, ...stray]);
+  await refuses([overlapping, shards[1]!, shards[2]!], /record ".*" is in two shards/);
+
+  // The same record moved from shard 2 to shard 1: no overlap, but not where --shard would have put it.
+  const lighter = await temp();
+  await writeShard(lighter, { ...manifest, settings: { ...manifest.settings, shard: { index: 2, count: 3 } } }, lines.filter((l) => !stray.includes(l)));
+  await refuses([overlapping, lighter, shards[2]!], /belongs to shard 2\/3, not 1\/3/);
+
+  await refuses([shards[0]!], /missing shard/);
+  const taken = await temp();
+  await fs.writeFile(path.join(taken, 'run.json'), '{}');
+  await assert.rejects(mergeRuns(shards, taken), /already holds a run/);
+  await assert.rejects(mergeRuns([(await shardedRunWithoutShard())], path.join(await temp(), 'o')), /is not a shard run/);
+});
+
+async function shardedRunWithoutShard(): Promise<string> {
+  const dir = await temp();
+  await writeSyntheticRun(dir, { records: 3 });
+  return dir;
+}

@@ -1,0 +1,164 @@
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { RunSummary } from '../report/run-summary.js';
+import { readRunManifest, summarizeRun } from '../report/summarize-run.js';
+import { writeReports } from '../report/write-reports.js';
+import { runDifferences } from './compare-runs.js';
+import { pathExists, RUN_FILES, writeManifest } from './run-folder.js';
+import type { RunManifest } from './run-manifest.js';
+import { scanScoreFile, type ScoreFileScan } from './scan-scores.js';
+import { SettingsError } from './settings-error.js';
+import { formatShard, shardOfKey, type ShardSpec } from './shard.js';
+
+export interface MergeRunsResult {
+  runDir: string;
+  summary: RunSummary;
+}
+
+interface ShardRun {
+  dir: string;
+  manifest: RunManifest;
+  shard: ShardSpec;
+  scan: ScoreFileScan;
+  finished: { startedAt: string | null; finishedAt: string; seconds: number | null; skipped: number };
+}
+
+/**
+ * Combines the runs of `--shard 1/N` … `--shard N/N` into one run folder, as if the dataset had been scored in one go:
+ * run.json without a shard, scores.jsonl the union of the shards' lines, then the summary and reports. Refuses (with a
+ * SettingsError) runs that are not shards of one run: other model, dataset or settings, a shard given twice or
+ * missing, a shard that has not finished, or a record found in two shards.
+ */
+export async function mergeRuns(dirs: readonly string[], out: string): Promise<MergeRunsResult> {
+  if (dirs.length === 0) throw new SettingsError('merge needs the folders of the shard runs');
+  if (await pathExists(path.join(out, RUN_FILES.manifest))) throw new SettingsError(`${out} already holds a run; give merge a new --out folder`);
+  const runs: ShardRun[] = [];
+  for (const dir of dirs) runs.push(await readShardRun(dir));
+  checkShardSet(runs);
+  const first = runs[0]!;
+  for (const run of runs.slice(1)) {
+    const differences = runDifferences(first.manifest, run.manifest, { ignoreShard: true });
+    if (differences.length) throw new SettingsError(`${run.dir} is not a shard of the same run as ${first.dir} (${differences.join('; ')})`);
+  }
+  checkRecords(runs);
+
+  const { shard: _shard, ...settings } = first.manifest.settings;
+  await writeManifest(out, {
+    ...first.manifest,
+    createdAt: new Date().toISOString(),
+    settings,
+    mergedFrom: runs.map((r) => ({ path: path.resolve(r.dir), shard: r.shard, createdAt: r.manifest.createdAt })),
+  });
+  await concatenateScores(runs, path.join(out, RUN_FILES.scores));
+
+  const started = runs.map((r) => r.finished.startedAt).filter((t): t is string => t !== null).sort();
+  const seconds = runs.every((r) => r.finished.seconds !== null) ? runs.reduce((s, r) => s + r.finished.seconds!, 0) : null;
+  const summary = await summarizeRun(out, {
+    timing: {
+      startedAt: started[0] ?? null,
+      finishedAt: runs.map((r) => r.finished.finishedAt).sort().at(-1)!,
+      seconds,
+    },
+    skipped: runs.reduce((n, r) => n + r.finished.skipped, 0),
+    notes: [
+      `Merged from ${runs.length} shard runs (${runs.map((r) => `${formatShard(r.shard)}: ${r.dir}`).join(', ')}); ` +
+        'timing.seconds is the sum of their times.',
+    ],
+  });
+  await writeReports(out, summary);
+  return { runDir: out, summary };
+}
+
+async function readShardRun(dir: string): Promise<ShardRun> {
+  const manifest = await readRunManifest(dir);
+  const shard = manifest.settings.shard;
+  if (!shard) throw new SettingsError(`${dir} is not a shard run (it was made without --shard K/N)`);
+  const resume = `resume it with: endorm score --resume ${dir}`;
+  const scan = await scanScoreFile(path.join(dir, RUN_FILES.scores));
+  // Only the scorer writes a summary with finishedAt, after its last record; a torn line means it died after that.
+  const summary = await readJson(path.join(dir, RUN_FILES.summary));
+  const timing = summary?.timing as { startedAt?: string | null; finishedAt?: string | null; seconds?: number | null } | undefined;
+  if (typeof timing?.finishedAt !== 'string' || scan.tornLine !== null) {
+    throw new SettingsError(`shard ${formatShard(shard)} (${dir}) has not finished; ${resume}`);
+  }
+  const counts = summary?.counts as { pairs?: number; skipped?: number } | undefined;
+  if (counts?.pairs !== scan.records.size) {
+    throw new SettingsError(
+      `shard ${formatShard(shard)} (${dir}): ${RUN_FILES.scores} holds ${scan.records.size} records but its summary counted ` +
+        `${counts?.pairs}; it changed after the run finished; ${resume}`,
+    );
+  }
+  return {
+    dir,
+    manifest,
+    shard,
+    scan,
+    finished: {
+      startedAt: timing.startedAt ?? null,
+      finishedAt: timing.finishedAt,
+      seconds: typeof timing.seconds === 'number' ? timing.seconds : null,
+      skipped: counts?.skipped ?? 0,
+    },
+  };
+}
+
+function checkShardSet(runs: ShardRun[]): void {
+  const count = runs[0]!.shard.count;
+  const byIndex = new Map<number, string>();
+  for (const run of runs) {
+    if (run.shard.count !== count) {
+      throw new SettingsError(`shard runs split the dataset differently: ${runs[0]!.dir} is shard ${formatShard(runs[0]!.shard)}, ${run.dir} is ${formatShard(run.shard)}`);
+    }
+    const twin = byIndex.get(run.shard.index);
+    if (twin !== undefined) throw new SettingsError(`shard ${formatShard(run.shard)} is given twice: ${twin} and ${run.dir}`);
+    byIndex.set(run.shard.index, run.dir);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length) {
+    throw new SettingsError(
+      `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: score them (--shard K/${count}) and give their folders too`,
+    );
+  }
+  runs.sort((a, b) => a.shard.index - b.shard.index);
+}
+
+/** Every record in exactly one shard, and in the shard its key hashes to. */
+function checkRecords(runs: ShardRun[]): void {
+  const owner = new Map<string, ShardRun>();
+  for (const run of runs) {
+    for (const key of run.scan.records.keys()) {
+      const other = owner.get(key);
+      if (other) throw new SettingsError(`record ${JSON.stringify(key)} is in two shards: ${other.dir} and ${run.dir}`);
+      owner.set(key, run);
+    }
+  }
+  for (const [key, run] of owner) {
+    const home = shardOfKey(key, run.shard.count);
+    if (home !== run.shard.index) {
+      throw new SettingsError(`record ${JSON.stringify(key)} in ${run.dir} belongs to shard ${home}/${run.shard.count}, not ${formatShard(run.shard)}`);
+    }
+  }
+}
+
+async function concatenateScores(runs: ShardRun[], target: string): Promise<void> {
+  const handle = await fs.open(target, 'w');
+  try {
+    for (const run of runs) {
+      if (run.scan.validBytes === 0) continue;
+      const source = createReadStream(path.join(run.dir, RUN_FILES.scores), { start: 0, end: run.scan.validBytes - 1 });
+      for await (const chunk of source as AsyncIterable<Buffer>) await handle.writeFile(chunk);
+    }
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

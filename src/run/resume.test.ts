@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Pair } from '../datasets/pair.js';
+import { RunFolderError } from '../report/run-folder-error.js';
+import { runDifferences } from './compare-runs.js';
+import { openRunFolder, skipDone } from './resume.js';
+import type { RunManifest } from './run-manifest.js';
+import type { ComparisonScoreRecord, ResponseScoreRecord } from './score-record.js';
+import { SettingsError } from './settings-error.js';
+
+function manifest(settings: Partial<RunManifest['settings']> = {}, model: Partial<RunManifest['model']> = {}): RunManifest {
+  return {
+    endorm: { version: '0.1.0' },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    model: { spec: 'm', path: '/models/m', modelType: 'llama', dtype: 'fp32', onnxFile: '/models/m/onnx/model.onnx', vocabSize: 512, ...model },
+    dataset: { spec: 'd.jsonl', path: '/data/d.jsonl', name: 'd', kind: 'pairs', sha256: 'abc' },
+    settings: { methods: ['endorm'], template: 'none', scoreEot: true, maxLength: 512, alphas: [1], ...settings },
+  };
+}
+
+/** Pairs p0..p{n-1}; p1 has 3 chosen and 3 rejected responses, the rest 1 and 1. */
+function pairs(n: number): Pair[] {
+  return Array.from({ length: n }, (_, i) => {
+    const styles = i === 1 ? 3 : 1;
+    return {
+      key: `p${i}`,
+      id: `p${i}`,
+      prompt: 'x',
+      chosen: Array(styles).fill('c'),
+      rejected: Array(styles).fill('r'),
+      source: { file: 'd.jsonl', line: i + 1 },
+    };
+  });
+}
+
+function lines(pair: Pair, truncated = false): string {
+  const out: ResponseScoreRecord[] = [];
+  for (const role of ['chosen', 'rejected'] as const) {
+    pair[role].forEach((_, index) => {
+      out.push({ type: 'response', pair: pair.key, id: pair.id, role, index, tokens: 3, chars: 1, truncated, scores: { endorm: -1 } });
+    });
+  }
+  return out.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+async function runFolder(scores: string | undefined, m = manifest()): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'endorm-resume-'));
+  await fs.writeFile(path.join(dir, 'run.json'), JSON.stringify(m));
+  if (scores !== undefined) await fs.writeFile(path.join(dir, 'scores.jsonl'), scores);
+  return dir;
+}
+
+const stream = (list: Pair[]) => async function* () {
+  yield* list;
+};
+
+test('a new folder gets run.json and nothing is done', async () => {
+  const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'endorm-resume-')), 'run');
+  const state = await openRunFolder(dir, manifest(), stream(pairs(3)));
+  assert.equal(state.resumed, false);
+  assert.equal(state.donePairs.size, 0);
+  assert.equal(JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')).settings.maxLength, 512);
+});
+
+test('resuming keeps whole records, and cuts a torn last line and the incomplete record before it', async () => {
+  const all = pairs(4);
+  const p1 = lines(all[1]!).split('\n');
+  // p0 whole (one line truncated), then 4 of p1's 6 lines, then half a line: the write of p1 was cut short.
+  const kept = lines(all[0]!, true);
+  const dir = await runFolder(kept + p1.slice(0, 4).join('\n') + '\n' + p1[4]!.slice(0, 20));
+  const state = await openRunFolder(dir, manifest(), stream(all));
+  assert.equal(state.resumed, true);
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.equal(state.totalPairs, 4);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
+  assert.ok(state.notes.some((n) => /line 7 was torn/.test(n)), state.notes.join('\n'));
+  assert.ok(state.notes.some((n) => /record p1 had 4 of its 6 lines/.test(n)), state.notes.join('\n'));
+  const todo: string[] = [];
+  for await (const p of skipDone(stream(all)(), state.donePairs)) todo.push(p.key);
+  assert.deepEqual(todo, ['p1', 'p2', 'p3']);
+});
+
+test('a last line without its newline is torn even when it parses', async () => {
+  const all = pairs(3);
+  const whole = lines(all[0]!) + lines(all[2]!);
+  const dir = await runFolder(whole.slice(0, -1));
+  const state = await openRunFolder(dir, manifest(), stream(all));
+  // p2's last line went, so p2 is incomplete and cut; p0 stays done.
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), lines(all[0]!));
+});
+
+test('a finished run is all done and left untouched', async () => {
+  const all = pairs(3);
+  const text = all.map((p) => lines(p)).join('');
+  const dir = await runFolder(text);
+  const state = await openRunFolder(dir, manifest(), stream(all));
+  assert.equal(state.donePairs.size, 3);
+  assert.equal(state.totalPairs, 3);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), text);
+});
+
+test('other settings, model or dataset are refused with every difference named', async () => {
+  const dir = await runFolder('');
+  await assert.rejects(
+    openRunFolder(dir, manifest({ maxLength: 256, shard: { index: 1, count: 2 } }, { dtype: 'q8', onnxFile: '/models/m/onnx/model_quantized.onnx' }), stream(pairs(1))),
+    (err: Error) =>
+      err instanceof SettingsError &&
+      /model\.dtype: "fp32" vs "q8"/.test(err.message) &&
+      /model\.onnxFile: "onnx\/model\.onnx" vs "onnx\/model_quantized\.onnx"/.test(err.message) &&
+      /settings\.maxLength: 512 vs 256/.test(err.message) &&
+      /settings\.shard: \(none\) vs \{"index":1,"count":2\}/.test(err.message),
+  );
+  // Where the model lies may differ (another machine's cache); what it is may not.
+  assert.deepEqual(runDifferences(manifest(), manifest({}, { path: '/other/m', onnxFile: '/other/m/onnx/model.onnx' })), []);
+  const other = manifest();
+  other.dataset.sha256 = 'def';
+  assert.deepEqual(runDifferences(manifest(), other), ['dataset.sha256: "abc" vs "def"']);
+});
+
+test('damage that no interrupted run leaves is an error, not a silent rescore', async () => {
+  const all = pairs(3);
+  const p1 = lines(all[1]!).split('\n');
+  // An incomplete record that is not the last one.
+  const middle = await runFolder(p1.slice(0, 2).join('\n') + '\n' + lines(all[0]!));
+  await assert.rejects(openRunFolder(middle, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /record p1 has 2 of its 6 lines, and not at the end/.test(e.message));
+  // A bad line in the middle.
+  const bad = await runFolder(lines(all[0]!) + '{oops\n' + lines(all[2]!));
+  await assert.rejects(openRunFolder(bad, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /scores\.jsonl:3: not valid JSON/.test(e.message));
+  // Lines for a record the run does not have.
+  const stranger = await runFolder(lines({ ...all[0]!, key: 'zz' }));
+  await assert.rejects(openRunFolder(stranger, manifest(), stream(all)), /1 record\(s\) that are not among this run's records \(first: "zz"\)/);
+  // Scores without run.json.
+  const orphan = await fs.mkdtemp(path.join(os.tmpdir(), 'endorm-resume-'));
+  await fs.writeFile(path.join(orphan, 'scores.jsonl'), lines(all[0]!));
+  await assert.rejects(openRunFolder(orphan, manifest(), stream(all)), /has scores\.jsonl but no run\.json/);
+});
+
+test('with a pairwise judge, a record is done only with a comparison line for every cell', async () => {
+  const all = pairs(3);
+  const cells = (pair: Pair) =>
+    pair.chosen.flatMap((_, i) =>
+      pair.rejected.map((_, j): ComparisonScoreRecord => ({ type: 'comparison', pair: pair.key, id: pair.id, chosen: i, rejected: j, truncated: false, scores: { 'judge-pairwise': 0.7 } })),
+    ).map((r) => JSON.stringify(r) + '\n');
+  // p0: responses and its one cell; p1: all 6 responses but only 5 of its 9 cells (the write stopped there).
+  const kept = lines(all[0]!) + cells(all[0]!).join('');
+  const dir = await runFolder(kept + lines(all[1]!) + cells(all[1]!).slice(0, 5).join(''));
+  const both = { responses: true, comparisons: true };
+  const state = await openRunFolder(dir, manifest(), stream(all), both);
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
+
+  // A judge-only run writes no response lines at all: its records are done by their cells alone.
+  const judgeOnly = await runFolder(all.map((p) => cells(p).join('')).join(''));
+  const judged = await openRunFolder(judgeOnly, manifest(), stream(all), { responses: false, comparisons: true });
+  assert.equal(judged.donePairs.size, 3);
+});
