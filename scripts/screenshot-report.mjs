@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Renders a report in headless Chromium and saves a PNG, to check by eye that the HTML reports read well.
 //
-//   node scripts/screenshot-report.mjs [REPORT.html | RUN_DIR] [--out FILE.png] [--width 1200] [--height 1600]
+//   node scripts/screenshot-report.mjs [REPORT.html | FILE.svg | RUN_DIR] [--out FILE.png] [--width 1200] [--height 1600]
 //
-// With no input it builds a synthetic RM-Bench run (3 methods, 20 records; needs `npm run build`), writes its reports
-// into a temporary folder and screenshots report.html. Needs Chromium: `apt-get install -y chromium` on Debian.
+// Any page or SVG works: report.html, grid-heatmap.svg, grid-lines.svg, or a per-token page from `endorm show --html`.
+// With no input it builds a synthetic RM-Bench run (3 methods, 20 records; with --grid, a 4 α × 5 γ sweep instead; needs
+// `npm run build`), writes its reports into a temporary folder and screenshots report.html (with --grid, also
+// grid-heatmap.svg and grid-lines.svg). Needs Chromium: `apt-get install -y chromium` on Debian.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     width: { type: 'string', default: '1200' },
     height: { type: 'string', default: '1600' },
+    grid: { type: 'boolean', default: false },
   },
 });
 
@@ -26,8 +29,13 @@ async function main() {
   let html = positionals[0] ? resolve(positionals[0]) : await syntheticReport();
   if (existsSync(html) && statSync(html).isDirectory()) html = join(html, 'report.html');
   if (!existsSync(html)) throw new Error(`no such report: ${html}`);
-  const out = resolve(values.out ?? html.replace(/\.html?$/i, '') + '.png');
+  shoot(html, resolve(values.out ?? html.replace(/\.(html?|svg)$/i, '') + '.png'));
+  if (!positionals[0] && values.grid) {
+    for (const name of ['grid-heatmap', 'grid-lines']) shoot(join(dirname(html), `${name}.svg`), join(dirname(html), `${name}.png`));
+  }
+}
 
+function shoot(html, out) {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
   if (!chromium) throw new Error('Chromium not found; on Debian: apt-get update && apt-get install -y chromium');
   const args = [
@@ -61,7 +69,12 @@ async function syntheticReport() {
   const { writeSyntheticRun } = await import(pathToFileURL(join(dist, 'synthetic-run.js')).href);
   const { summarizeRun, writeReports } = await import(pathToFileURL(join(dist, 'index.js')).href);
   const dir = mkdtempSync(join(tmpdir(), 'endorm-synthetic-run-'));
+  const grid = { alphas: [0.25, 0.5, 1, 2], gammas: [0.8, 0.9, 0.95, 0.99, 1] };
+  const sweep = grid.alphas.flatMap((a, i) =>
+    grid.gammas.map((g, j) => ({ spec: `endorm:alpha=${a},gamma=${g}`, kind: 'response', skill: 0.6 + 0.25 * j - 0.2 * Math.abs(i - 1), styleBias: 0.3 })),
+  );
   await writeSyntheticRun(dir, {
+    ...(values.grid ? { methods: sweep, settings: { grid }, records: 60 } : {}),
     tornLastLine: true,
     timing: { startedAt: '2025-01-01T12:00:01.000Z', finishedAt: '2025-01-01T12:03:21.000Z', seconds: 200 },
   });

@@ -4,6 +4,8 @@ import { reportCommand } from './commands/report.js';
 import { scoreCommand } from './commands/score.js';
 import { mergeCommand } from './commands/merge.js';
 import { InterruptedError, interruptedExitCode } from './commands/interrupt.js';
+import { rescoreCommand } from './commands/rescore.js';
+import { showCommand } from './commands/show.js';
 import { EXIT } from './commands/exit-codes.js';
 import { ENDORM_VERSION } from './version.js';
 import { InputError } from './datasets/input-error.js';
@@ -23,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   for (const command of [scoreCommand(), inspectCommand(), reportCommand(), mergeCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [rescoreCommand(), showCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 

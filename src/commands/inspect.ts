@@ -6,6 +6,9 @@ import { defaultModelSpec } from './default-model.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';
 import { createDownloadReporter } from './download-progress.js';
+import { inspectPage } from '../inspect/inspect-page.js';
+import { renderTokenViewHtml } from '../inspect/token-view-html.js';
+import { writeTextFile } from '../report/write-text-file.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -15,6 +18,8 @@ interface InspectCliOptions extends ModelCliOptions {
   alpha: number;
   scoreEot: boolean;
   json?: boolean;
+  rejected?: string;
+  html?: string;
 }
 
 export function inspectCommand(): Command {
@@ -26,7 +31,9 @@ export function inspectCommand(): Command {
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--alpha <a>', 'temperature α', positiveNumber, 1)
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out")
-    .option('--json', 'print {tokens, outcome} as JSON');
+    .option('--json', 'print {tokens, outcome} as JSON')
+    .option('--rejected <text>', 'a second response to the same prompt, shown beside --response in the --html page')
+    .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
   addModelOptions(command);
   command.action(async (opts: InspectCliOptions) => {
     const downloads = createDownloadReporter({});
@@ -39,15 +46,28 @@ export function inspectCommand(): Command {
       alphas: [...new Set([1, opts.alpha])],
     }).finally(() => downloads.stop());
     try {
-      const result = await inspectResponse(model, {
-        system: opts.system,
-        prompt: opts.prompt,
-        response: opts.response,
-        template: resolveTemplate(model.tokenizer, opts.template),
-        alpha: opts.alpha,
-        scoreEot: opts.scoreEot,
-      });
-      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderTokens(result, process.stdout.isTTY === true));
+      const inspect = (response: string) =>
+        inspectResponse(model, {
+          system: opts.system,
+          prompt: opts.prompt,
+          response,
+          template: resolveTemplate(model.tokenizer, opts.template),
+          alpha: opts.alpha,
+          scoreEot: opts.scoreEot,
+        });
+      const result = await inspect(opts.response);
+      const rejected = opts.rejected !== undefined ? await inspect(opts.rejected) : undefined;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(rejected ? { ...result, rejected } : result, null, 2) + '\n');
+      } else {
+        process.stdout.write(renderTokens(result, process.stdout.isTTY === true));
+        if (rejected) process.stdout.write('\nrejected:\n' + renderTokens(rejected, process.stdout.isTTY === true));
+      }
+      if (opts.html) {
+        const page = inspectPage({ model: opts.model ?? defaultModelSpec(), prompt: opts.prompt, system: opts.system, alpha: opts.alpha, response: result, rejected });
+        await writeTextFile(opts.html, renderTokenViewHtml(page));
+        process.stderr.write(`endorm: wrote ${opts.html}\n`);
+      }
     } finally {
       await model.session.release();
     }

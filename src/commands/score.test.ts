@@ -60,7 +60,8 @@ test('endorm inspect --json gives tokens with logit, logprob, value, reward and 
   const r = endorm(['inspect', '--model', STORIES, '--template', 'none', '--prompt', 'Once upon a time', '--response', ' there was a cat.', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const result = JSON.parse(r.stdout);
-  assert.deepEqual(result.tokens.map((t: { text: string }) => t.text), ['there', 'was', 'a', 'c', 'at', '.']);
+  // Each token's own text in context (leading spaces kept), so that the pieces read as the response.
+  assert.deepEqual(result.tokens.map((t: { text: string }) => t.text), [' there', ' was', ' a', ' c', 'at', '.']);
   assert.deepEqual(Object.keys(result.tokens[0]), ['id', 'text', 'logit', 'logprob', 'value', 'reward']);
   const sum = result.tokens.reduce((s: number, t: { logprob: number }) => s + t.logprob, 0);
   assert.ok(Math.abs(result.outcome.loglik - sum) < 1e-9);

@@ -13,8 +13,11 @@ import { createDownloadReporter } from './download-progress.js';
 import { stopOnSignals } from './interrupt.js';
 import { withRunDefaults } from './resume-options.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
+import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
+import { withGridMethods } from '../rewards/method-grid.js';
+import { bytesText } from '../traces/trace-summary.js';
 
-interface ScoreCliOptions extends ModelCliOptions {
+interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
   dataset?: string;
   resume?: string;
   shard?: ShardSpec;
@@ -38,6 +41,7 @@ interface ScoreCliOptions extends ModelCliOptions {
   skipInvalid?: boolean;
   failUnder: AccuracyGate[];
   judgePrompt: string[];
+  traces: boolean;
   prefixSharing: boolean;
 }
 
@@ -67,18 +71,24 @@ export function scoreCommand(): Command {
     .option('--id-field <name>', 'field holding the record id')
     .option('--group-field <name>', 'field to report per-category accuracy by')
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
+    .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them')
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
+  addGridOptions(command);
   addModelOptions(command);
   command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
     const opts = await withRunDefaults(cliOpts, self);
-    const methods = opts.methods.length ? opts.methods : ['endorm', 'loglik', 'length'];
+    const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
+    const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
+    const methods = expanded.methods;
+    // A resumed sweep keeps its grid (its cells are already among the run's methods).
+    const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
     const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
-      const { runDir, progress: done, folder } = await scoreRun({
+      const { runDir, progress: done, folder, traces } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
         dtype: opts.dtype,
         offline: opts.offline,
@@ -98,6 +108,8 @@ export function scoreCommand(): Command {
         },
         methods,
         judgePrompts,
+        ...(grid ? { grid } : {}),
+        traces: opts.traces,
         template: opts.template,
         scoreEot: opts.scoreEot,
         maxLength: opts.maxLength,
@@ -130,6 +142,11 @@ export function scoreCommand(): Command {
             ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
             : '';
           process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
+        }
+        if (traces && traces.entries > 0) {
+          process.stderr.write(
+            `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,
+          );
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }

@@ -16,7 +16,8 @@ test('inspect reports each token\'s logit, log π_α, V(s_h) and reward from the
   const result = await inspectResponse(model, input);
   const f = formatResponse(model.tokenizer, input);
   const { logits, vocab } = await fullLogits(STORIES, f.ids);
-  assert.deepEqual(result.tokens.map((t) => t.text), ['there', 'was', 'a', 'c', 'at', '.']);
+  // Each token's own text, leading spaces included, so that together they read as the response.
+  assert.deepEqual(result.tokens.map((t) => t.text), [' there', ' was', ' a', ' c', 'at', '.']);
   const row = (p: number) => logits.subarray(p * vocab, (p + 1) * vocab);
   result.tokens.forEach((t, h) => {
     const p = f.responseStart - 1 + h;

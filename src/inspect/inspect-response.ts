@@ -6,6 +6,8 @@ import type { LoadedModel } from '../model/load-model.js';
 import { tokenRewards } from '../rewards/endogenous-reward.js';
 import { tokenLogProbs } from '../rewards/log-likelihood.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
+import { alphaIndex } from '../engine/token-trace.js';
+import { tokenTexts, type Decode } from './token-texts.js';
 
 export interface TokenView {
   id: number;
@@ -39,17 +41,23 @@ export async function inspectResponse(model: LoadedModel, input: InspectInput): 
   const formatted = formatResponse(model.tokenizer, { ...input, scoreEot: input.scoreEot ?? true });
   const { results } = await model.session.run([responseRequest(formatted)]);
   const trace = responseTrace(formatted, results[0], model.session.alphas);
-  return describeTrace(trace, input, (id) => model.tokenizer.decode([id]));
+  return describeTrace(trace, input, tokenizerDecode(model.tokenizer));
 }
 
-export function describeTrace(trace: TokenTrace, input: { response: string; alpha: number }, decode: (id: number) => string): InspectResult {
-  const a = trace.alphas.indexOf(input.alpha);
+/** The tokenizer's decode with nothing dropped or tidied, so that per-token pieces join to the scored text. */
+export function tokenizerDecode(tokenizer: LoadedModel['tokenizer']): Decode {
+  return (ids) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+}
+
+export function describeTrace(trace: TokenTrace, input: { response: string; alpha: number }, decode: Decode): InspectResult {
+  const a = alphaIndex(trace, input.alpha);
+  const texts = tokenTexts(decode, [...trace.tokens]);
   const A = trace.alphas.length;
   const logprobs = tokenLogProbs(trace, input.alpha);
   const rewards = tokenRewards(trace, input.alpha, 'drop');
   const tokens = [...trace.tokens].map((id, h) => ({
     id,
-    text: decode(id),
+    text: texts[h]!,
     logit: trace.logits[h],
     logprob: logprobs[h],
     value: input.alpha * trace.logSumExp[h * A + a],

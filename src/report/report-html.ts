@@ -11,6 +11,7 @@ import { judgeHtml } from './judge-report.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
 import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
 import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
+import { foldWhenSwept, gridCard } from './grid-report.js';
 
 /** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and RM-Bench heat maps. */
 export function renderRunHtml(summary: RunSummary): string {
@@ -19,10 +20,11 @@ export function renderRunHtml(summary: RunSummary): string {
   const body = [
     header(summary),
     card('Run', runDetails(summary)),
+    gridCard(summary),
     card('Methods', methodsTable(summary)),
     judgeHtml(summary),
-    accuracyChart(summary, series),
-    rmBenchCard(summary, series),
+    foldWhenSwept(summary, accuracyChart(summary, series), 'Accuracy charts'),
+    foldWhenSwept(summary, rmBenchCard(summary, series), 'RM-Bench tables, charts and style matrices'),
     notesCard(summary),
     `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
   ];

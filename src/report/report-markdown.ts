@@ -5,6 +5,7 @@ import type { RunSummary } from './run-summary.js';
 import { settingsText } from './settings-text.js';
 import { judgeMarkdown } from './judge-report.js';
 import { MISSING_DOMAIN } from './summary-rows.js';
+import { gridSection } from './grid-report.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, RM-Bench, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {
@@ -18,6 +19,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(`- **Run:** ${runTimeText(summary)}`);
   out.push(`- **Counts:** ${countsText(summary)}`, '');
 
+  out.push(...gridSection(summary));
   out.push(...methodsSection(summary));
   out.push(...judgeMarkdown(summary));
   out.push(...groupSection(summary));

@@ -1,5 +1,6 @@
 import type { MethodSummary } from '../benchmarks/method-summary.js';
 import type { RunManifest } from '../run/run-manifest.js';
+import type { TraceSummary } from '../traces/trace-summary.js';
 
 export interface RunCounts {
   /** Distinct records (pair keys) with at least one score line. */
@@ -25,6 +26,8 @@ export interface RunTiming {
 export interface RunSummary extends RunManifest {
   counts: RunCounts;
   timing: RunTiming;
+  /** Token traces kept in the run folder (absent when the run has none). */
+  traces?: TraceSummary;
   /** Method spec -> summary, in run.json's method order. */
   methods: Record<string, MethodSummary>;
   /** Things a reader must know to trust the numbers (torn lines, missing domains, incomplete methods...). */

@@ -28,7 +28,13 @@ export function settingsText(settings: RunManifest['settings']): string {
 }
 
 export function displayValue(value: unknown): string {
+  if (isGrid(value)) return `α ${value.alphas.join(', ')} × γ ${value.gammas.join(', ')}`;
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(displayValue).join(', ');
   return JSON.stringify(value);
+}
+
+function isGrid(value: unknown): value is { alphas: number[]; gammas: number[] } {
+  const v = value as { alphas?: unknown; gammas?: unknown } | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.alphas) && Array.isArray(v.gammas);
 }

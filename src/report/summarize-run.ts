@@ -5,6 +5,7 @@ import type { MethodSummary } from '../benchmarks/method-summary.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import type { RunManifest } from '../run/run-manifest.js';
+import { summarizeTraces } from '../traces/trace-summary.js';
 import { readScoreLines } from './read-score-lines.js';
 import { RunFolderError } from './run-folder-error.js';
 import type { RunSummary, RunTiming } from './run-summary.js';
@@ -17,6 +18,8 @@ export interface SummarizeRunOptions {
   /** Notes from the caller, listed before the ones derived from the scores. */
   notes?: string[];
   bootstrap?: BootstrapOptions;
+  /** Seconds the scorer spent writing token traces; default: an existing summary.json's. */
+  traceWriteSeconds?: number;
 }
 
 /** Reads and minimally checks `run.json`, with errors that name the path. */
@@ -93,6 +96,8 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     previous.timing?.tokensPerSecond ??
     (seconds !== null && seconds > 0 && storeCounts.tokens > 0 ? storeCounts.tokens / seconds : undefined);
   if (tokensPerSecond !== undefined) timing.tokensPerSecond = tokensPerSecond;
+  const traced = await summarizeTraces(runDir, options.traceWriteSeconds ?? previous.traceWriteSeconds ?? null);
+  notes.push(...traced.notes);
 
   return {
     ...manifest,
@@ -104,6 +109,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
       tokens: storeCounts.tokens,
     },
     timing,
+    ...(traced.traces ? { traces: traced.traces } : {}),
     methods,
     notes,
   };
@@ -141,6 +147,7 @@ function methodNotes(methods: Record<string, MethodSummary>, declared: readonly 
 interface PreviousSummary {
   timing?: Partial<RunTiming>;
   skipped?: number;
+  traceWriteSeconds?: number;
 }
 
 async function readPreviousSummary(file: string): Promise<PreviousSummary> {
@@ -163,5 +170,7 @@ async function readPreviousSummary(file: string): Promise<PreviousSummary> {
   }
   const skipped = summary?.counts?.['skipped'];
   if (typeof skipped === 'number') result.skipped = skipped;
+  const traceWriteSeconds = (summary as { traces?: { writeSeconds?: unknown } } | null)?.traces?.writeSeconds;
+  if (typeof traceWriteSeconds === 'number') result.traceWriteSeconds = traceWriteSeconds;
   return result;
 }

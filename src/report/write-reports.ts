@@ -6,8 +6,9 @@ import { renderRunMarkdown } from './report-markdown.js';
 import type { RunSummary } from './run-summary.js';
 import { summaryJson } from './summary-json.js';
 import { writeTextFile } from './write-text-file.js';
+import { gridSvgFiles } from './grid-report.js';
 
-/** Writes summary.json, report.md, report.csv and report.html into `dir` (created if needed); returns their paths. */
+/** Writes summary.json, report.md, report.csv, report.html (and grid-*.svg for an α × γ sweep) into `dir` (created if needed); returns their paths. */
 export async function writeReports(dir: string, summary: RunSummary): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
@@ -15,6 +16,7 @@ export async function writeReports(dir: string, summary: RunSummary): Promise<st
     ['report.md', renderRunMarkdown(summary)],
     ['report.csv', renderRunCsv(summary)],
     ['report.html', renderRunHtml(summary)],
+    ...gridSvgFiles(summary),
   ];
   const written: string[] = [];
   for (const [name, text] of files) {

@@ -9,6 +9,8 @@ export interface FinishRunInput {
   progress: ScoreProgress;
   skipped?: number;
   notes?: string[];
+  /** Seconds spent writing token traces. */
+  traceWriteSeconds?: number;
 }
 
 /** Summarises a run from its folder (the same path `endorm report` takes) and writes its reports. */
@@ -36,6 +38,7 @@ export async function finishRun(runDir: string, input: FinishRunInput): Promise<
     },
     skipped: input.skipped,
     notes,
+    ...(input.traceWriteSeconds !== undefined ? { traceWriteSeconds: input.traceWriteSeconds } : {}),
   });
   await writeReports(runDir, summary);
   return summary;

@@ -17,6 +17,8 @@ import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } fr
 import { shardPairs, type ShardSpec } from './shard.js';
 import { SettingsError } from './settings-error.js';
 import { skippedRecords } from './skipped-records.js';
+import type { MethodGrid } from '../rewards/method-grid.js';
+import { TraceWriter, type TraceWriteStats } from '../traces/trace-writer.js';
 
 export interface ScoreRunOptions {
   model: string;
@@ -40,6 +42,10 @@ export interface ScoreRunOptions {
   shard?: ShardSpec;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
+  /** Keep each response's token trace in the run folder, for `rescore` and `show` (default true). */
+  traces?: boolean;
+  /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
+  grid?: MethodGrid;
   cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
@@ -53,6 +59,8 @@ export interface ScoreRunResult {
   progress: ScoreProgress;
   /** Whether the folder held a run that this one continued, and how much of it was done. */
   folder: RunFolderState;
+  /** What writing token traces cost; absent with `traces: false`. */
+  traces?: TraceWriteStats;
 }
 
 const DEFAULT_MAX_LENGTH = 4096;
@@ -90,21 +98,34 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const writer = await ScoresWriter.open(runDir);
+    // Judges read their own prompts, not the responses' token values, so a judges-only run has nothing to trace.
+    const traces = o.traces === false || methods.length === 0 ? undefined : await TraceWriter.open(runDir);
+    let traceStats: TraceWriteStats | undefined;
     const started = new Date();
     let progress: ScoreProgress;
     try {
       progress = await scorePairs(skipDone(selected(), folder.donePairs), {
         session: model.session,
         builders: [
-          ...(methods.length ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods })] : []),
+          ...(methods.length
+            ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods, onTrace: traces && ((record, trace) => traces.add(record, trace)) })]
+            : []),
           ...judges.map((j) => j.builder),
         ],
         batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
-        sink: (records) => writer.append(records),
+        // Traces go to disk before their scores, so a score line always has its trace.
+        sink: async (records) => {
+          await traces?.flush();
+          await writer.append(records);
+        },
         onProgress: o.onProgress,
         signal: o.signal,
         prefixSharing: o.prefixSharing,
       });
+      traceStats = await traces?.close();
+    } catch (err) {
+      await traces?.abandon();
+      throw err;
     } finally {
       await writer.close();
     }
@@ -116,8 +137,9 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
       skipped: skipped.count(),
       notes: [...folder.notes, ...skipped.notes()],
+      ...(traceStats ? { traceWriteSeconds: traceStats.seconds } : {}),
     });
-    return { runDir, progress, folder };
+    return { runDir, progress, folder, ...(traceStats ? { traces: traceStats } : {}) };
   } finally {
     await model.session.release();
   }
@@ -162,6 +184,7 @@ function buildManifest(
       scoreEot: o.scoreEot,
       maxLength: resolved.maxLength,
       alphas: resolved.alphas,
+      ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },

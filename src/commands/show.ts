@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
+import { renderTokenViewHtml } from '../inspect/token-view-html.js';
+import { RunFolderError } from '../report/run-folder-error.js';
+import { writeTextFile } from '../report/write-text-file.js';
+import { EXIT } from './exit-codes.js';
+import { renderTokens } from './inspect.js';
+import { positiveNumber } from './option-parsers.js';
+
+interface ShowCliOptions {
+  pair: string;
+  alpha?: number;
+  model?: string;
+  html?: string;
+  json?: boolean;
+}
+
+/** `endorm show RUN --pair ID`: one record's responses token by token, from the run's traces (no model run). */
+export function showCommand(): Command {
+  return new Command('show')
+    .description("show one record's chosen and rejected responses token by token (logit, log π, V, reward r_h) from a run's token traces")
+    .argument('<run>', 'run folder scored with traces (or a rescore of one)')
+    .requiredOption('--pair <id>', 'the record: its key (RM-Bench: chat/17) or its id')
+    .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', positiveNumber)
+    .option('-m, --model <path>', "model folder whose tokenizer decodes the tokens (default: run.json's model.path)")
+    .option('--html <file>', 'write a page with each token shaded by its reward (hover for logit, log π, V)')
+    .option('--json', 'print {pair, id, group, alpha, responses: [{role, index, tokens, scores}]} as JSON')
+    .action(async (run: string, opts: ShowCliOptions) => {
+      let shown;
+      try {
+        shown = await showPair({ run, pair: opts.pair, ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}), ...(opts.model ? { model: opts.model } : {}) });
+      } catch (err) {
+        if (err instanceof RecordNotFoundError) return fail(err.message, EXIT.usage);
+        if (err instanceof RunFolderError) return fail(err.message, EXIT.input);
+        throw err;
+      }
+      if (opts.html) {
+        await writeTextFile(opts.html, renderTokenViewHtml(shownPairPage(shown)));
+        process.stderr.write(`endorm: wrote ${opts.html}\n`);
+      }
+      if (opts.json) {
+        const { manifest: _manifest, ...rest } = shown;
+        process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
+      } else if (!opts.html) {
+        const colour = process.stdout.isTTY === true;
+        for (const r of shown.responses) {
+          process.stdout.write(`── ${r.role}[${r.index}]${r.label ? ` ${r.label}` : ''}${r.truncated ? ' (truncated)' : ''} ──\n`);
+          process.stdout.write(renderTokens({ tokens: r.tokens, outcome: r.scores ?? {} }, colour) + '\n');
+        }
+        for (const note of shown.notes) process.stderr.write(`endorm: ${note}\n`);
+      }
+    });
+}
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`endorm show: ${message}\n`);
+  process.exitCode = code;
+}

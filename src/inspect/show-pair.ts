@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
+import { alphaIndex } from '../engine/token-trace.js';
+import { loadTokenizer } from '../model/load-tokenizer.js';
+import { readScoreLines } from '../report/read-score-lines.js';
+import { readRunManifest } from '../report/summarize-run.js';
+import { MethodSpecError } from '../rewards/method-spec.js';
+import { RUN_FILES } from '../run/run-folder.js';
+import type { RunManifest } from '../run/run-manifest.js';
+import type { ResponseScoreRecord } from '../run/score-record.js';
+import { locateTraces } from '../traces/locate-traces.js';
+import { TraceSource } from '../traces/trace-source.js';
+import { describeTrace, tokenizerDecode } from './inspect-response.js';
+import type { Decode } from './token-texts.js';
+import type { TokenViewPage, TokenViewResponse } from './token-view-html.js';
+
+export interface ShowPairOptions {
+  run: string;
+  /** The record's key (RM-Bench: "chat/17") or its id when that is unique in the run. */
+  pair: string;
+  /** Temperature of the per-token values; default 1 (always traced). */
+  alpha?: number;
+  /** Model folder whose tokenizer decodes the tokens; default run.json's model.path. */
+  model?: string;
+}
+
+export interface ShownPair {
+  manifest: RunManifest;
+  pair: string;
+  id: string;
+  group?: string;
+  alpha: number;
+  responses: TokenViewResponse[];
+  notes: string[];
+}
+
+/** The asked-for record is not in the run (or the id is ambiguous): a usage mistake, not a damaged folder. */
+export class RecordNotFoundError extends Error {
+  override name = 'RecordNotFoundError';
+}
+
+/** One record of a run, token by token, from its traces: what `endorm show` prints or renders. */
+export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
+  const manifest = await readRunManifest(o.run);
+  const records = await recordLines(o.run, o.pair);
+  const tracesDirs = await locateTraces(o.run, manifest);
+  const traces = await TraceSource.open(tracesDirs);
+  const responses: TokenViewResponse[] = [];
+  const notes: string[] = [];
+  const alpha = o.alpha ?? 1;
+  try {
+    if (!traces.alphas.some((a) => a === alpha)) {
+      throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDirs.join(', ')} (traced: α = ${traces.alphas.join(', ')})`);
+    }
+    const decode = await runDecoder(o.model ?? manifest.model.path, notes);
+    for (const record of records) {
+      const trace = await traces.read(record);
+      if (!trace) {
+        notes.push(`${record.role}[${record.index}] has no token trace.`);
+        continue;
+      }
+      alphaIndex(trace, alpha);
+      const { tokens } = describeTrace(trace, { response: '', alpha }, decode);
+      responses.push({
+        role: record.role,
+        index: record.index,
+        ...(manifest.dataset.kind === 'rm-bench' && RM_BENCH_STYLES[record.index] ? { label: RM_BENCH_STYLES[record.index] } : {}),
+        tokens,
+        scores: record.scores,
+        truncated: record.truncated,
+      });
+    }
+  } finally {
+    await traces.close();
+  }
+  const first = records[0]!;
+  return { manifest, pair: first.pair, id: first.id, ...(first.group !== undefined ? { group: first.group } : {}), alpha, responses, notes };
+}
+
+export function shownPairPage(shown: ShownPair): TokenViewPage {
+  const { manifest } = shown;
+  return {
+    title: `${shown.pair}${shown.group ? ` (${shown.group})` : ''}`,
+    details: [
+      ['Record', `${shown.pair} (id ${shown.id})${shown.group ? `, group ${shown.group}` : ''}`],
+      ['Model', manifest.model.spec],
+      ['Dataset', `${manifest.dataset.name} (${manifest.dataset.spec})`],
+      ['Settings', `template ${manifest.settings.template}, max length ${manifest.settings.maxLength}, α = ${shown.alpha}`],
+    ],
+    alpha: shown.alpha,
+    responses: shown.responses,
+    notes: shown.notes,
+  };
+}
+
+/** The response lines of one record (later lines win, as in every reader of scores.jsonl), chosen before rejected. */
+async function recordLines(run: string, wanted: string): Promise<ResponseScoreRecord[]> {
+  const byKey = new Map<string, Map<string, ResponseScoreRecord>>();
+  const idToKeys = new Map<string, Set<string>>();
+  await readScoreLines(path.join(run, RUN_FILES.scores), (r) => {
+    if (r.type !== 'response') return;
+    if (r.pair !== wanted && r.id !== wanted) return;
+    let lines = byKey.get(r.pair);
+    if (!lines) byKey.set(r.pair, (lines = new Map()));
+    lines.set(`${r.role}/${r.index}`, r);
+    if (!idToKeys.has(r.id)) idToKeys.set(r.id, new Set());
+    idToKeys.get(r.id)!.add(r.pair);
+  });
+  let lines = byKey.get(wanted);
+  if (!lines) {
+    const keys = [...(idToKeys.get(wanted) ?? [])];
+    if (keys.length > 1) throw new RecordNotFoundError(`id ${wanted} names ${keys.length} records in ${run} (${keys.join(', ')}); pass one of these keys`);
+    if (keys.length === 0) throw new RecordNotFoundError(`no record with key or id "${wanted}" in ${path.join(run, RUN_FILES.scores)}`);
+    lines = byKey.get(keys[0]!)!;
+  }
+  const order = (r: ResponseScoreRecord) => (r.role === 'chosen' ? 0 : 1) * 1e6 + r.index;
+  return [...lines.values()].sort((a, b) => order(a) - order(b));
+}
+
+/** The run's tokenizer; without one (model folder moved), tokens are shown by id and a note says why. */
+async function runDecoder(modelPath: string, notes: string[]): Promise<Decode> {
+  try {
+    return tokenizerDecode(await loadTokenizer(modelPath));
+  } catch (err) {
+    notes.push(`Tokens are shown by id: the tokenizer could not be loaded (${(err as Error).message}); pass --model FOLDER.`);
+    return (ids) => ids.map((id) => `⟨${id}⟩`).join('');
+  }
+}

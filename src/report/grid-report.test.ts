@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gridMethodSpec, gridMethodSpecs } from '../rewards/method-grid.js';
+import { accuracyGrid, bestCell, gridMarkdown } from './grid-table.js';
+import { summarizeRun } from './summarize-run.js';
+import { gridHeatmapSvg } from './svg-grid-heatmap.js';
+import { gridLinesSvg } from './svg-line-plot.js';
+import { writeSyntheticRun, type SyntheticMethod } from './synthetic-run.js';
+import { writeReports } from './write-reports.js';
+
+const GRID = { alphas: [0.5, 1, 2], gammas: [0.9, 0.99, 1] };
+
+/** A run whose grid cells differ in skill, so that their accuracies differ. */
+async function sweptRun(kind: 'rm-bench' | 'pairs') {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-grid-'));
+  const methods: SyntheticMethod[] = gridMethodSpecs(GRID).map((spec, k) => ({ spec, kind: 'response', skill: 0.2 + 0.15 * k, styleBias: 0.3 }));
+  await writeSyntheticRun(dir, {
+    records: 40,
+    kind,
+    methods: [{ spec: 'loglik', kind: 'response', skill: 1, styleBias: 0 }, ...methods],
+    ...(kind === 'pairs' ? { groups: ['a', 'b'] } : { groups: ['chat', 'code', 'safety-refuse', 'safety-response'] }),
+    settings: { grid: GRID },
+  });
+  return { dir, summary: await summarizeRun(dir) };
+}
+
+test('RM-Bench grid: the average and each present domain, laid out α × γ from the cells’ summaries', async () => {
+  const { summary } = await sweptRun('rm-bench');
+  const grid = accuracyGrid(summary)!;
+  assert.deepEqual(grid.panels.map((p) => p.label), ['RM-Bench average', 'chat', 'code', 'safety']);
+  const cell = summary.methods[gridMethodSpec(2, 0.99)]!;
+  assert.equal(grid.panels[0]!.values[2]![1], cell.rmBench!.average);
+  assert.equal(grid.panels[2]!.values[2]![1], cell.rmBench!.domains.code!.average);
+  // The best cell is the largest value of its panel.
+  const best = bestCell(grid, grid.panels[0]!)!;
+  assert.equal(best.value, Math.max(...grid.panels[0]!.values.flat().map((v) => v!)));
+  assert.equal(summary.methods[gridMethodSpec(best.alpha, best.gamma)]!.rmBench!.average, best.value);
+
+  const md = gridMarkdown(grid).join('\n');
+  assert.match(md, /\| α \\ γ \| 0\.9 \| 0\.99 \| 1 \|/);
+  assert.equal((md.match(/^\| (0\.5|1|2) \|/gm) ?? []).length, 3 * 4, 'three α rows per panel');
+  assert.ok(md.includes(`**${(best.value * 100).toFixed(1)}**`));
+});
+
+test('heat map: one cell per (α, γ) per panel with its percentage, the best outlined; line plot: one line per α per panel', async () => {
+  const { summary } = await sweptRun('rm-bench');
+  const grid = accuracyGrid(summary)!;
+  const heat = gridHeatmapSvg(grid);
+  assert.equal((heat.match(/class="g-cell"/g) ?? []).length, 4 * 9);
+  assert.equal((heat.match(/stroke="#f28e2b"/g) ?? []).length, 4, 'one outlined best cell per panel');
+  assert.ok(heat.includes(`>${(grid.panels[1]!.values[0]![0]! * 100).toFixed(1)}<`));
+  const lines = gridLinesSvg(grid);
+  assert.equal((lines.match(/<path /g) ?? []).length, 4 * 3);
+  assert.equal((lines.match(/<circle /g) ?? []).length, 4 * 9 + 3, 'a marker per cell, and one per legend entry');
+  assert.match(lines, /α = 0\.5/);
+});
+
+test('plain pairs: overall accuracy and per group; the reports and the standalone SVG files', async () => {
+  const { dir, summary } = await sweptRun('pairs');
+  const grid = accuracyGrid(summary)!;
+  assert.deepEqual(grid.panels.map((p) => p.label), ['Accuracy', 'a', 'b']);
+  assert.equal(grid.panels[0]!.values[1]![2], summary.methods['endorm:alpha=1,gamma=1']!.accuracy);
+  const written = await writeReports(dir, summary);
+  assert.deepEqual(written.map((f) => f.slice(dir.length + 1)), ['summary.json', 'report.md', 'report.csv', 'report.html', 'grid-heatmap.svg', 'grid-lines.svg']);
+  const html = await readFile(join(dir, 'report.html'), 'utf8');
+  assert.match(html, /Settings grid: 3 α × 3 γ/);
+  assert.ok(html.indexOf('Settings grid') < html.indexOf('<h2>Methods</h2>'), 'the grid comes before the long methods table');
+  assert.ok(html.includes(await readFile(join(dir, 'grid-heatmap.svg'), 'utf8')));
+  assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /grid α 0\.5, 1, 2 × γ 0\.9, 0\.99, 1/);
+  assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a run without a grid has no grid section, and a grid whose cells were not scored is ignored', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-grid-'));
+  await writeSyntheticRun(dir, { records: 5 });
+  const summary = await summarizeRun(dir);
+  assert.equal(accuracyGrid(summary), null);
+  assert.equal(accuracyGrid({ ...summary, settings: { ...summary.settings, grid: GRID } }), null);
+  assert.doesNotMatch(await readFile((await writeReports(dir, summary))[1]!, 'utf8'), /Settings grid/);
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { TokenView } from '../inspect/inspect-response.js';
+import { renderTokenViewHtml } from '../inspect/token-view-html.js';
+import { gridMethodSpecs } from '../rewards/method-grid.js';
+import { CHROMIUM, screenshot } from '../testing/chromium.js';
+import { countColour, decodePng } from '../testing/png.js';
+import { accuracyGrid } from './grid-table.js';
+import { summarizeRun } from './summarize-run.js';
+import { gridHeatmapSvg } from './svg-grid-heatmap.js';
+import { writeSyntheticRun } from './synthetic-run.js';
+
+const skip = CHROMIUM ? false : 'no Chromium on this machine';
+
+test('the grid heat map renders in headless Chromium: its darkest cells and the outlined best cell are on screen', { skip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-render-'));
+  const grid = { alphas: [0.5, 1, 2], gammas: [0.9, 0.99, 1] };
+  await writeSyntheticRun(dir, {
+    records: 30,
+    groups: ['chat', 'code'],
+    methods: gridMethodSpecs(grid).map((spec, k) => ({ spec, kind: 'response', skill: 0.1 + 0.2 * k, styleBias: 0.2 })),
+    settings: { grid },
+  });
+  const file = join(dir, 'grid-heatmap.svg');
+  await writeFile(file, gridHeatmapSvg(accuracyGrid(await summarizeRun(dir))!));
+  const image = decodePng(screenshot(file, 900, 520));
+  assert.equal(image.width, 900);
+  // Three panels (average, chat, code); the highest cell of each is the darkest blue, outlined in orange.
+  assert.ok(countColour(image, [24, 72, 140]) > 3 * 800, 'darkest cells');
+  assert.ok(countColour(image, [242, 142, 43], 20) > 3 * 300, 'best-cell outlines');
+});
+
+test('the per-token view renders in headless Chromium: tokens shaded blue (reward up) and red (reward down)', { skip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-render-'));
+  const tokens = (rewards: number[]): TokenView[] => rewards.map((reward, h) => ({ id: h, text: ` word${h}`, logit: 1, logprob: -1, value: 2, reward }));
+  const file = join(dir, 'tokens.html');
+  await writeFile(
+    file,
+    renderTokenViewHtml({
+      title: 'render test',
+      details: [['Record', 'r1']],
+      alpha: 1,
+      responses: [
+        { role: 'chosen', index: 0, tokens: tokens([3, 3, 3, 3, 3, 3, 3, 3]) },
+        { role: 'rejected', index: 0, tokens: tokens([-3, -3, -3, -3, -3, -3, -3, -3]) },
+      ],
+    }),
+  );
+  const image = decodePng(screenshot(file, 1100, 700));
+  assert.ok(countColour(image, [37, 99, 168]) > 8 * 200, 'blue tokens');
+  assert.ok(countColour(image, [202, 62, 54]) > 8 * 200, 'red tokens');
+});

@@ -1,0 +1,204 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { readScoreLines } from '../report/read-score-lines.js';
+import { RunFolderError } from '../report/run-folder-error.js';
+import { readRunManifest, summarizeRun } from '../report/summarize-run.js';
+import { writeReports } from '../report/write-reports.js';
+import type { MethodGrid } from '../rewards/method-grid.js';
+import { MethodSpecError, parseMethodSpec } from '../rewards/method-spec.js';
+import { isJudgeMethod } from '../judges/judge-methods.js';
+import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
+import { locateTraces } from '../traces/locate-traces.js';
+import { TraceSource } from '../traces/trace-source.js';
+import { RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
+import type { RunManifest } from './run-manifest.js';
+import type { ResponseScoreRecord } from './score-record.js';
+
+export interface RescoreRunOptions {
+  /** The run folder whose token traces are rescored. */
+  run: string;
+  /** Method specs to compute (grid cells included, see withGridMethods). */
+  methods: string[];
+  grid?: MethodGrid;
+  /** New run folder; default `<run>-rescore-<time>`. */
+  out?: string;
+  now?: Date;
+}
+
+export interface RescoreRunResult {
+  runDir: string;
+  /** Where the traces were read from: the run, the run it was itself rescored from, or the shards it was merged from. */
+  tracesDirs: string[];
+  responses: number;
+  /** Response lines of the run that have no trace (not rescored; their records count as incomplete). */
+  missingTraces: number;
+  seconds: number;
+}
+
+const APPEND_EVERY = 1024;
+
+/**
+ * `endorm rescore` as a library call: per-response methods recomputed from a run's token traces with no model, into a
+ * new run folder (run.json, scores.jsonl, summary and reports) that `endorm report` treats like any other.
+ */
+export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult> {
+  const startedAt = o.now ?? new Date();
+  const started = performance.now();
+  const manifest = await readRunManifest(o.run);
+  const tracesDirs = await locateTraces(o.run, manifest);
+  const traces = await TraceSource.open(tracesDirs);
+  let methods: ResponseMethod[];
+  try {
+    methods = rescoreMethods(o.methods, traces.alphas.length ? traces.alphas : manifest.settings.alphas, o.run);
+  } catch (err) {
+    await traces.close();
+    throw err;
+  }
+
+  try {
+    return await rescoreFromTraces(o, manifest, traces, tracesDirs, methods, { startedAt, started });
+  } finally {
+    await traces.close();
+  }
+}
+
+async function rescoreFromTraces(
+  o: RescoreRunOptions,
+  manifest: RunManifest,
+  traces: TraceSource,
+  tracesDirs: string[],
+  methods: ResponseMethod[],
+  clock: { startedAt: Date; started: number },
+): Promise<RescoreRunResult> {
+  const { startedAt, started } = clock;
+  const responses = new Map<string, ResponseScoreRecord>();
+  let comparisons = 0;
+  const scoresFile = path.join(o.run, RUN_FILES.scores);
+  await readScoreLines(scoresFile, (record) => {
+    if (record.type === 'response') responses.set(`${record.pair}\u0000${record.role}\u0000${record.index}`, record);
+    else comparisons++;
+  }).catch((err) => {
+    throw err instanceof RunFolderError ? err : new RunFolderError(`cannot read ${scoresFile}: ${(err as Error).message}`, scoresFile);
+  });
+
+  const out = o.out ?? (await defaultRescoreDir(o.run, startedAt));
+  await prepareOutDir(out, o.run);
+  await writeManifest(out, rescoreManifest(manifest, o, startedAt));
+  const writer = await ScoresWriter.open(out);
+  let missingTraces = 0;
+  let rescored = 0;
+  try {
+    let batch: ResponseScoreRecord[] = [];
+    for (const record of responses.values()) {
+      const entry = traces.entry(record);
+      if (!entry) {
+        missingTraces++;
+        continue;
+      }
+      if (entry.tokens !== record.tokens) {
+        throw new RunFolderError(
+          `${scoresFile}: ${record.pair} ${record.role}[${record.index}] has ${record.tokens} tokens but its trace has ${entry.tokens}: the traces belong to another scoring of this response`,
+          scoresFile,
+        );
+      }
+      const trace = (await traces.read(record))!;
+      const scores: Record<string, number> = {};
+      for (const m of methods) scores[m.spec] = m.alphas.length > 0 ? m.score({ trace, text: '' }) : carriedScore(m, record);
+      const { extra: _extra, scores: _old, ...rest } = record;
+      batch.push({ ...rest, scores });
+      rescored++;
+      if (batch.length >= APPEND_EVERY) {
+        await writer.append(batch);
+        batch = [];
+      }
+    }
+    await writer.append(batch);
+  } finally {
+    await writer.close();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const notes = [`Rescored from the token traces of ${tracesDirs.map((d) => path.resolve(d)).join(', ')} without the model: ${rescored} responses in ${seconds.toFixed(2)} s.`];
+  if (missingTraces > 0) notes.push(`${missingTraces} response(s) of ${o.run} have no token trace and were not rescored.`);
+  if (comparisons > 0) notes.push(`${comparisons} pairwise judge line(s) were left out: judges need the model and cannot be rescored from traces.`);
+  const summary = await summarizeRun(out, { timing: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds }, notes });
+  await writeReports(out, summary);
+  return { runDir: out, tracesDirs, responses: rescored, missingTraces, seconds };
+}
+
+/** Methods that can be recomputed from traces, each checked against the temperatures the run traced. */
+export function rescoreMethods(specs: readonly string[], tracedAlphas: readonly number[], run: string): ResponseMethod[] {
+  if (specs.length === 0) throw new MethodSpecError('rescore needs at least one method (--methods, --alpha or --gamma)');
+  return specs.map((spec) => {
+    const parsed = parseMethodSpec(spec);
+    if (isJudgeMethod(parsed.name)) {
+      throw new MethodSpecError(
+        `"${spec}" cannot be rescored: rescore recomputes ${RESPONSE_METHOD_NAMES.join(', ')} from token traces; a judge reads the model's own verdict, so score it with endorm score`,
+      );
+    }
+    const method = createResponseMethod(parsed); // unknown names fail here, listing the known ones
+    for (const alpha of method.alphas) {
+      if (!tracedAlphas.some((a) => Math.abs(a - alpha) <= 1e-12 * Math.max(1, alpha))) {
+        throw new MethodSpecError(
+          `${spec} needs α=${alpha}, but ${run} traced only α = ${tracedAlphas.join(', ')}; score again with --alpha ${alpha} (or a method using it) to trace it`,
+        );
+      }
+    }
+    return method;
+  });
+}
+
+/** Methods that do not read the model (length) are carried over; `length` is the character count every line keeps. */
+function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
+  const old = record.scores[m.spec];
+  if (typeof old === 'number') return old;
+  if (m.name === 'length') return record.chars;
+  throw new MethodSpecError(`${m.spec} does not read token traces and was not scored in the original run, so it cannot be rescored`);
+}
+
+function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date): RunManifest {
+  // The grid, the judges and the source describe the run being rescored, not the new one.
+  const { grid: _grid, rescoredFrom: _from, judges: _judges, ...settings } = manifest.settings;
+  const { mergedFrom: _merged, ...rest } = manifest as RunManifest & { mergedFrom?: unknown };
+  return {
+    ...rest,
+    createdAt: now.toISOString(),
+    settings: { ...settings, methods: [...o.methods], ...(o.grid ? { grid: o.grid } : {}), rescoredFrom: path.resolve(o.run) },
+  };
+}
+
+async function defaultRescoreDir(run: string, now: Date): Promise<string> {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const base = `${run.replace(/[\\/]+$/, '')}-rescore-${stamp}`;
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    if (!(await exists(dir))) return dir;
+  }
+}
+
+/** A rescore may replace an earlier rescore's folder, never a scored run (its scores cost a model pass). */
+async function prepareOutDir(out: string, run: string): Promise<void> {
+  if (path.resolve(out) === path.resolve(run)) throw new RunFolderError(`--out ${out} is the run being rescored; choose a new folder`, out);
+  if (!(await exists(out))) return;
+  const names = await fs.readdir(out).catch(() => {
+    throw new RunFolderError(`--out ${out} exists and is not a folder`, out);
+  });
+  if (names.length === 0) return;
+  let earlier: RunManifest | undefined;
+  try {
+    earlier = await readRunManifest(out);
+  } catch {
+    earlier = undefined;
+  }
+  if (!earlier || typeof earlier.settings['rescoredFrom'] !== 'string') {
+    throw new RunFolderError(`--out ${out} is not empty and is not an earlier rescore; choose a new folder`, out);
+  }
+  await fs.rm(path.join(out, RUN_FILES.scores), { force: true });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
+}
