@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // endorm against the raw forward pass, on RM-Bench-shaped inputs (run with `npm run bench`, which builds first).
 //
-//   node scripts/bench.mjs [--quick] [--models bench-32k,qwen-vocab] [--records N] [--records-qwen N] [--batch-size 8]
-//                          [--max-batch-tokens 4096] [--threads N] [--skip-naive]
+//   node scripts/bench.mjs [--quick] [--models bench-32k,qwen-vocab] [--records N] [--records-qwen N] [--rounds N]
+//                          [--batch-size 8] [--max-batch-tokens 4096] [--threads N] [--skip-naive]
+//                          [--naive-every-round] [--quiet-wait SECONDS] [--chunk-elements N]
 //
 // For each random Llama from ../shared/tools/random-llama (generated into bench-models/PRESET once, or reused; set
 // ENDORM_BENCH_MODELS=DIR to look for DIR/PRESET first) it times, each path in its own process so that its peak RSS is
 // its own:
 //   (a) floor: bare onnxruntime sessions: the model body to the final hidden states (each sequence alone: no padding),
-//       then one MatMul of only the scored positions' hidden states with the output embedding, reduced by
-//       ReduceLogSumExp in the same session (256 rows per run);
+//       then one MatMul of only the scored positions' hidden states with the output embedding (256 rows per run),
+//       reduced in the same session as endorm's head reduces it (f(t) − log softmax(f)(t));
 //   (b) naive: the exported graph's full logits into JavaScript (batches packed as endorm packs them), reduced there;
 //   (c) endorm (scorePairs over the scoring graph) without prefix sharing; (d) endorm with it.
 // Inputs: records spread evenly over the four shared RM-Bench files; each keeps its prompt and its six responses'
@@ -17,7 +18,9 @@
 // 1 end-of-turn after each response); ids are random (seeded), the prompt's ids shared by the record's responses.
 // tokens/s counts every response's prompt + response tokens, for every path alike. GFLOP/s is the floor's useful work
 // (body matmuls and attention over each whole sequence, plus 2·hidden·vocab per scored position) over each path's time;
-// the matrix-multiply peak is the best onnxruntime MatMul rate measured in the same run (once per round).
+// the matrix-multiply peak is the best onnxruntime MatMul rate measured in the same run (model-like shapes, once per
+// round and model). Memory-hungry steps (graph preparation, the peak) run in child processes too: a child's peak RSS
+// starts at its parent's.
 // Timing on a shared machine: each path runs --rounds times (default 2, --quick 1) in alternating order and its best
 // time is kept (the naive path once, unless --naive-every-round); before each path the bench waits up to --quiet-wait
 // seconds (20) for other processes to leave the CPU, and it prints the CPU they took during each run, and each path's
