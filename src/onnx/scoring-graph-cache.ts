@@ -46,7 +46,7 @@ const EXTERNAL_ALIGNMENT = 1 << 16;
 /**
  * Moves the large inline initializers into an external data file at aligned offsets, so that onnxruntime memory-maps
  * the weights instead of parsing them into the protobuf and copying them into tensors: for a 1.3 GB model the session
- * loads in a quarter of the time and holds one copy of the weights instead of about 1.6 (see README, Performance).
+ * loads in a quarter of the time and holds one copy of the weights instead of about 1.5 (see README, Performance).
  * Initializers already external (linked by linkExternalData) stay where they are.
  */
 async function writeInitializersExternally(model: object, dir: string, dataName: string): Promise<void> {
