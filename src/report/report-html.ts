@@ -8,7 +8,7 @@ import { seriesColor } from './palette.js';
 import type { RunSummary } from './run-summary.js';
 import { settingsEntries } from './settings-text.js';
 import { judgeHtml } from './judge-report.js';
-import { MISSING_DOMAIN } from './summary-rows.js';
+import { missingDomainCell, missingDomainNote } from './summary-rows.js';
 import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
 import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
 import { foldWhenSwept, gridCard } from './grid-report.js';
@@ -119,14 +119,14 @@ function rmBenchCard(summary: RunSummary, series: { name: string; color: string 
     const rm = m.rmBench!;
     const i = Object.keys(summary.methods).indexOf(spec);
     const domains = RM_BENCH_DOMAINS.map((d) =>
-      rm.domains[d] ? `<td class="num">${percent(rm.domains[d]!.average)}</td>` : '<td class="num missing">missing</td>',
+      rm.domains[d] ? `<td class="num">${percent(rm.domains[d]!.average)}</td>` : `<td class="num missing">${missingDomainCell(summary, d)}</td>`,
     ).join('');
     return `<tr><td><span class="swatch" style="background:${seriesColor(i)}"></span><code>${escapeHtml(spec)}</code></td>${domains}<td class="num">${percent(rm.easy)}</td><td class="num">${percent(rm.normal)}</td><td class="num">${percent(rm.hard)}</td><td class="num acc">${percent(rm.average)}</td></tr>`;
   });
   const table = `<div class="table-wrap"><table><thead><tr><th>Method</th>${domainHead}<th class="num">Easy</th><th class="num">Normal</th><th class="num">Hard</th><th class="num">Avg</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
   const callout =
     missing.length > 0
-      ? `<div class="callout">${missing.map((d) => `<b>${d}</b>: ${MISSING_DOMAIN}`).join(' · ')}. Overall easy/normal/hard and Avg average the present domains only.</div>`
+      ? `<div class="callout">${missing.map((d) => `<b>${d}</b>: ${escapeHtml(missingDomainNote(summary, d))}`).join(' · ')}. Overall easy/normal/hard and Avg average the present domains only.</div>`
       : '';
 
   const allSeries = Object.keys(summary.methods).map((spec, i) => ({ spec, color: seriesColor(i) }));
@@ -138,7 +138,7 @@ function rmBenchCard(summary: RunSummary, series: { name: string; color: string 
         label: d,
         values: methods.map(([, m]) => (m.rmBench!.domains[d] ? { value: m.rmBench!.domains[d]!.average } : null)),
       };
-      if (!anyPresent) category.missing = MISSING_DOMAIN;
+      if (!anyPresent) category.missing = missingDomainCell(summary, d);
       return category;
     }),
     ...(['easy', 'normal', 'hard', 'average'] as const).map((k) => ({
@@ -153,7 +153,7 @@ function rmBenchCard(summary: RunSummary, series: { name: string; color: string 
     const color = allSeries.find((s) => s.spec === spec)!.color;
     const maps = RM_BENCH_DOMAINS.map((d) => {
       const domain = rm.domains[d];
-      if (!domain) return missingHeatmapSvg(d, MISSING_DOMAIN);
+      if (!domain) return missingHeatmapSvg(d, missingDomainNote(summary, d, { brief: true }));
       return heatmapSvg({
         title: d,
         subtitle: `${integer(domain.records)} records · avg ${percent(domain.average)}%`,

@@ -4,7 +4,7 @@ import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, s
 import type { RunSummary } from './run-summary.js';
 import { settingsText } from './settings-text.js';
 import { judgeMarkdown } from './judge-report.js';
-import { MISSING_DOMAIN } from './summary-rows.js';
+import { missingDomainCell, missingDomainNote } from './summary-rows.js';
 import { gridSection } from './grid-report.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, RM-Bench, notes. */
@@ -111,7 +111,7 @@ function rmBenchSection(summary: RunSummary): string[] {
   out.push(`|---|${RM_BENCH_DOMAINS.map(() => '--:').join('|')}|--:|--:|--:|--:|`);
   for (const [spec, m] of methods) {
     const rm = m.rmBench!;
-    const domains = RM_BENCH_DOMAINS.map((d) => (rm.domains[d] ? percent(rm.domains[d]!.average) : 'missing'));
+    const domains = RM_BENCH_DOMAINS.map((d) => (rm.domains[d] ? percent(rm.domains[d]!.average) : missingDomainCell(summary, d)));
     out.push(
       `| \`${mdCell(spec)}\` | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** |`,
     );
@@ -119,7 +119,7 @@ function rmBenchSection(summary: RunSummary): string[] {
   out.push('');
   const missing = [...new Set(methods.flatMap(([, m]) => m.rmBench!.missingDomains))];
   if (missing.length > 0) {
-    out.push(`**Missing domains:** ${missing.map((d) => `${d}: ${MISSING_DOMAIN}`).join('; ')}. The overall columns average the present domains only.`, '');
+    out.push(`**Missing domains:** ${missing.map((d) => `${d}: ${missingDomainNote(summary, d)}`).join('; ')}. The overall columns average the present domains only.`, '');
   }
   for (const [spec, m] of methods) {
     const rm = m.rmBench!;
@@ -127,7 +127,7 @@ function rmBenchSection(summary: RunSummary): string[] {
     out.push('| Domain | Records | Easy | Normal | Hard | Avg |', '|---|--:|--:|--:|--:|--:|');
     for (const domain of RM_BENCH_DOMAINS) {
       const d = rm.domains[domain];
-      if (!d) out.push(`| ${domain} | 0 | ${MISSING_DOMAIN} | | | |`);
+      if (!d) out.push(`| ${domain} | 0 | ${missingDomainNote(summary, domain)} | | | |`);
       else out.push(`| ${domain} | ${integer(d.records)} | ${percent(d.easy)} | ${percent(d.normal)} | ${percent(d.hard)} | ${percent(d.average)} |`);
     }
     const records = Object.values(rm.domains).reduce((sum, d) => sum + d.records, 0);

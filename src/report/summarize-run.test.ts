@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunFolderError } from './run-folder-error.js';
 import { summarizeRun } from './summarize-run.js';
 import { writeSyntheticRun } from './synthetic-run.js';
+import { writeReports } from './write-reports.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'endorm-run-'));
@@ -47,6 +48,28 @@ test('a missing domain is named in the notes and never averaged over', async () 
   assert.equal(present.length, 3);
   assert.ok(Math.abs(rm.easy! - present.reduce((s, d) => s + d.easy, 0) / 3) < 1e-12);
   assert.ok(summary.notes.some((n) => n.includes('math: missing from this dataset')));
+  await rm_(dir);
+});
+
+test('a domain the dataset has but --limit left out is "not scored", not "missing from this dataset"', async () => {
+  const dir = await tempDir();
+  await writeSyntheticRun(dir, {
+    groups: ['chat'],
+    settings: { limit: 20 },
+    datasetDomains: { chat: 129, math: 0, code: 228, safety: 441 },
+  });
+  const summary = await summarizeRun(dir);
+  assert.deepEqual(summary.methods['endorm']!.rmBench!.missingDomains, ['math', 'code', 'safety']);
+  const note = summary.notes.find((n) => n.startsWith('RM-Bench:'))!;
+  assert.equal(
+    note,
+    'RM-Bench: math: missing from this dataset; code: not scored in this run (228 records in the dataset; --limit 20); ' +
+      'safety: not scored in this run (441 records in the dataset; --limit 20). Overall scores average the present domains only.',
+  );
+  await writeReports(dir, summary);
+  const md = await readFile(join(dir, 'report.md'), 'utf8');
+  assert.match(md, /\| `endorm` \| [\d.]+ \| missing \| not scored \| not scored \|/);
+  assert.match(md, /\| code \| 0 \| not scored in this run \(228 records in the dataset; --limit 20\) \|/);
   await rm_(dir);
 });
 

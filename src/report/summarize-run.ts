@@ -7,6 +7,7 @@ import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import type { RunManifest } from '../run/run-manifest.js';
 import { summarizeTraces } from '../traces/trace-summary.js';
 import { readScoreLines } from './read-score-lines.js';
+import { missingDomainNote } from './summary-rows.js';
 import { RunFolderError } from './run-folder-error.js';
 import type { RunSummary, RunTiming } from './run-summary.js';
 
@@ -80,7 +81,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
   });
   const storeCounts = store.counts();
-  notes.push(...methodNotes(methods, manifest.settings.methods, storeCounts.pairs));
+  notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
   if (storeCounts.truncated > 0) {
     notes.push(`${storeCounts.truncated} score line(s) were truncated to ${manifest.settings.maxLength} tokens.`);
   }
@@ -115,7 +116,8 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   };
 }
 
-function methodNotes(methods: Record<string, MethodSummary>, declared: readonly string[], records: number): string[] {
+function methodNotes(methods: Record<string, MethodSummary>, manifest: RunManifest, records: number): string[] {
+  const declared = manifest.settings.methods;
   const notes: string[] = [];
   for (const [spec, method] of Object.entries(methods)) {
     if (!declared.includes(spec)) notes.push(`${spec} has scores but is not among run.json's methods.`);
@@ -135,7 +137,7 @@ function methodNotes(methods: Record<string, MethodSummary>, declared: readonly 
   const counted = Object.values(methods).filter((m) => m.rmBench && m.pairs > 0).length;
   for (const [domains, specs] of missing) {
     const who = specs.length === counted ? 'RM-Bench' : `RM-Bench (${specs.join(', ')})`;
-    notes.push(`${who}: ${domains.split(', ').map((d) => `${d}: missing from this dataset`).join('; ')}. Overall scores average the present domains only.`);
+    notes.push(`${who}: ${domains.split(', ').map((d) => `${d}: ${missingDomainNote(manifest, d)}`).join('; ')}. Overall scores average the present domains only.`);
   }
   for (const [spec, method] of Object.entries(methods)) {
     const unassigned = method.rmBench?.unassignedRecords ?? 0;

@@ -1,6 +1,7 @@
 import type { AccuracyStats } from '../benchmarks/accuracy.js';
 import type { PairedTest } from '../benchmarks/paired-comparison.js';
 import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
+import type { RunManifest } from '../run/run-manifest.js';
 import type { RunSummary } from './run-summary.js';
 
 export type RowScope = 'overall' | 'group' | 'domain';
@@ -28,6 +29,31 @@ export interface SummaryRow {
 }
 
 export const MISSING_DOMAIN = 'missing from this dataset';
+
+/**
+ * Why a run has no score for an RM-Bench domain: the dataset lacks it, or the dataset has it but --limit or --shard
+ * (or an interrupted run) left it out. Runs written before run.json counted domains say the former.
+ */
+export function missingDomainNote(
+  manifest: Pick<RunManifest, 'dataset' | 'settings'>,
+  domain: string,
+  { brief = false }: { brief?: boolean } = {},
+): string {
+  const records = manifest.dataset.domains?.[domain] ?? 0;
+  if (records === 0) return MISSING_DOMAIN;
+  if (brief) return 'not scored in this run';
+  const { limit, shard } = manifest.settings;
+  const why = [
+    ...(limit !== undefined ? [`--limit ${limit}`] : []),
+    ...(shard !== undefined ? [`--shard ${shard.index}/${shard.count}`] : []),
+  ];
+  return `not scored in this run (${records} records in the dataset${why.length > 0 ? `; ${why.join(', ')}` : ''})`;
+}
+
+/** The short form for a table cell. */
+export function missingDomainCell(manifest: Pick<RunManifest, 'dataset'>, domain: string): string {
+  return (manifest.dataset.domains?.[domain] ?? 0) === 0 ? 'missing' : 'not scored';
+}
 
 export function summaryRows(summary: RunSummary): SummaryRow[] {
   const rows: SummaryRow[] = [];
@@ -63,7 +89,7 @@ export function summaryRows(summary: RunSummary): SummaryRow[] {
         hard: d?.hard ?? null,
         average: d?.average ?? null,
         vsReference: null,
-        note: d ? '' : MISSING_DOMAIN,
+        note: d ? '' : missingDomainNote(summary, domain),
       });
     }
   }

@@ -28,6 +28,8 @@ export interface SyntheticRunOptions {
   seed?: number;
   model?: string;
   settings?: Partial<RunManifest['settings']>;
+  /** run.json's dataset.domains: records per RM-Bench domain in the whole dataset. */
+  datasetDomains?: Record<string, number>;
   /** Append an unterminated half line, as a crash mid-write leaves. */
   tornLastLine?: boolean;
   /** Append the first record's lines again (as a resumed run may). */
@@ -76,6 +78,7 @@ export async function writeSyntheticRun(dir: string, options: SyntheticRunOption
       name: kind === 'rm-bench' ? 'RM-Bench (synthetic)' : 'Synthetic pairs',
       kind,
       sha256: createHash('sha256').update(`synthetic:${records}:${groups.join(',')}:${options.seed ?? 1}`).digest('hex'),
+      ...(options.datasetDomains ? { domains: options.datasetDomains } : {}),
     },
     settings: {
       methods: methods.map((m) => m.spec),

@@ -1,3 +1,4 @@
+import { RM_BENCH_DOMAINS, rmBenchDomainOf } from '../benchmarks/rm-bench.js';
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
 import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
@@ -93,7 +94,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
-    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas });
+    const domains = dataset.kind === 'rm-bench' ? await rmBenchDomainRecords(dataset) : undefined;
+    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, domains });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
@@ -157,7 +159,7 @@ function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[] },
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; domains: Record<string, number> | undefined },
 ): RunManifest {
   return {
     endorm: { version: ENDORM_VERSION },
@@ -177,6 +179,7 @@ function buildManifest(
       kind: dataset.kind,
       sha256: dataset.sha256,
       ...pinnedDatasetOptions(o.datasetOptions),
+      ...(resolved.domains ? { domains: resolved.domains } : {}),
     },
     settings: {
       methods: o.methods,
@@ -189,6 +192,16 @@ function buildManifest(
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     },
   };
+}
+
+/** Records per RM-Bench domain (safety pooled) in the whole dataset: a few MB, read once more before scoring. */
+async function rmBenchDomainRecords(dataset: Dataset): Promise<Record<string, number>> {
+  const counts: Record<string, number> = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0]));
+  for await (const pair of dataset.pairs()) {
+    const domain = rmBenchDomainOf(pair.group);
+    if (domain !== undefined) counts[domain]! += 1;
+  }
+  return counts;
 }
 
 async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
