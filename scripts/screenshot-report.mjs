@@ -6,9 +6,8 @@
 // Any page or SVG works: report.html, grid-heatmap.svg, grid-lines.svg, or a per-token page from `endorm show --html`.
 // With no input it builds a synthetic RM-Bench run (3 methods, 20 records; with --grid, a 4 α × 5 γ sweep instead; needs
 // `npm run build`), writes its reports into a temporary folder and screenshots report.html (with --grid, also
-// grid-heatmap.svg and grid-lines.svg). Needs Chromium: `apt-get install -y chromium` on Debian.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+// grid-heatmap.svg and grid-lines.svg). Needs `npm run build` and Chromium: `apt-get install -y chromium` on Debian.
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,37 +28,20 @@ async function main() {
   let html = positionals[0] ? resolve(positionals[0]) : await syntheticReport();
   if (existsSync(html) && statSync(html).isDirectory()) html = join(html, 'report.html');
   if (!existsSync(html)) throw new Error(`no such report: ${html}`);
-  shoot(html, resolve(values.out ?? html.replace(/\.(html?|svg)$/i, '') + '.png'));
+  await shoot(html, resolve(values.out ?? html.replace(/\.(html?|svg)$/i, '') + '.png'));
   if (!positionals[0] && values.grid) {
-    for (const name of ['grid-heatmap', 'grid-lines']) shoot(join(dirname(html), `${name}.svg`), join(dirname(html), `${name}.png`));
+    for (const name of ['grid-heatmap', 'grid-lines']) await shoot(join(dirname(html), `${name}.svg`), join(dirname(html), `${name}.png`));
   }
 }
 
-function shoot(html, out) {
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-  if (!chromium) throw new Error('Chromium not found; on Debian: apt-get update && apt-get install -y chromium');
-  const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--hide-scrollbars',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'endorm-chromium-'))}`,
-    `--screenshot=${out}`,
-    `--window-size=${values.width},${values.height}`,
-    pathToFileURL(html).href,
-  ];
-  const run = spawnSync(chromium, args, { encoding: 'utf8', timeout: 120_000 });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`chromium exited with ${run.status}:\n${run.stderr}`);
-  const png = existsSync(out) ? readFileSync(out) : null;
-  if (!png || png.length < 1000 || png.subarray(1, 4).toString('latin1') !== 'PNG') {
-    throw new Error(`chromium exited 0 but wrote no PNG at ${out}:\n${run.stderr}`);
-  }
+async function shoot(html, out) {
+  const chromium = join(root, 'dist', 'testing', 'chromium.js');
+  if (!existsSync(chromium)) throw new Error('build first: npx tsc -p tsconfig.json');
+  const { CHROMIUM, screenshot } = await import(pathToFileURL(chromium).href);
+  if (!CHROMIUM) throw new Error('Chromium not found; on Debian: apt-get update && apt-get install -y chromium');
+  const png = screenshot(html, Number(values.width), Number(values.height));
+  if (png.length < 1000 || png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error(`chromium wrote no PNG for ${html}`);
+  writeFileSync(out, png);
   console.log(`${out} (${png.length} bytes) from ${html}`);
 }
 

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 /** The Chromium binary, if the machine has one (Debian: apt-get install chromium). */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
-/** Screenshots a local page or SVG in headless Chromium (flags as in scripts/screenshot-report.mjs); returns the PNG. */
+/** Screenshots a local page or SVG in headless Chromium (also for scripts/screenshot-report.mjs); returns the PNG. */
 export function screenshot(file: string, width: number, height: number): Buffer {
   if (!CHROMIUM) throw new Error('no Chromium on this machine');
   const profile = mkdtempSync(join(tmpdir(), 'endorm-chromium-'));
