@@ -1,5 +1,5 @@
 import type { Pair } from '../datasets/pair.js';
-import type { ComparisonScoreRecord } from '../run/score-record.js';
+import { recordFields, type ComparisonScoreRecord } from '../run/score-record.js';
 import type { PairTask, TaskBuilder } from '../run/work-item.js';
 import { judgeItems, prepareJudge, type JudgeOptions, type PreparedJudge } from './judge-task.js';
 import { judgeQuestion } from './judge-format.js';
@@ -71,9 +71,7 @@ export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
           const extra: PairwiseExtra = { chosenAsA, chosenAsB, labelMass: (first.mass + second.mass) / 2, ...(truncated ? { truncated: true as const } : {}) };
           return {
             type: 'comparison',
-            pair: pair.key,
-            id: pair.id,
-            ...(pair.group !== undefined ? { group: pair.group } : {}),
+            ...recordFields(pair),
             chosen: c.i,
             rejected: c.j,
             truncated,

@@ -3,7 +3,7 @@ import type { Pair } from '../datasets/pair.js';
 import type { PositionResult } from '../engine/scoring-session.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { encode, type TemplateMode } from '../formatting/format-response.js';
-import type { ResponseScoreRecord } from '../run/score-record.js';
+import { recordFields, type ResponseScoreRecord } from '../run/score-record.js';
 import type { PairTask, TaskBuilder, WorkItem } from '../run/work-item.js';
 import { JudgeFormatter, JudgeLengthError, judgeQuestion } from './judge-format.js';
 import { LabelReader, type LabelSpec } from './label-tokens.js';
@@ -100,9 +100,7 @@ export function responseJudgeBuilder(judge: PreparedJudge, verdict: (logProbs: n
           const v = verdict(p.read.logProbs());
           const record: ResponseScoreRecord = {
             type: 'response',
-            pair: pair.key,
-            id: pair.id,
-            ...(pair.group !== undefined ? { group: pair.group } : {}),
+            ...recordFields(pair),
             role: p.role,
             index: p.index,
             tokens: encode(judge.formatter.tokenizer, p.text, false).length,

@@ -7,7 +7,7 @@ import { formatResponse, type TemplateMode } from '../formatting/format-response
 import { truncateToLength } from '../formatting/truncate.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import type { PairTask, TaskBuilder } from './work-item.js';
-import type { ResponseScoreRecord } from './score-record.js';
+import { recordFields, type ResponseScoreRecord } from './score-record.js';
 import { InputError } from '../datasets/input-error.js';
 
 export interface ResponseTaskOptions {
@@ -73,9 +73,7 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
           for (const m of o.methods) scores[m.spec] = m.score({ trace, text: p.text });
           const record: ResponseScoreRecord = {
             type: 'response',
-            pair: pair.key,
-            id: pair.id,
-            ...(pair.group !== undefined ? { group: pair.group } : {}),
+            ...recordFields(pair),
             role: p.role,
             index: p.index,
             tokens: p.formatted.ids.length - p.formatted.responseStart,

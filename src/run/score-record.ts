@@ -1,3 +1,5 @@
+import type { Pair } from '../datasets/pair.js';
+
 /**
  * One line of `scores.jsonl`. A response line carries every per-response method's score; a comparison line (pairwise
  * judges) carries the score of one chosen-vs-rejected comparison, the probability that the chosen response wins.
@@ -36,3 +38,8 @@ export interface ComparisonScoreRecord {
 }
 
 export type ScoreRecord = ResponseScoreRecord | ComparisonScoreRecord;
+
+/** The fields every line takes from its record: `pair` (the record's key, unique across domains), `id` and `group`. */
+export function recordFields(pair: Pick<Pair, 'key' | 'id' | 'group'>): { pair: string; id: string; group?: string } {
+  return { pair: pair.key, id: pair.id, ...(pair.group !== undefined ? { group: pair.group } : {}) };
+}
