@@ -83,7 +83,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   const storeCounts = store.counts();
   notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
   if (storeCounts.truncated > 0) {
-    notes.push(`${storeCounts.truncated} score line(s) were truncated to ${manifest.settings.maxLength} tokens.`);
+    notes.push(`${storeCounts.truncated} score line(s) were cut to --max-length ${manifest.settings.maxLength}.`);
   }
 
   const seconds = options.timing?.seconds ?? previous.timing?.seconds ?? null;

@@ -18,7 +18,6 @@ export async function finishRun(runDir: string, input: FinishRunInput): Promise<
   const seconds = (input.finishedAt.getTime() - input.startedAt.getTime()) / 1000;
   const { progress } = input;
   const notes = [...(input.notes ?? [])];
-  if (progress.truncated > 0) notes.push(`${progress.truncated} response(s) or judge prompt(s) were cut to --max-length.`);
   if (progress.tokens > 0) {
     const computed = progress.computedTokens ?? progress.tokens;
     notes.push(`Padding overhead: ${((progress.paddedTokens / computed - 1) * 100).toFixed(1)}% (padded / real tokens run − 1).`);
