@@ -49,6 +49,9 @@ test('merging the shards of a run gives the summary of the unsharded run', async
   assert.equal(run.settings.shard, undefined);
   assert.deepEqual(run.mergedFrom!.map((m) => m.shard.index), [1, 2, 3]);
   for (const f of ['summary.json', 'report.md', 'report.html', 'report.csv']) await fs.access(path.join(out, f));
+  // These shards have no traces: none are written, and the summary says where rescore would look.
+  await assert.rejects(fs.access(path.join(out, 'traces.index.jsonl')), { code: 'ENOENT' });
+  assert.ok(summary.notes.some((n) => /Not every shard has token traces/.test(n)));
 });
 
 test('merge refuses missing, doubled, mismatched, unfinished and overlapping shards, and an existing run as output', async () => {

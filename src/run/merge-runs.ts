@@ -10,6 +10,7 @@ import type { RunManifest } from './run-manifest.js';
 import { scanScoreFile, type ScoreFileScan } from './scan-scores.js';
 import { SettingsError } from './settings-error.js';
 import { formatShard, shardOfKey, type ShardSpec } from './shard.js';
+import { mergeTraces } from '../traces/merge-traces.js';
 
 export interface MergeRunsResult {
   runDir: string;
@@ -26,7 +27,8 @@ interface ShardRun {
 
 /**
  * Combines the runs of `--shard 1/N` … `--shard N/N` into one run folder, as if the dataset had been scored in one go:
- * run.json without a shard, scores.jsonl the union of the shards' lines, then the summary and reports. Refuses (with a
+ * run.json without a shard, scores.jsonl the union of the shards' lines, their token traces, then the summary and
+ * reports. Refuses (with a
  * SettingsError) runs that are not shards of one run: other model, dataset or settings, a shard given twice or
  * missing, a shard that has not finished, or a record found in two shards.
  */
@@ -51,6 +53,7 @@ export async function mergeRuns(dirs: readonly string[], out: string): Promise<M
     mergedFrom: runs.map((r) => ({ path: path.resolve(r.dir), shard: r.shard, createdAt: r.manifest.createdAt })),
   });
   await concatenateScores(runs, path.join(out, RUN_FILES.scores));
+  const traces = await mergeTraces(runs.map((r) => r.dir), out);
 
   const started = runs.map((r) => r.finished.startedAt).filter((t): t is string => t !== null).sort();
   const seconds = runs.every((r) => r.finished.seconds !== null) ? runs.reduce((s, r) => s + r.finished.seconds!, 0) : null;
@@ -64,6 +67,7 @@ export async function mergeRuns(dirs: readonly string[], out: string): Promise<M
     notes: [
       `Merged from ${runs.length} shard runs (${runs.map((r) => `${formatShard(r.shard)}: ${r.dir}`).join(', ')}); ` +
         'timing.seconds is the sum of their times.',
+      ...(traces ? [] : ['Not every shard has token traces, so none were merged: rescore and show read them from the shard folders.']),
     ],
   });
   await writeReports(out, summary);

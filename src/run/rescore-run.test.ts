@@ -137,13 +137,19 @@ test('an α the run did not trace, a judge, or a run without traces: clear error
   await assert.rejects(rescoreRun({ run: bare, methods: ['endorm'] }), (err: Error) => err instanceof RunFolderError && /has no token traces/.test(err.message));
 });
 
-test('a run merged from shards is rescored from its shards’ traces', async () => {
+test('a run merged from shards holds their traces and rescores without the shard folders', async () => {
   const shards = [1, 2].map((index) => path.join(root, `shard-${index}`));
   for (const [i, dir] of shards.entries()) await scoreRun(options(dir, SPECS, { shard: { index: i + 1, count: 2 } }));
   const merged = path.join(root, 'merged');
   await mergeRuns(shards, merged);
+  const shardSizes = await Promise.all(shards.map(async (dir) => (await fs.stat(path.join(dir, TRACE_FILES.data))).size));
+  assert.equal((await fs.stat(path.join(merged, TRACE_FILES.data))).size, shardSizes[0]! + shardSizes[1]!);
+  // As in a CI matrix, where the shards were other jobs' artifacts: gone by the time the merged run is rescored.
+  const away = shards.map((dir) => `${dir}-away`);
+  for (const [i, dir] of shards.entries()) await fs.rename(dir, away[i]!);
   const result = await rescoreRun({ run: merged, methods: SPECS, out: path.join(root, 'merged-rescored') });
-  assert.deepEqual(result.tracesDirs, shards);
+  for (const [i, dir] of shards.entries()) await fs.rename(away[i]!, dir);
+  assert.deepEqual(result.tracesDirs, [merged]);
   assertSameScores(await scoreLines(result.runDir), await scoreLines(path.join(root, 'direct')), SPECS);
   const manifest = JSON.parse(await fs.readFile(path.join(result.runDir, 'run.json'), 'utf8'));
   assert.equal(manifest.mergedFrom, undefined, 'the rescore names its source in settings.rescoredFrom instead');
