@@ -11,7 +11,7 @@ interface MergeOptions {
 export function mergeCommand(): Command {
   return new Command('merge')
     .description(
-      'combine the runs of --shard 1/N … N/N into one run folder (run.json, scores.jsonl, summary and reports), as if ' +
+      'combine the runs of --shard 1/N … N/N into one run folder (run.json, scores.jsonl, token traces, summary and reports), as if ' +
         'scored in one go; refuses runs with other model, dataset or settings, shards given twice or missing, ' +
         'unfinished shards, and records found in two shards',
     )
