@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { downloadHubFile } from './download-file.js';
+import { downloadHubFile, removeStalePartFiles } from './download-file.js';
 import { datasetRoute, modelRoute, startFakeHub, type FakeHub } from './fake-hub-server.js';
 import { HubError } from './hub-errors.js';
 import { hubCachePath } from './hub-paths.js';
@@ -55,6 +55,27 @@ describe('downloadHubFile', () => {
     hub.requests.length = 0;
   });
   afterEach(() => rm(cacheRoot, { recursive: true, force: true }));
+
+  it('removes the part files a killed download left, never a live or recent one', async () => {
+    const final = hubCachePath(cacheRoot, weights);
+    await mkdir(path.dirname(final), { recursive: true });
+    const dead = 2 ** 22 + 7; // above Linux's pid_max: no such process
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const part = (pid: number) => `${final}.part-${pid}-${randomBytes(6).toString('hex')}`;
+    const stale = part(dead);
+    const live = part(process.pid);
+    const recent = part(dead);
+    for (const f of [stale, live, recent]) await writeFile(f, 'half');
+    await utimes(stale, hourAgo, hourAgo);
+    await utimes(live, hourAgo, hourAgo);
+    await writeFile(`${final}.partial-notes`, 'not ours');
+
+    const local = await downloadHubFile({ ...weights, ...opts() });
+    assert.deepEqual(await readFile(local), WEIGHTS);
+    const left = (await listFiles(path.dirname(final))).sort();
+    assert.deepEqual(left, [path.basename(live), path.basename(recent), 'model.onnx', 'model.onnx.partial-notes'].sort());
+    assert.deepEqual(await removeStalePartFiles(final, Date.now() + 3600_000), [recent]);
+  });
 
   it('downloads into the cache with progress, then serves the cached copy without a request', async () => {
     const events: HubProgressEvent[] = [];

@@ -63,6 +63,7 @@ export async function downloadHubFile(options: DownloadHubFileOptions): Promise<
   const total = expectedLength(response);
 
   await fs.mkdir(path.dirname(finalPath), { recursive: true });
+  await removeStalePartFiles(finalPath);
   // Unique per process and attempt, so concurrent downloads of the same file never write into each other.
   const partPath = `${finalPath}.part-${process.pid}-${randomBytes(6).toString('hex')}`;
   let loaded = 0;
@@ -105,6 +106,39 @@ export async function downloadHubFile(options: DownloadHubFileOptions): Promise<
   }
   report(true);
   return finalPath;
+}
+
+/** A part file younger than this may belong to a download on another machine sharing the cache: left alone. */
+const STALE_PART_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the part files of this file that a killed download left (SIGKILL gives no chance to clean up): those whose
+ * process is gone from this machine and that nobody has written to for STALE_PART_MS.
+ */
+export async function removeStalePartFiles(finalPath: string, now = Date.now()): Promise<string[]> {
+  const dir = path.dirname(finalPath);
+  const prefix = `${path.basename(finalPath)}.part-`;
+  const removed: string[] = [];
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const pid = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{12}$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat || now - stat.mtimeMs < STALE_PART_MS) continue;
+    await fs.rm(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 function expectedLength(response: Response): number | undefined {
