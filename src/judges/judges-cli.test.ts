@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { runEndormSync } from '../testing/spawn-endorm.js';
 
 const cache = tempCacheDir();
 
-function endorm(args: string[]) {
-  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'endorm'), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ENDORM_CACHE: cache },
-  });
-}
+const endorm = (args: string[]) => runEndormSync(args, { ENDORM_CACHE: cache });
 
 const ALL = 'endorm,loglik,judge-pairwise,judge-pointwise,verifier';
 

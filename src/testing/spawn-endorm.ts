@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './shared-models.js';
@@ -43,6 +43,15 @@ export function startEndorm(args: string[], env: Record<string, string>, limitMs
 
 export function runEndorm(args: string[], env: Record<string, string>): Promise<Finished> {
   return startEndorm(args, env).finished;
+}
+
+/** Runs `bin/endorm` to its end, blocking: for tests that only look at the exit status and output. */
+export function runEndormSync(args: string[], env: Record<string, string>): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'endorm'), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 /** Polls until `file` has at least `count` complete lines (or fails after timeoutMs); returns the count seen. */
