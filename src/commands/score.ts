@@ -16,8 +16,11 @@ import { parseShard, type ShardSpec } from '../run/shard.js';
 import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { bytesText } from '../traces/trace-summary.js';
+import type { FieldOptions } from '../datasets/field-mapping.js';
+import { DATASET_FORMATS, type DatasetFormat } from '../datasets/open-dataset.js';
 
-interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
+/** --prompt-field and the other field options come straight from commander, named as the dataset readers take them. */
+interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions {
   dataset?: string;
   resume?: string;
   shard?: ShardSpec;
@@ -31,13 +34,7 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions {
   out?: string;
   quiet?: boolean;
   json?: boolean;
-  format?: string;
-  promptField?: string;
-  chosenField?: string;
-  rejectedField?: string;
-  systemField?: string;
-  idField?: string;
-  groupField?: string;
+  format?: DatasetFormat;
   skipInvalid?: boolean;
   failUnder: AccuracyGate[];
   judgePrompt: string[];
@@ -63,7 +60,7 @@ export function scoreCommand(): Command {
     .option('--json', 'print summary.json to stdout when done')
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
-    .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench']))
+    .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(DATASET_FORMATS))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
     .option('--chosen-field <name>', 'field holding the chosen response')
     .option('--rejected-field <name>', 'field holding the rejected response')
@@ -96,7 +93,7 @@ export function scoreCommand(): Command {
         threads: opts.threads,
         dataset: opts.dataset!,
         datasetOptions: {
-          format: opts.format as never,
+          format: opts.format,
           promptField: opts.promptField,
           chosenField: opts.chosenField,
           rejectedField: opts.rejectedField,
