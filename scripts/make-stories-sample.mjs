@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Writes datasets/stories-sample.jsonl from the hand-written stories below, so the sample is reproducible:
-//   node scripts/make-stories-sample.mjs
+//   npm run build && node scripts/make-stories-sample.mjs
 // Each story is [prompt, continuation]. The chosen response is the continuation; the rejected one is the same words in
 // a scrambled order (a seeded shuffle, so every run writes the same file). The prompt ends with a space so that
 // prompt + response reads as one text; plain-text scoring moves that space onto the response.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The seeded generator the reports' bootstrap uses: one implementation of it in the project.
+import { mulberry32 as random } from '../dist/benchmarks/prng.js';
 
 const STORIES = [
   ['Once upon a time, there was a little girl named Lily. She loved to play outside.', 'One day, she saw a big red ball in the park. She kicked it high into the sky and laughed.'],
@@ -74,18 +76,6 @@ const STORIES = [
   ['Once upon a time, a little puppy wanted to find a friend.', 'He met a cat by the fence and wagged his tail. The cat was not sure at first, but soon they played together.'],
   ['Ella had a magic wand made of a stick and a paper star.', 'She waved it and pretended to turn her brother into a frog. Her brother hopped around the room and said ribbit.'],
 ];
-
-/** mulberry32: a tiny seeded generator, enough for a deterministic shuffle. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The same words (with their punctuation) in a scrambled order, never the original order. */
 function scramble(text, seed) {
