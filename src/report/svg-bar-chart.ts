@@ -1,4 +1,5 @@
 import { escapeHtml, percent } from './format.js';
+import { svgDocument } from './svg-document.js';
 
 export interface BarSeries {
   name: string;
@@ -31,7 +32,6 @@ const BAR = 15;
 const BAR_GAP = 3;
 const GROUP_GAP = 14;
 const AXIS = 26;
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
 
 /**
  * Horizontal grouped bars, 0-100%, with bootstrap whiskers. Horizontal because category names (groups, method specs)
@@ -97,12 +97,15 @@ export function barChartSvg(options: BarChartOptions): string {
     y += groupHeight + GROUP_GAP;
   });
 
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${escapeHtml(options.title)}" viewBox="0 0 ${width} ${f(height)}" width="${width}" height="${f(height)}" font-family="${FONT}">`,
-    '<style>.tick{font-size:11px;fill:#6b7385}.cat{font-size:12.5px;fill:#1d2330}.val{font-size:11.5px;fill:#1d2330;font-variant-numeric:tabular-nums}.missing{font-size:12px;fill:#a0522d;font-style:italic}.nodata{font-size:11px;fill:#9aa1ad;font-style:italic}</style>',
-    ...parts,
-    '</svg>',
-  ].join('\n');
+  return svgDocument({
+    className: 'chart',
+    width,
+    height: f(height),
+    label: options.title,
+    style:
+      '.tick{font-size:11px;fill:#6b7385}.cat{font-size:12.5px;fill:#1d2330}.val{font-size:11.5px;fill:#1d2330;font-variant-numeric:tabular-nums}.missing{font-size:12px;fill:#a0522d;font-style:italic}.nodata{font-size:11px;fill:#9aa1ad;font-style:italic}',
+    parts,
+  });
 }
 
 function truncate(label: string, width: number): string {

@@ -1,4 +1,5 @@
 import { escapeHtml, percent } from './format.js';
+import { svgDocument } from './svg-document.js';
 import { bestCell, panelRange, type AccuracyGrid, type GridPanel } from './grid-table.js';
 
 const CELL_W = 60;
@@ -8,7 +9,6 @@ const TOP = 74;
 const FOOT = 40;
 const GAP = 26;
 const MAX_WIDTH = 1000;
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
 
 type Rgb = [number, number, number];
 const LOW: Rgb = [240, 244, 249];
@@ -32,13 +32,14 @@ export function gridHeatmapSvg(grid: AccuracyGrid): string {
     const y = Math.floor(k / columns) * (panelHeight + GAP);
     return `<g transform="translate(${x},${y})">${panelSvg(grid, panel)}</g>`;
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(`${grid.measure} over α × γ`)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="${FONT}">`,
-    '<style>.g-title{font-size:14px;font-weight:600;fill:#1d2330}.g-sub{font-size:11.5px;fill:#5b6475}.g-axis{font-size:11px;fill:#5b6475;font-style:italic}.g-label{font-size:11px;fill:#39414f;font-variant-numeric:tabular-nums}.g-cell{font-size:12.5px;font-weight:600;font-variant-numeric:tabular-nums}.g-foot{font-size:11px;fill:#5b6475}</style>',
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    ...panels,
-    '</svg>',
-  ].join('\n');
+  return svgDocument({
+    width,
+    height,
+    label: `${grid.measure} over α × γ`,
+    style:
+      '.g-title{font-size:14px;font-weight:600;fill:#1d2330}.g-sub{font-size:11.5px;fill:#5b6475}.g-axis{font-size:11px;fill:#5b6475;font-style:italic}.g-label{font-size:11px;fill:#39414f;font-variant-numeric:tabular-nums}.g-cell{font-size:12.5px;font-weight:600;font-variant-numeric:tabular-nums}.g-foot{font-size:11px;fill:#5b6475}',
+    parts: [`<rect width="${width}" height="${height}" fill="#fff"/>`, ...panels],
+  });
 }
 
 function panelSvg(grid: AccuracyGrid, panel: GridPanel): string {

@@ -1,4 +1,5 @@
 import { escapeHtml, percent } from './format.js';
+import { svgDocument } from './svg-document.js';
 import { accuracyColor, textColorOn } from './palette.js';
 
 export interface HeatmapOptions {
@@ -16,7 +17,6 @@ export interface HeatmapOptions {
 const CELL = 54;
 const LABEL = 64;
 const TOP = 76;
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
 
 /** A small heat map with the value in every cell: cells carry the numbers, colour only guides the eye. */
 export function heatmapSvg(options: HeatmapOptions): string {
@@ -65,10 +65,12 @@ export function missingHeatmapSvg(title: string, message: string, columns = 3, r
 }
 
 function svg(width: number, height: number, label: string, parts: string[]): string {
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="${FONT}">`,
-    '<style>.hm-title{font-size:13.5px;font-weight:600;fill:#1d2330}.hm-sub{font-size:11.5px;fill:#5b6475}.hm-axis{font-size:11px;fill:#5b6475;font-style:italic}.hm-label{font-size:10.5px;fill:#39414f}.hm-foot{font-size:11px;fill:#5b6475}.hm-cell{font-size:13px;font-weight:600;font-variant-numeric:tabular-nums}.hm-missing{font-size:12px;fill:#a0522d;font-style:italic}</style>',
-    ...parts,
-    '</svg>',
-  ].join('\n');
+  return svgDocument({
+    width,
+    height,
+    label,
+    style:
+      '.hm-title{font-size:13.5px;font-weight:600;fill:#1d2330}.hm-sub{font-size:11.5px;fill:#5b6475}.hm-axis{font-size:11px;fill:#5b6475;font-style:italic}.hm-label{font-size:10.5px;fill:#39414f}.hm-foot{font-size:11px;fill:#5b6475}.hm-cell{font-size:13px;font-weight:600;font-variant-numeric:tabular-nums}.hm-missing{font-size:12px;fill:#a0522d;font-style:italic}',
+    parts,
+  });
 }

@@ -1,4 +1,5 @@
 import { escapeHtml, percent } from './format.js';
+import { svgDocument } from './svg-document.js';
 import type { AccuracyGrid, GridPanel } from './grid-table.js';
 import { seriesColor } from './palette.js';
 
@@ -8,7 +9,6 @@ const PAD = { left: 52, right: 16, top: 34, bottom: 44 };
 const GAP = 26;
 const LEGEND = 34;
 const MAX_WIDTH = 1000;
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
 
 /**
  * Accuracy against γ, one line per α, one panel per measure. The γ values sit evenly spaced (0.9, 0.99 and 1 would
@@ -28,14 +28,14 @@ export function gridLinesSvg(grid: AccuracyGrid): string {
     const y = LEGEND + Math.floor(k / columns) * (PANEL_H + GAP);
     return `<g transform="translate(${x},${y})">${panelSvg(grid, panel)}</g>`;
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeHtml(`${grid.measure} against γ, one line per α`)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="${FONT}">`,
-    '<style>.l-title{font-size:14px;font-weight:600;fill:#1d2330}.l-tick{font-size:11px;fill:#6b7385;font-variant-numeric:tabular-nums}.l-axis{font-size:11px;fill:#5b6475;font-style:italic}.l-legend{font-size:12px;fill:#1d2330}.l-chance{font-size:10.5px;fill:#8a93a3}</style>',
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    ...legend,
-    ...panels,
-    '</svg>',
-  ].join('\n');
+  return svgDocument({
+    width,
+    height,
+    label: `${grid.measure} against γ, one line per α`,
+    style:
+      '.l-title{font-size:14px;font-weight:600;fill:#1d2330}.l-tick{font-size:11px;fill:#6b7385;font-variant-numeric:tabular-nums}.l-axis{font-size:11px;fill:#5b6475;font-style:italic}.l-legend{font-size:12px;fill:#1d2330}.l-chance{font-size:10.5px;fill:#8a93a3}',
+    parts: [`<rect width="${width}" height="${height}" fill="#fff"/>`, ...legend, ...panels],
+  });
 }
 
 function panelSvg(grid: AccuracyGrid, panel: GridPanel): string {
