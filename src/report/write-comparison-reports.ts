@@ -1,25 +1,16 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { renderComparisonCsv } from './comparison-csv.js';
 import { renderComparisonHtml } from './comparison-html.js';
 import { renderComparisonMarkdown } from './comparison-markdown.js';
 import type { RunSummary } from './run-summary.js';
-import { writeTextFile } from './write-text-file.js';
+import { writeTextFiles } from './write-text-file.js';
 
 /** Writes comparison.md, comparison.csv and comparison.html into `outDir` (created if needed); returns their paths. */
 export async function writeComparisonReports(outDir: string, summaries: readonly RunSummary[]): Promise<string[]> {
   if (summaries.length === 0) throw new Error('writeComparisonReports needs at least one run summary');
-  await mkdir(outDir, { recursive: true });
   const files: [string, string][] = [
     ['comparison.md', renderComparisonMarkdown(summaries)],
     ['comparison.csv', renderComparisonCsv(summaries)],
     ['comparison.html', renderComparisonHtml(summaries)],
   ];
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const file = join(outDir, name);
-    await writeTextFile(file, text);
-    written.push(file);
-  }
-  return written;
+  return writeTextFiles(outDir, files);
 }

@@ -1,16 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { renderRunCsv } from './report-csv.js';
 import { renderRunHtml } from './report-html.js';
 import { renderRunMarkdown } from './report-markdown.js';
 import type { RunSummary } from './run-summary.js';
 import { summaryJson } from './summary-json.js';
-import { writeTextFile } from './write-text-file.js';
+import { writeTextFiles } from './write-text-file.js';
 import { gridSvgFiles } from './grid-report.js';
 
 /** Writes summary.json, report.md, report.csv, report.html (and grid-*.svg for an α × γ sweep) into `dir` (created if needed); returns their paths. */
 export async function writeReports(dir: string, summary: RunSummary): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
     ['summary.json', summaryJson(summary)],
     ['report.md', renderRunMarkdown(summary)],
@@ -18,11 +15,5 @@ export async function writeReports(dir: string, summary: RunSummary): Promise<st
     ['report.html', renderRunHtml(summary)],
     ...gridSvgFiles(summary),
   ];
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const file = join(dir, name);
-    await writeTextFile(file, text);
-    written.push(file);
-  }
-  return written;
+  return writeTextFiles(dir, files);
 }
