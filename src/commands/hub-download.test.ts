@@ -47,6 +47,7 @@ test('a Hub model and dataset download with progress, then run offline from the 
   assert.equal(summary.model.spec, REPO);
   assert.equal(summary.dataset.kind, 'rm-bench');
   assert.equal(summary.counts.pairs, 2);
+  assert.deepEqual(summary.dataset.domains, { chat: 2, math: 0, code: 0, safety: 0 }, "the whole file's records per domain");
 
   const asked = hub.requests.length;
   const offline = await runEndorm(args('offline', '--offline'), envFor(cache));

@@ -1,5 +1,6 @@
 import { RM_BENCH_DOMAINS, rmBenchDomainOf } from '../benchmarks/rm-bench.js';
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
+import { rmBenchDomainsPresent } from '../datasets/rm-bench.js';
 import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
@@ -194,14 +195,12 @@ function buildManifest(
   };
 }
 
-/** Records per RM-Bench domain (safety pooled) in the whole dataset: a few MB, read once more before scoring. */
+/** Records per RM-Bench domain in the whole dataset, safety's two files pooled as the reports pool them. */
 async function rmBenchDomainRecords(dataset: Dataset): Promise<Record<string, number>> {
-  const counts: Record<string, number> = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0]));
-  for await (const pair of dataset.pairs()) {
-    const domain = rmBenchDomainOf(pair.group);
-    if (domain !== undefined) counts[domain]! += 1;
-  }
-  return counts;
+  const { counts } = await rmBenchDomainsPresent(dataset);
+  const pooled: Record<string, number> = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0]));
+  for (const [file, records] of Object.entries(counts)) pooled[rmBenchDomainOf(file)!]! += records;
+  return pooled;
 }
 
 async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
