@@ -3,20 +3,11 @@ import { inspectCommand } from './commands/inspect.js';
 import { reportCommand } from './commands/report.js';
 import { scoreCommand } from './commands/score.js';
 import { mergeCommand } from './commands/merge.js';
-import { InterruptedError, interruptedExitCode } from './commands/interrupt.js';
 import { rescoreCommand } from './commands/rescore.js';
 import { showCommand } from './commands/show.js';
-import { EXIT } from './commands/exit-codes.js';
+import { EndormError } from './util/endorm-error.js';
+import { EXIT } from './util/exit-codes.js';
 import { ENDORM_VERSION } from './version.js';
-import { InputError } from './datasets/input-error.js';
-import { ModelError } from './model/model-errors.js';
-import { MethodSpecError } from './rewards/method-spec.js';
-import { HubError } from './model/hub/hub-errors.js';
-import { JudgeLengthError } from './judges/judge-format.js';
-import { JudgePromptError } from './judges/prompt-template.js';
-import { LabelTokenError } from './judges/label-tokens.js';
-import { SettingsError } from './run/settings-error.js';
-import { RunFolderError } from './report/run-folder-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('endorm')
@@ -29,7 +20,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code (see commands/exit-codes.ts). */
+/** Runs the CLI and returns the exit code (see util/exit-codes.ts). */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -44,21 +35,11 @@ function reportError(err: unknown): number {
     // commander already printed its message (or the help / version text).
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (err instanceof InterruptedError) {
-    process.stderr.write('endorm: interrupted; the scores written so far are kept (rerun with the same --out, or --resume DIR, to go on)\n');
-    return interruptedExitCode(err.signal);
+  if (err instanceof EndormError) {
+    process.stderr.write(`endorm: ${err.describe()}\n`);
+    return err.exitCode;
   }
   const message = (err as Error)?.message ?? String(err);
-  if (err instanceof MethodSpecError || err instanceof SettingsError) return fail(message, EXIT.usage);
-  if (err instanceof JudgePromptError || err instanceof JudgeLengthError) return fail(message, EXIT.usage);
-  if (err instanceof LabelTokenError) return fail(message, EXIT.model);
-  if (err instanceof InputError || err instanceof RunFolderError) return fail(message, EXIT.input);
-  if (err instanceof ModelError || err instanceof HubError) return fail(message, EXIT.model);
   process.stderr.write(`endorm: internal error: ${(err as Error)?.stack ?? message}\n`);
   return EXIT.internal;
-}
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`endorm: error: ${message}\n`);
-  return code;
 }

@@ -7,7 +7,7 @@ import { datasetRoute, folderRoutes, modelRoute, startFakeHub, type FakeHub } fr
 import { hubRevisionFolder } from '../model/hub/hub-paths.js';
 import { SHARED, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { runEndorm, startEndorm } from '../testing/spawn-endorm.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /*
  * `endorm score --model owner/name --dataset rm-bench` end to end against a Hub stand-in on 127.0.0.1 (HF_ENDPOINT):

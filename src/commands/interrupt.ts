@@ -1,12 +1,21 @@
-import { EXIT } from './exit-codes.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** A run stopped by Ctrl-C (SIGINT) or a SIGTERM (CI cancel, Kubernetes eviction) after flushing its scores. */
-export class InterruptedError extends Error {
+export class InterruptedError extends EndormError {
   override name = 'InterruptedError';
   constructor(readonly signal: StopSignal = 'SIGINT') {
     super(`interrupted by ${signal}`);
+  }
+
+  get exitCode(): number {
+    return interruptedExitCode(this.signal);
+  }
+
+  override describe(): string {
+    return 'interrupted; the scores written so far are kept (rerun with the same --out, or --resume DIR, to go on)';
   }
 }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { runEndorm } from '../testing/spawn-endorm.js';
 import { mixedStoriesSample } from '../testing/story-datasets.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 
 const env = { ENDORM_CACHE: tempCacheDir() };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-shards-'));

@@ -5,7 +5,7 @@ import { summarizeRun } from '../report/summarize-run.js';
 import { summaryJson } from '../report/summary-json.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 
 interface ReportOptions {
   out?: string;
@@ -37,7 +37,7 @@ export function reportCommand(): Command {
       } catch (error) {
         if (!(error instanceof RunFolderError)) throw error;
         console.error(`endorm report: ${error.message}`);
-        process.exitCode = EXIT.input;
+        process.exitCode = error.exitCode;
         return;
       }
 

@@ -3,7 +3,6 @@ import { RunFolderError } from '../report/run-folder-error.js';
 import { splitMethodList } from '../rewards/method-spec.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { rescoreRun } from '../run/rescore-run.js';
-import { EXIT } from './exit-codes.js';
 import { addGridOptions, type GridCliOptions } from './grid-options.js';
 import { readSummary } from './read-summary.js';
 
@@ -35,7 +34,7 @@ export function rescoreCommand(): Command {
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;
       process.stderr.write(`endorm rescore: ${err.message}\n`);
-      process.exitCode = EXIT.input;
+      process.exitCode = err.exitCode;
       return;
     }
     const summary = await readSummary(result.runDir);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runCliInProcess as endorm } from '../testing/run-cli.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 
 process.env.ENDORM_CACHE = tempCacheDir();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-resume-options-'));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { runEndorm, startEndorm, waitForLines } from '../testing/spawn-endorm.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 import { InterruptedError, stopOnSignals } from './interrupt.js';
 
 const env = { ENDORM_CACHE: tempCacheDir() };

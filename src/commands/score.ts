@@ -4,7 +4,7 @@ import { splitMethodList } from '../rewards/method-spec.js';
 import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';

@@ -3,7 +3,6 @@ import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pa
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../report/run-folder-error.js';
 import { writeTextFile } from '../report/write-text-file.js';
-import { EXIT } from './exit-codes.js';
 import { renderTokens } from './inspect.js';
 import { positiveNumber } from './option-parsers.js';
 
@@ -30,8 +29,8 @@ export function showCommand(): Command {
       try {
         shown = await showPair({ run, pair: opts.pair, ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}), ...(opts.model ? { model: opts.model } : {}) });
       } catch (err) {
-        if (err instanceof RecordNotFoundError) return fail(err.message, EXIT.usage);
-        if (err instanceof RunFolderError) return fail(err.message, EXIT.input);
+        // Said with the command's name: the record or the folder named on this command line is wrong.
+        if (err instanceof RecordNotFoundError || err instanceof RunFolderError) return fail(err.message, err.exitCode);
         throw err;
       }
       if (opts.html) {

@@ -1,3 +1,6 @@
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
+
 /**
  * What went wrong with a dataset, in a form the CLI can print as is and a test can match on without parsing messages.
  * `unpaired` is not a fault of the record: it marks a Multifaceted-Bench instance left without a partner (see
@@ -27,7 +30,8 @@ export interface InputErrorInit {
   cause?: unknown;
 }
 
-export class InputError extends Error {
+export class InputError extends EndormError {
+  readonly exitCode = EXIT.input;
   readonly code: InputErrorCode;
   readonly file: string;
   readonly line?: number;

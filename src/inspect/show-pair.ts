@@ -13,6 +13,8 @@ import { TraceSource } from '../traces/trace-source.js';
 import { describeTrace, tokenizerDecode } from './inspect-response.js';
 import type { Decode } from './token-texts.js';
 import type { TokenViewPage, TokenViewResponse } from './token-view-html.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 export interface ShowPairOptions {
   run: string;
@@ -35,7 +37,8 @@ export interface ShownPair {
 }
 
 /** The asked-for record is not in the run (or the id is ambiguous): a usage mistake, not a damaged folder. */
-export class RecordNotFoundError extends Error {
+export class RecordNotFoundError extends EndormError {
+  readonly exitCode = EXIT.usage;
   override name = 'RecordNotFoundError';
 }
 

@@ -2,6 +2,8 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
 import { encode, promptMessages, type TemplateMode } from '../formatting/format-response.js';
 import { fillPlaceholders, type JudgePrompt } from './prompt-template.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /** A judge prompt with its values filled, as token ids that end at the answer position. */
 export interface EncodedJudgePrompt {
@@ -11,7 +13,8 @@ export interface EncodedJudgePrompt {
 }
 
 /** The judge prompt alone does not fit in --max-length. */
-export class JudgeLengthError extends Error {
+export class JudgeLengthError extends EndormError {
+  readonly exitCode = EXIT.usage;
   override name = 'JudgeLengthError';
 }
 

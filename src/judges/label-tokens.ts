@@ -1,6 +1,8 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { PositionRequest, PositionResult } from '../engine/scoring-session.js';
 import { encode } from '../formatting/format-response.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /** A verdict label and the surface forms that count as it ("Yes", " yes", ...). */
 export interface LabelSpec {
@@ -14,7 +16,8 @@ export interface ResolvedLabel {
   variants: Array<{ text: string; ids: number[] }>;
 }
 
-export class LabelTokenError extends Error {
+export class LabelTokenError extends EndormError {
+  readonly exitCode = EXIT.model;
   override name = 'LabelTokenError';
 }
 

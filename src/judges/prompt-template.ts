@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /** A judge prompt file is unusable: unreadable, a missing section, an unknown or missing placeholder. */
-export class JudgePromptError extends Error {
+export class JudgePromptError extends EndormError {
+  readonly exitCode = EXIT.usage;
   override name = 'JudgePromptError';
 }
 

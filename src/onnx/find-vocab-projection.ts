@@ -1,5 +1,7 @@
 import type { GraphProto, NodeProto } from './onnx-proto.js';
 import { DataType } from './onnx-proto.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /** Ops that multiply hidden states by the output embedding (plain, GEMM, and the quantised forms exporters use). */
 const PROJECTION_OPS = new Set(['MatMul', 'Gemm', 'MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'QLinearMatMul']);
@@ -15,7 +17,9 @@ export interface VocabProjection {
   nodes: NodeProto[];
 }
 
-export class GraphRewriteError extends Error {}
+export class GraphRewriteError extends EndormError {
+  readonly exitCode = EXIT.model;
+}
 
 /**
  * Finds the vocabulary projection that produces `logitsName`: the nearest node before the logits that multiplies by a

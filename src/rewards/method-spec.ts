@@ -1,3 +1,6 @@
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
+
 /** A parsed `--methods` entry: `name[:key=value,key=value]`. The spec string as written is its key in every output. */
 export interface MethodSpec {
   spec: string;
@@ -5,7 +8,8 @@ export interface MethodSpec {
   params: Record<string, string>;
 }
 
-export class MethodSpecError extends Error {
+export class MethodSpecError extends EndormError {
+  readonly exitCode = EXIT.usage;
   override name = 'MethodSpecError';
 }
 

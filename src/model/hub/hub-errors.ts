@@ -1,3 +1,6 @@
+import { EndormError } from '../../util/endorm-error.js';
+import { EXIT } from '../../util/exit-codes.js';
+
 /**
  * Why a Hub operation failed, so that callers can react (e.g. the CLI picks an exit code, a probe treats
  * `not-found` as "absent") without parsing messages.
@@ -11,7 +14,8 @@ export type HubErrorCode =
   | 'interrupted' // the answer started but the body did not arrive whole
   | 'http'; // any other HTTP failure (5xx, 429, ...)
 
-export class HubError extends Error {
+export class HubError extends EndormError {
+  readonly exitCode = EXIT.model;
   override name = 'HubError';
   constructor(
     readonly code: HubErrorCode,
