@@ -31,6 +31,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The project's seeded generator (npm run bench builds dist/ first): the same sequences as the reports' bootstrap.
+import { mulberry32 } from '../dist/util/prng.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
@@ -258,15 +260,6 @@ function rmBenchInputs(perFile, vocab) {
     }
   }
   return { records, longest };
-}
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Floor's work: per token the body's matmuls, causal attention (QKᵀ and AV), per scored position the vocab product. */

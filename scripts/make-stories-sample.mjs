@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The seeded generator the reports' bootstrap uses: one implementation of it in the project.
-import { mulberry32 as random } from '../dist/benchmarks/prng.js';
+import { mulberry32 as random } from '../dist/util/prng.js';
 
 const STORIES = [
   ['Once upon a time, there was a little girl named Lily. She loved to play outside.', 'One day, she saw a big red ball in the park. She kicked it high into the sky and laughed.'],

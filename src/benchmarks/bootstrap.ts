@@ -1,4 +1,4 @@
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../util/prng.js';
 
 /** One resampling unit: a record and its cells. Records, not cells, are resampled, because cells of one record share a prompt. */
 export interface BootstrapUnit {

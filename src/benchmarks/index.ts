@@ -5,7 +5,6 @@ export { mcnemarExactPValue } from './mcnemar.js';
 export type { MethodSummary } from './method-summary.js';
 export { pairedTest, type PairedTest } from './paired-comparison.js';
 export { positionStats, truncatedJudgeLines, type PositionStats } from './judge-stats.js';
-export { mulberry32 } from './prng.js';
 export { ScoreRecordStore, comparisonKey, type MethodKind, type PairScores, type StoreCounts } from './record-store.js';
 export {
   RM_BENCH_DOMAINS,

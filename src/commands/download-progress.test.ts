@@ -15,9 +15,10 @@ test('in a log (no TTY): a line when a large file starts, while it runs, and whe
   reporter.onEvent(event('onnx/model.onnx', 2_500_000_000, 2_500_000_000, true));
   assert.equal(written.length, 4);
   assert.match(written[0]!, /^endorm: downloaded o\/m\/config\.json \(628 B in \d+\.\d s\)\n$/);
-  assert.equal(written[1], 'endorm: downloading o/m/onnx/model.onnx (2.5 GB)\n');
-  assert.match(written[2]!, /^endorm: downloading o\/m\/onnx\/model\.onnx: 1\.3 GB of 2\.5 GB(, [\d.]+ [kMG]?B\/s)?\n$/);
-  assert.match(written[3]!, /^endorm: downloaded o\/m\/onnx\/model\.onnx \(2\.5 GB in /);
+  // Binary units, as every size endorm prints: 2.5e9 bytes are 2.33 GiB.
+  assert.equal(written[1], 'endorm: downloading o/m/onnx/model.onnx (2.33 GiB)\n');
+  assert.match(written[2]!, /^endorm: downloading o\/m\/onnx\/model\.onnx: 1\.16 GiB of 2\.33 GiB(, [\d.]+ (?:[KMG]i)?B\/s)?\n$/);
+  assert.match(written[3]!, /^endorm: downloaded o\/m\/onnx\/model\.onnx \(2\.33 GiB in /);
 });
 
 test('--quiet reports nothing', () => {

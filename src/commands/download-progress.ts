@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import { bytesText } from '../util/bytes-text.js';
 
 export interface DownloadReporter {
   onEvent(event: HubProgressEvent): void;
@@ -75,13 +76,6 @@ function lineReporter(stream: ProgressStream, intervalMs: number): DownloadRepor
     },
     stop() {},
   };
-}
-
-function bytesText(bytes: number): string {
-  for (const [unit, size] of [['GB', 1e9], ['MB', 1e6], ['kB', 1e3]] as const) {
-    if (bytes >= size) return `${(bytes / size).toFixed(1)} ${unit}`;
-  }
-  return `${bytes} B`;
 }
 
 function sizeText(e: HubProgressEvent): string {

@@ -39,8 +39,8 @@ test('a Hub model and dataset download with progress, then run offline from the 
   const cache = tempCacheDir();
   const online = await runEndorm(args('online'), envFor(cache));
   assert.equal(online.code, 0, online.stderr);
-  assert.match(online.stderr, new RegExp(`downloading ${REPO}/${ONNX} \\(1\\.3 MB\\)`));
-  assert.match(online.stderr, new RegExp(`downloaded ${REPO}/${ONNX} \\(1\\.3 MB in`));
+  assert.match(online.stderr, new RegExp(`downloading ${REPO}/${ONNX} \\(1\\.23 MiB\\)`));
+  assert.match(online.stderr, new RegExp(`downloaded ${REPO}/${ONNX} \\(1\\.23 MiB in`));
   assert.match(online.stderr, /downloaded THU-KEG\/RM-Bench\/total_dataset\.json/);
   assert.ok(fs.readFileSync(cachedOnnx(cache)).equals(fs.readFileSync(path.join(STORIES, ONNX))), 'the cached model is the served one');
   const summary = JSON.parse(fs.readFileSync(path.join(tmp, 'online', 'summary.json'), 'utf8'));

@@ -8,7 +8,7 @@ import { positiveNumber } from './option-parsers.js';
 import { createDownloadReporter } from './download-progress.js';
 import { inspectPage } from '../inspect/inspect-page.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
-import { writeTextFile } from '../report/write-text-file.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -65,7 +65,7 @@ export function inspectCommand(): Command {
       }
       if (opts.html) {
         const page = inspectPage({ model: opts.model ?? defaultModelSpec(), prompt: opts.prompt, system: opts.system, alpha: opts.alpha, response: result, rejected });
-        await writeTextFile(opts.html, renderTokenViewHtml(page));
+        await writeFileAtomic(opts.html, renderTokenViewHtml(page));
         process.stderr.write(`endorm: wrote ${opts.html}\n`);
       }
     } finally {

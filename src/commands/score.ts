@@ -15,7 +15,7 @@ import { withRunDefaults } from './resume-options.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
 import { withGridMethods } from '../rewards/method-grid.js';
-import { bytesText } from '../traces/trace-summary.js';
+import { bytesText } from '../util/bytes-text.js';
 import type { FieldOptions } from '../datasets/field-mapping.js';
 import { DATASET_FORMATS, type DatasetFormat } from '../datasets/open-dataset.js';
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../report/run-folder-error.js';
-import { writeTextFile } from '../report/write-text-file.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
 import { positiveNumber } from './option-parsers.js';
 
@@ -34,7 +34,7 @@ export function showCommand(): Command {
         throw err;
       }
       if (opts.html) {
-        await writeTextFile(opts.html, renderTokenViewHtml(shownPairPage(shown)));
+        await writeFileAtomic(opts.html, renderTokenViewHtml(shownPairPage(shown)));
         process.stderr.write(`endorm: wrote ${opts.html}\n`);
       }
       if (opts.json) {

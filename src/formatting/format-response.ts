@@ -46,8 +46,8 @@ export function promptMessages(system: string | undefined, prompt: string | Chat
  */
 function formatChat(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
   const messages = promptMessages(input.system, input.prompt);
-  const prefix = render(tokenizer, messages, true);
-  const full = render(tokenizer, [...messages, { role: 'assistant', content: input.response }], false);
+  const prefix = renderChat(tokenizer, messages, true);
+  const full = renderChat(tokenizer, [...messages, { role: 'assistant', content: input.response }], false);
   if (!full.startsWith(prefix)) {
     throw new Error('the chat template renders the assistant turn differently from its generation prompt; use --template none');
   }
@@ -85,7 +85,8 @@ function formatPlain(tokenizer: PreTrainedTokenizer, input: FormatInput): Format
   return { ids: whole, responseStart: Math.min(contextIds.length, whole.length), eotTokens: 0 };
 }
 
-function render(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], addGenerationPrompt: boolean): string {
+/** Chat turns as the tokenizer's template writes them (as text), with the assistant's generation prompt by default. */
+export function renderChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], addGenerationPrompt = true): string {
   return tokenizer.apply_chat_template(messages as unknown as Parameters<PreTrainedTokenizer['apply_chat_template']>[0], {
     tokenize: false,
     add_generation_prompt: addGenerationPrompt,

@@ -1,6 +1,7 @@
 import { escapeHtml } from '../report/format.js';
 import { card, htmlPage } from '../report/html-page.js';
 import type { TokenView } from './inspect-response.js';
+import { mix, rgbText, type Rgb } from '../util/colour.js';
 
 /** One response as the page shows it. */
 export interface TokenViewResponse {
@@ -110,15 +111,8 @@ function legendBar(scale: number, alpha: number): string {
   return `<div class="scale"><span>r<sub>h</sub> ≤ ${fmt(-scale)}</span><span class="bar" style="background:linear-gradient(90deg, ${stops.join(', ')})"></span><span>≥ ${fmt(scale)}</span><span class="muted">(α = ${escapeHtml(String(alpha))}; full colour at the 95th percentile of |r<sub>h</sub>| on this page)</span></div>`;
 }
 
-type Rgb = [number, number, number];
 
-function mix(a: Rgb, b: Rgb, t: number): Rgb {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
 
-function rgbText(rgb: Rgb): string {
-  return `rgb(${rgb.map((c) => Math.round(c)).join(',')})`;
-}
 
 function fmt(x: number): string {
   if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);

@@ -1,6 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
-import { encode, promptMessages, type TemplateMode } from '../formatting/format-response.js';
+import { encode, promptMessages, renderChat, type TemplateMode } from '../formatting/format-response.js';
 import { fillPlaceholders, type JudgePrompt } from './prompt-template.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -120,13 +120,6 @@ export function judgeQuestion(system: string | undefined, prompt: string | ChatM
   return promptMessages(system, prompt)
     .map((m) => `${name[m.role] ?? m.role}: ${m.content.trim()}`)
     .join('\n\n');
-}
-
-function renderChat(tokenizer: PreTrainedTokenizer, messages: ChatMessage[]): string {
-  return tokenizer.apply_chat_template(messages as unknown as Parameters<PreTrainedTokenizer['apply_chat_template']>[0], {
-    tokenize: false,
-    add_generation_prompt: true,
-  }) as string;
 }
 
 /** Some templates refuse a system turn (raise) or drop it; then the system text goes at the top of the user turn. */

@@ -1,5 +1,6 @@
 import { escapeHtml, percent } from './format.js';
 import { svgDocument } from './svg-document.js';
+import { divergingColour, rgbText, type Rgb } from '../util/colour.js';
 import { bestCell, panelRange, type AccuracyGrid, type GridPanel } from './grid-table.js';
 
 const CELL_W = 60;
@@ -10,7 +11,6 @@ const FOOT = 40;
 const GAP = 26;
 const MAX_WIDTH = 1000;
 
-type Rgb = [number, number, number];
 const LOW: Rgb = [240, 244, 249];
 const MID: Rgb = [132, 170, 212];
 const HIGH: Rgb = [24, 72, 140];
@@ -81,14 +81,7 @@ function panelSvg(grid: AccuracyGrid, panel: GridPanel): string {
 }
 
 function scale(t: number): Rgb {
-  const x = Math.max(0, Math.min(1, t));
-  return x < 0.5 ? mix(LOW, MID, x / 0.5) : mix(MID, HIGH, (x - 0.5) / 0.5);
+  return divergingColour(LOW, MID, HIGH, t);
 }
 
-function mix(a: Rgb, b: Rgb, t: number): Rgb {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-}
 
-function rgbText(rgb: Rgb): string {
-  return `rgb(${rgb.map((c) => Math.round(c)).join(',')})`;
-}

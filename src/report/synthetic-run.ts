@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mulberry32 } from '../benchmarks/prng.js';
+import { mulberry32 } from '../util/prng.js';
 import type { DatasetKind } from '../datasets/pair.js';
 import type { RunManifest } from '../run/run-manifest.js';
 import type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from '../run/score-record.js';

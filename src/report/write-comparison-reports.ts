@@ -2,7 +2,7 @@ import { renderComparisonCsv } from './comparison-csv.js';
 import { renderComparisonHtml } from './comparison-html.js';
 import { renderComparisonMarkdown } from './comparison-markdown.js';
 import type { RunSummary } from './run-summary.js';
-import { writeTextFiles } from './write-text-file.js';
+import { writeTextFiles } from './write-text-files.js';
 
 /** Writes comparison.md, comparison.csv and comparison.html into `outDir` (created if needed); returns their paths. */
 export async function writeComparisonReports(outDir: string, summaries: readonly RunSummary[]): Promise<string[]> {

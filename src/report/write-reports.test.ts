@@ -27,7 +27,7 @@ test('summary.json round-trips, is stable, and has no leftover temporary files',
   assert.match(first, /"ci95": \[0\.\d+, 0\.\d+\]/);
   await writeReports(dir, await summarizeRun(dir));
   assert.equal(await read('summary.json'), first);
-  assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.tmp')), []);
   await rm(dir, { recursive: true });
 });
 

@@ -3,7 +3,7 @@ import { renderRunHtml } from './report-html.js';
 import { renderRunMarkdown } from './report-markdown.js';
 import type { RunSummary } from './run-summary.js';
 import { summaryJson } from './summary-json.js';
-import { writeTextFiles } from './write-text-file.js';
+import { writeTextFiles } from './write-text-files.js';
 import { gridSvgFiles } from './grid-report.js';
 
 /** Writes summary.json, report.md, report.csv, report.html (and grid-*.svg for an α × γ sweep) into `dir` (created if needed); returns their paths. */

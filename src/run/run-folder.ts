@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { RunManifest } from './run-manifest.js';
 import type { ScoreRecord } from './score-record.js';
 
@@ -54,12 +55,6 @@ export class ScoresWriter {
   async close(): Promise<void> {
     await this.handle.close();
   }
-}
-
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, content);
-  await fs.rename(tmp, file);
 }
 
 export async function pathExists(file: string): Promise<boolean> {

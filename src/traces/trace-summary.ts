@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { bytesText } from '../util/bytes-text.js';
 import { TRACE_FILES } from './trace-format.js';
 import { hasTraces, readTraceIndex } from './trace-reader.js';
 
@@ -52,11 +53,4 @@ export function traceNote(t: TraceSummary): string {
     `${bytesText(t.dataBytes)} in ${TRACE_FILES.data} + ${bytesText(t.indexBytes)} index${written}. ` +
     '`endorm rescore` recomputes any γ, terminal, shaping, normalisation and traced α from them without the model.'
   );
-}
-
-export function bytesText(bytes: number): string {
-  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(2)} GiB`;
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(2)} MiB`;
-  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }
