@@ -1,4 +1,4 @@
-import type { ComparisonScoreRecord, ResponseScoreRecord } from '../run/score-record.js';
+import type { ComparisonScoreRecord, ResponseScoreRecord } from '../run-store/score-record.js';
 
 /** Response lines of one record: chosen[i] and rejected[j] are per-method score maps. Shared by the tests. */
 export function responseLines(

@@ -1,3 +1,4 @@
+import type { RunSummaryOf } from '../run-store/run-summary.js';
 import type { AccuracyStats } from './accuracy.js';
 import type { PairedTest } from './paired-comparison.js';
 import type { PositionStats } from './judge-stats.js';
@@ -21,3 +22,6 @@ export interface MethodSummary extends AccuracyStats {
   /** Only for judges: score lines whose judge prompt had its responses cut to --max-length (absent when none). */
   truncatedPrompts?: number;
 }
+
+/** summary.json with this module's per-method summaries. */
+export type RunSummary = RunSummaryOf<MethodSummary>;

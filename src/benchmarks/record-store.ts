@@ -1,4 +1,4 @@
-import type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from '../run/score-record.js';
+import type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 
 /** Every score line of one preference record (one pair key), after de-duplication. */
 export interface PairScores {

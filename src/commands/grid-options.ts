@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { readRunManifest } from '../report/summarize-run.js';
+import { readRunManifest } from '../run-store/run-manifest.js';
 import { parseGridAxis, type MethodGrid } from '../rewards/method-grid.js';
 
 export interface GridCliOptions {

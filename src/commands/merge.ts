@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { mergeRuns } from '../run/merge-runs.js';
-import { summaryJson } from '../report/summary-json.js';
+import { summaryJson } from '../run-store/summary-file.js';
 
 interface MergeOptions {
   out: string;

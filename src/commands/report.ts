@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { RunFolderError } from '../report/run-folder-error.js';
-import type { RunSummary } from '../report/run-summary.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summarizeRun } from '../report/summarize-run.js';
-import { summaryJson } from '../report/summary-json.js';
+import { summaryJson } from '../run-store/summary-file.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
 import { EXIT } from '../util/exit-codes.js';

@@ -7,7 +7,7 @@ import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from '../util/exit-codes.js';
 import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { readSummary } from './read-summary.js';
+import { readSummary } from '../run-store/summary-file.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { createDownloadReporter } from './download-progress.js';
 import { stopOnSignals } from './interrupt.js';

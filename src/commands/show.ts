@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
-import { RunFolderError } from '../report/run-folder-error.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
 import { positiveNumber } from './option-parsers.js';

@@ -7,7 +7,7 @@ import type { Pair } from '../datasets/pair.js';
 import type { PositionRequest, PositionResult, ScoringSession } from '../engine/scoring-session.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
 import { scorePairs } from '../run/score-pairs.js';
-import type { ComparisonScoreRecord, ScoreRecord } from '../run/score-record.js';
+import type { ComparisonScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { TINY_LLAMA3 } from '../testing/shared-models.js';
 import { createJudge } from './judge-methods.js';
 import { pairwiseScore } from './judge-pairwise.js';

@@ -1,5 +1,5 @@
 import type { Pair } from '../datasets/pair.js';
-import { recordFields, type ComparisonScoreRecord } from '../run/score-record.js';
+import { recordFields, type ComparisonScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../run/work-item.js';
 import { judgeItems, prepareJudge, type JudgeOptions, type PreparedJudge } from './judge-task.js';
 import { judgeQuestion } from './judge-format.js';

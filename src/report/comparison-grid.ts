@@ -1,4 +1,4 @@
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summaryRows, type RowScope, type SummaryRow } from './summary-rows.js';
 
 export type GridScope = RowScope | 'rm-bench';

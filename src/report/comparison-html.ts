@@ -3,7 +3,7 @@ import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } fr
 import { card, htmlPage, legend } from './html-page.js';
 import { seriesColor } from './palette.js';
 import { runLabels } from './run-labels.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsEntries } from './settings-text.js';
 import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
 

@@ -1,8 +1,7 @@
-import type { MethodSummary } from '../benchmarks/method-summary.js';
+import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
 import { gridMethodSpec, type MethodGrid } from '../rewards/method-grid.js';
 import { escapeHtml, mdCell, percent } from './format.js';
-import type { RunSummary } from './run-summary.js';
 
 /** One accuracy measure laid out over the grid: values[i][j] for alphas[i], gammas[j] (0..1; null without data). */
 export interface GridPanel {

@@ -1,5 +1,5 @@
 import { csvLine } from './format.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summaryRows } from './summary-rows.js';
 
 const HEADER = [

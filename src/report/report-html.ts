@@ -1,11 +1,10 @@
-import type { MethodSummary } from '../benchmarks/method-summary.js';
+import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { RM_BENCH_DOMAINS, RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
 import { referenceMethod } from '../benchmarks/summarize-methods.js';
 import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from './format.js';
 import { card, htmlPage, legend } from './html-page.js';
 import { countsText, runTimeText } from './report-markdown.js';
 import { seriesColor } from './palette.js';
-import type { RunSummary } from './run-summary.js';
 import { settingsEntries } from './settings-text.js';
 import { judgeHtml } from './judge-report.js';
 import { missingDomainCell, missingDomainNote } from './summary-rows.js';

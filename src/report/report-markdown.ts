@@ -1,7 +1,7 @@
 import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
 import { referenceMethod } from '../benchmarks/summarize-methods.js';
 import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from './format.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsText } from './settings-text.js';
 import { judgeMarkdown } from './judge-report.js';
 import { missingDomainCell, missingDomainNote } from './summary-rows.js';

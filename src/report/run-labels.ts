@@ -1,4 +1,4 @@
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { displayValue } from './settings-text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunManifest } from '../run/run-manifest.js';
+import type { RunManifest } from '../run-store/run-manifest.js';
 
 /**
  * Settings as "key value" pairs for display, in a fixed order; methods are left out (they are the table rows), and so

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RunFolderError } from './run-folder-error.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { summarizeRun } from './summarize-run.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 import { writeReports } from './write-reports.js';

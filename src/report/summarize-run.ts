@@ -1,15 +1,16 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
-import type { MethodSummary } from '../benchmarks/method-summary.js';
+import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
-import type { RunManifest } from '../run/run-manifest.js';
-import { summarizeTraces } from '../traces/trace-summary.js';
-import { readScoreLines } from './read-score-lines.js';
+import { readScoreLines } from '../run-store/read-score-lines.js';
+import { RUN_FILES } from '../run-store/run-files.js';
+import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
+import type { RunTiming } from '../run-store/run-summary.js';
+import { readCarriedOver } from '../run-store/summary-file.js';
+import { summarizeTraces } from '../run-store/trace-summary.js';
 import { missingDomainNote } from './summary-rows.js';
-import { RunFolderError } from './run-folder-error.js';
-import type { RunSummary, RunTiming } from './run-summary.js';
 
 export interface SummarizeRunOptions {
   /** Timing known to the caller (the scorer); fields given here win over an existing summary.json's. */
@@ -23,42 +24,17 @@ export interface SummarizeRunOptions {
   traceWriteSeconds?: number;
 }
 
-/** Reads and minimally checks `run.json`, with errors that name the path. */
-export async function readRunManifest(runDir: string): Promise<RunManifest> {
-  const info = await stat(runDir).catch(() => null);
-  if (!info) throw new RunFolderError(`run folder not found: ${runDir}`, runDir);
-  if (!info.isDirectory()) throw new RunFolderError(`not a run folder (not a directory): ${runDir}`, runDir);
-  const file = join(runDir, 'run.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new RunFolderError(`no run.json in ${runDir}: not an endorm run folder (missing ${file})`, file);
-  }
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(text);
-  } catch (error) {
-    throw new RunFolderError(`${file} is not valid JSON: ${(error as Error).message}`, file);
-  }
-  const m = manifest as Partial<RunManifest> | null;
-  if (!m || typeof m !== 'object' || !m.model || !m.dataset || !m.settings || !Array.isArray(m.settings.methods)) {
-    throw new RunFolderError(`${file} is not an endorm run manifest (needs model, dataset and settings.methods)`, file);
-  }
-  return manifest as RunManifest;
-}
-
 /**
  * Rebuilds a run's summary from `run.json` and `scores.jsonl` alone. Timing and the skipped count cannot be derived
  * from the scores, so they come from `options`, else from the summary.json already in the folder, else null / 0.
  */
 export async function summarizeRun(runDir: string, options: SummarizeRunOptions = {}): Promise<RunSummary> {
   const manifest = await readRunManifest(runDir);
-  const previous = await readPreviousSummary(join(runDir, 'summary.json'));
+  const previous = await readCarriedOver(runDir);
   const notes = [...(options.notes ?? [])];
 
   const store = new ScoreRecordStore();
-  const scoresFile = join(runDir, 'scores.jsonl');
+  const scoresFile = join(runDir, RUN_FILES.scores);
   const scoresExist = await stat(scoresFile).then(
     (s) => s.isFile(),
     () => false,
@@ -144,35 +120,4 @@ function methodNotes(methods: Record<string, MethodSummary>, manifest: RunManife
     if (unassigned > 0) notes.push(`${spec}: ${unassigned} record(s) have no RM-Bench domain group and are left out of the RM-Bench scores.`);
   }
   return notes;
-}
-
-interface PreviousSummary {
-  timing?: Partial<RunTiming>;
-  skipped?: number;
-  traceWriteSeconds?: number;
-}
-
-async function readPreviousSummary(file: string): Promise<PreviousSummary> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    // No summary yet, or a damaged one: it is about to be rewritten, and timing is only a convenience.
-    return {};
-  }
-  const result: PreviousSummary = {};
-  const summary = parsed as { timing?: Record<string, unknown>; counts?: Record<string, unknown> } | null;
-  const timing = summary?.timing;
-  if (timing && typeof timing === 'object') {
-    result.timing = {};
-    if (typeof timing['startedAt'] === 'string') result.timing.startedAt = timing['startedAt'];
-    if (typeof timing['finishedAt'] === 'string') result.timing.finishedAt = timing['finishedAt'];
-    if (typeof timing['seconds'] === 'number') result.timing.seconds = timing['seconds'];
-    if (typeof timing['tokensPerSecond'] === 'number') result.timing.tokensPerSecond = timing['tokensPerSecond'];
-  }
-  const skipped = summary?.counts?.['skipped'];
-  if (typeof skipped === 'number') result.skipped = skipped;
-  const traceWriteSeconds = (summary as { traces?: { writeSeconds?: unknown } } | null)?.traces?.writeSeconds;
-  if (typeof traceWriteSeconds === 'number') result.traceWriteSeconds = traceWriteSeconds;
-  return result;
 }

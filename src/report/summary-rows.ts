@@ -1,8 +1,8 @@
 import type { AccuracyStats } from '../benchmarks/accuracy.js';
 import type { PairedTest } from '../benchmarks/paired-comparison.js';
 import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
-import type { RunManifest } from '../run/run-manifest.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunManifest } from '../run-store/run-manifest.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 
 export type RowScope = 'overall' | 'group' | 'domain';
 

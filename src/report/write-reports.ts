@@ -1,15 +1,16 @@
+import { RUN_FILES } from '../run-store/run-files.js';
 import { renderRunCsv } from './report-csv.js';
 import { renderRunHtml } from './report-html.js';
 import { renderRunMarkdown } from './report-markdown.js';
-import type { RunSummary } from './run-summary.js';
-import { summaryJson } from './summary-json.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
+import { summaryJson } from '../run-store/summary-file.js';
 import { writeTextFiles } from './write-text-files.js';
 import { gridSvgFiles } from './grid-report.js';
 
 /** Writes summary.json, report.md, report.csv, report.html (and grid-*.svg for an α × γ sweep) into `dir` (created if needed); returns their paths. */
 export async function writeReports(dir: string, summary: RunSummary): Promise<string[]> {
   const files: [string, string][] = [
-    ['summary.json', summaryJson(summary)],
+    [RUN_FILES.summary, summaryJson(summary)],
     ['report.md', renderRunMarkdown(summary)],
     ['report.csv', renderRunCsv(summary)],
     ['report.html', renderRunHtml(summary)],

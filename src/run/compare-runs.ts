@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunManifest } from './run-manifest.js';
+import type { RunManifest } from '../run-store/run-manifest.js';
 
 export interface CompareRunsOptions {
   /** Leave settings.shard out (merge compares shards of one run). */

@@ -7,7 +7,7 @@ import { summarizeRun } from '../report/summarize-run.js';
 import { writeSyntheticRun } from '../report/synthetic-run.js';
 import { writeReports } from '../report/write-reports.js';
 import { mergeRuns } from './merge-runs.js';
-import type { RunManifest } from './run-manifest.js';
+import type { RunManifest } from '../run-store/run-manifest.js';
 import { SettingsError } from './settings-error.js';
 import { shardOfKey } from './shard.js';
 

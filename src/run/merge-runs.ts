@@ -1,16 +1,17 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RunSummary } from '../report/run-summary.js';
-import { readRunManifest, summarizeRun } from '../report/summarize-run.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
+import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import { runDifferences } from './compare-runs.js';
-import { pathExists, RUN_FILES, writeManifest } from './run-folder.js';
-import type { RunManifest } from './run-manifest.js';
-import { scanScoreFile, type ScoreFileScan } from './scan-scores.js';
+import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { scanScoreFile, type ScoreFileScan } from '../run-store/scan-scores.js';
 import { SettingsError } from './settings-error.js';
 import { formatShard, shardOfKey, type ShardSpec } from './shard.js';
-import { mergeTraces } from '../traces/merge-traces.js';
+import { mergeTraces } from '../run-store/merge-traces.js';
+import { readSummaryFile } from '../run-store/summary-file.js';
 
 export interface MergeRunsResult {
   runDir: string;
@@ -81,7 +82,7 @@ async function readShardRun(dir: string): Promise<ShardRun> {
   const resume = `resume it with: endorm score --resume ${dir}`;
   const scan = await scanScoreFile(path.join(dir, RUN_FILES.scores));
   // Only the scorer writes a summary with finishedAt, after its last record; a torn line means it died after that.
-  const summary = await readJson(path.join(dir, RUN_FILES.summary));
+  const summary = await readSummaryFile(dir);
   const timing = summary?.timing as { startedAt?: string | null; finishedAt?: string | null; seconds?: number | null } | undefined;
   if (typeof timing?.finishedAt !== 'string' || scan.tornLine !== null) {
     throw new SettingsError(`shard ${formatShard(shard)} (${dir}) has not finished; ${resume}`);
@@ -156,13 +157,5 @@ async function concatenateScores(runs: ShardRun[], target: string): Promise<void
     await handle.datasync();
   } finally {
     await handle.close();
-  }
-}
-
-async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch {
-    return undefined;
   }
 }

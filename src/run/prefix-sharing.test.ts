@@ -10,7 +10,7 @@ import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import { STORIES, tempCacheDir, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { planPrefixSharing, sharedPrefixLength, suffixRequest } from './prefix-sharing.js';
-import type { ResponseScoreRecord, ScoreRecord } from './score-record.js';
+import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import type { TaskBuilder, WorkItem } from './work-item.js';
 import { createJudge } from '../judges/judge-methods.js';

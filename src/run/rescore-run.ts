@@ -1,18 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readScoreLines } from '../report/read-score-lines.js';
-import { RunFolderError } from '../report/run-folder-error.js';
-import { readRunManifest, summarizeRun } from '../report/summarize-run.js';
+import { readScoreLines } from '../run-store/read-score-lines.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
+import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { MethodSpecError, parseMethodSpec } from '../rewards/method-spec.js';
 import { isJudgeMethod } from '../judges/judge-methods.js';
 import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
-import { locateTraces } from '../traces/locate-traces.js';
-import { TraceSource } from '../traces/trace-source.js';
-import { RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
-import type { RunManifest } from './run-manifest.js';
-import type { ResponseScoreRecord } from './score-record.js';
+import { locateTraces } from '../run-store/locate-traces.js';
+import { TraceSource } from '../run-store/trace-source.js';
+import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { ScoresWriter } from '../run-store/scores-writer.js';
+import type { ResponseScoreRecord } from '../run-store/score-record.js';
 
 export interface RescoreRunOptions {
   /** The run folder whose token traces are rescored. */
@@ -172,14 +173,14 @@ async function defaultRescoreDir(run: string, now: Date): Promise<string> {
   const base = `${run.replace(/[\\/]+$/, '')}-rescore-${stamp}`;
   for (let n = 1; ; n++) {
     const dir = n === 1 ? base : `${base}-${n}`;
-    if (!(await exists(dir))) return dir;
+    if (!(await pathExists(dir))) return dir;
   }
 }
 
 /** A rescore may replace an earlier rescore's folder, never a scored run (its scores cost a model pass). */
 async function prepareOutDir(out: string, run: string): Promise<void> {
   if (path.resolve(out) === path.resolve(run)) throw new RunFolderError(`--out ${out} is the run being rescored; choose a new folder`, out);
-  if (!(await exists(out))) return;
+  if (!(await pathExists(out))) return;
   const names = await fs.readdir(out).catch(() => {
     throw new RunFolderError(`--out ${out} exists and is not a folder`, out);
   });
@@ -194,11 +195,4 @@ async function prepareOutDir(out: string, run: string): Promise<void> {
     throw new RunFolderError(`--out ${out} is not empty and is not an earlier rescore; choose a new folder`, out);
   }
   await fs.rm(path.join(out, RUN_FILES.scores), { force: true });
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.stat(p).then(
-    () => true,
-    () => false,
-  );
 }

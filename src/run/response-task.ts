@@ -7,7 +7,7 @@ import { formatResponse, type TemplateMode } from '../formatting/format-response
 import { truncateToLength } from '../formatting/truncate.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import type { PairTask, TaskBuilder } from './work-item.js';
-import { recordFields, type ResponseScoreRecord } from './score-record.js';
+import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import { InputError } from '../datasets/input-error.js';
 
 export interface ResponseTaskOptions {

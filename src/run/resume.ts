@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { DatasetOptions } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias } from '../datasets/hub-datasets.js';
 import type { Pair } from '../datasets/pair.js';
-import { RunFolderError } from '../report/run-folder-error.js';
-import { readRunManifest } from '../report/summarize-run.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
+import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { runDifferences } from './compare-runs.js';
-import { pathExists, RUN_FILES, writeManifest } from './run-folder.js';
-import type { RunManifest } from './run-manifest.js';
-import { comparisonSlot, responseSlot, scanScoreFile } from './scan-scores.js';
+import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
 import { SettingsError } from './settings-error.js';
 import type { ShardSpec } from './shard.js';
 

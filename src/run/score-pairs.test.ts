@@ -5,7 +5,7 @@ import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { responseTaskBuilder } from './response-task.js';
-import type { ResponseScoreRecord, ScoreRecord } from './score-record.js';
+import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { scorePairs } from './score-pairs.js';
 
 const STORY_PAIRS: Pair[] = [

@@ -1,7 +1,6 @@
 import { RM_BENCH_DOMAINS, rmBenchDomainOf } from '../benchmarks/rm-bench.js';
-import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
+import { type Dataset, type DatasetOptions, openDataset } from '../datasets/open-dataset.js';
 import { rmBenchDomainsPresent } from '../datasets/rm-bench.js';
-import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
@@ -9,8 +8,9 @@ import type { ResponseMethod } from '../rewards/response-methods.js';
 import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
-import type { RunManifest } from './run-manifest.js';
+import { defaultRunDir, RUN_FILES } from '../run-store/run-files.js';
+import { ScoresWriter } from '../run-store/scores-writer.js';
+import type { RunManifest } from '../run-store/run-manifest.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
@@ -20,7 +20,7 @@ import { shardPairs, type ShardSpec } from './shard.js';
 import { SettingsError } from './settings-error.js';
 import { skippedRecords } from './skipped-records.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
-import { TraceWriter, type TraceWriteStats } from '../traces/trace-writer.js';
+import { TraceWriter, type TraceWriteStats } from '../run-store/trace-writer.js';
 
 export interface ScoreRunOptions {
   model: string;

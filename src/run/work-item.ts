@@ -1,6 +1,6 @@
 import type { Pair } from '../datasets/pair.js';
 import type { PositionRequest, PositionResult } from '../engine/scoring-session.js';
-import type { ScoreRecord } from './score-record.js';
+import type { ScoreRecord } from '../run-store/score-record.js';
 
 /** One sequence for the model, and what to do with what it returns. */
 export interface WorkItem {

@@ -9,7 +9,7 @@ import { JudgePromptError } from '../judges/prompt-template.js';
 import { HubError } from '../model/hub/hub-errors.js';
 import { ModelError } from '../model/model-errors.js';
 import { GraphRewriteError } from '../onnx/find-vocab-projection.js';
-import { RunFolderError } from '../report/run-folder-error.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { SettingsError } from '../run/settings-error.js';
 import { EndormError } from './endorm-error.js';

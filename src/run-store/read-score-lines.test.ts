@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ScoreRecord } from '../run/score-record.js';
+import type { ScoreRecord } from './score-record.js';
 import { readScoreLines } from './read-score-lines.js';
 import { RunFolderError } from './run-folder-error.js';
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { readRunManifest } from '../report/summarize-run.js';
-import { RunFolderError } from '../report/run-folder-error.js';
-import type { RunManifest } from '../run/run-manifest.js';
+import { readRunManifest, type RunManifest } from './run-manifest.js';
+import { RunFolderError } from './run-folder-error.js';
 import { TRACE_FILES } from './trace-format.js';
 import { hasTraces } from './trace-reader.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { decodeUtf8, readLines } from '../datasets/line-reader.js';
-import { scoreLineProblem } from '../report/read-score-lines.js';
-import { RunFolderError } from '../report/run-folder-error.js';
+import { scoreLineProblem } from './read-score-lines.js';
+import { RunFolderError } from './run-folder-error.js';
 import type { ScoreRecord } from './score-record.js';
 
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { ScoreRecord } from '../run/score-record.js';
+import type { ScoreRecord } from './score-record.js';
 import { RunFolderError } from './run-folder-error.js';
 
 export interface ReadScoreLinesResult {

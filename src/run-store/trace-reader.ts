@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenTrace } from '../engine/token-trace.js';
-import { RunFolderError } from '../report/run-folder-error.js';
+import { RunFolderError } from './run-folder-error.js';
 import { decodeTrace, TRACE_FILES, TRACE_FORMAT, TRACE_FORMAT_VERSION, traceBytes, traceKey, type TraceIndexEntry, type TraceKey } from './trace-format.js';
 
 export interface TraceIndex {

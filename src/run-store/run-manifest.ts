@@ -1,4 +1,9 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DatasetKind } from '../datasets/pair.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { RUN_FILES } from './run-files.js';
+import { RunFolderError } from './run-folder-error.js';
 
 /**
  * `run.json`: written when a run starts, before any score. It pins what the scores in `scores.jsonl` mean, so that
@@ -46,4 +51,34 @@ export interface RunManifest {
   };
   /** Set by `endorm merge`: the shard runs this run was combined from. */
   mergedFrom?: { path: string; shard: { index: number; count: number }; createdAt: string }[];
+}
+
+export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, RUN_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/** Reads and minimally checks `run.json`, with errors that name the path. */
+export async function readRunManifest(runDir: string): Promise<RunManifest> {
+  const info = await stat(runDir).catch(() => null);
+  if (!info) throw new RunFolderError(`run folder not found: ${runDir}`, runDir);
+  if (!info.isDirectory()) throw new RunFolderError(`not a run folder (not a directory): ${runDir}`, runDir);
+  const file = join(runDir, RUN_FILES.manifest);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new RunFolderError(`no run.json in ${runDir}: not an endorm run folder (missing ${file})`, file);
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new RunFolderError(`${file} is not valid JSON: ${(error as Error).message}`, file);
+  }
+  const m = manifest as Partial<RunManifest> | null;
+  if (!m || typeof m !== 'object' || !m.model || !m.dataset || !m.settings || !Array.isArray(m.settings.methods)) {
+    throw new RunFolderError(`${file} is not an endorm run manifest (needs model, dataset and settings.methods)`, file);
+  }
+  return manifest as RunManifest;
 }

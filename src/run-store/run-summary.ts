@@ -1,6 +1,5 @@
-import type { MethodSummary } from '../benchmarks/method-summary.js';
-import type { RunManifest } from '../run/run-manifest.js';
-import type { TraceSummary } from '../traces/trace-summary.js';
+import type { RunManifest } from './run-manifest.js';
+import type { TraceSummary } from './trace-summary.js';
 
 export interface RunCounts {
   /** Distinct records (pair keys) with at least one score line. */
@@ -22,14 +21,17 @@ export interface RunTiming {
   tokensPerSecond?: number;
 }
 
-/** `summary.json`: the run's manifest plus everything aggregated from its scores. */
-export interface RunSummary extends RunManifest {
+/**
+ * `summary.json`: the run's manifest plus everything aggregated from its scores. `M` is what it says per method
+ * (benchmarks/method-summary.ts's MethodSummary, whose RunSummary is this type with it filled in).
+ */
+export interface RunSummaryOf<M> extends RunManifest {
   counts: RunCounts;
   timing: RunTiming;
   /** Token traces kept in the run folder (absent when the run has none). */
   traces?: TraceSummary;
   /** Method spec -> summary, in run.json's method order. */
-  methods: Record<string, MethodSummary>;
+  methods: Record<string, M>;
   /** Things a reader must know to trust the numbers (torn lines, missing domains, incomplete methods...). */
   notes: string[];
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { TokenTrace } from '../engine/token-trace.js';
-import { RunFolderError } from '../report/run-folder-error.js';
+import { RunFolderError } from './run-folder-error.js';
 import { decodeTrace, encodeTrace, TRACE_FILES, traceBytes } from './trace-format.js';
 import { findTrace, readTraceIndex, TraceReader } from './trace-reader.js';
 import { summarizeTraces } from './trace-summary.js';
