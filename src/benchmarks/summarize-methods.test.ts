@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { comparisonLine, responseLines } from './fixture-lines.js';
 import { ScoreRecordStore } from './record-store.js';
-import { referenceMethod, summarizeMethods } from './summarize-methods.js';
-
-test('reference is the first endorm method', () => {
-  assert.equal(referenceMethod(['likelihood', 'endorm:a=1', 'endorm']), 'endorm:a=1');
-  assert.equal(referenceMethod(['likelihood']), undefined);
-});
+import { summarizeMethods } from './summarize-methods.js';
 
 test('summarizes every method: order, kinds, groups, paired test, incomplete records', () => {
   const store = new ScoreRecordStore();
@@ -58,6 +53,14 @@ test('summarizes every method: order, kinds, groups, paired test, incomplete rec
   assert.equal(unscored.accuracy, null);
   assert.equal(unscored.pairs, 0);
   assert.equal(unscored.incomplete, 10);
+
+  // The reference is a setting: with length as the reference, endorm is the one tested (b and c swap).
+  const vsLength = summarizeMethods(store, { methods: ['length', 'endorm'], reference: 'length' });
+  assert.equal(vsLength['length']!.vsReference, undefined);
+  assert.deepEqual(
+    { b: vsLength['endorm']!.vsReference!.b, c: vsLength['endorm']!.vsReference!.c, reference: vsLength['endorm']!.vsReference!.reference },
+    { b: 0, c: 7, reference: 'length' },
+  );
 });
 
 test('RM-Bench runs get the rmBench block and a 3x3 shape', () => {

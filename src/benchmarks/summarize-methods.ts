@@ -1,4 +1,5 @@
 import type { DatasetKind } from '../datasets/pair.js';
+import { referenceMethod } from '../methods/reference-method.js';
 import { accuracyStats, groupAccuracy } from './accuracy.js';
 import type { BootstrapOptions } from './bootstrap.js';
 import { methodOutcomes, type RecordOutcome, type Shape } from './cells.js';
@@ -13,12 +14,9 @@ export interface SummarizeMethodsOptions {
   methods?: readonly string[];
   /** 'rm-bench' fixes every record to 3x3 and adds the RM-Bench protocol. */
   datasetKind?: DatasetKind;
+  /** The method the others are tested against (run.json's settings.reference); default: see referenceMethod. */
+  reference?: string;
   bootstrap?: BootstrapOptions;
-}
-
-/** The reference for paired tests: the first endorm method, because the report is about how endorm compares. */
-export function referenceMethod(methods: readonly string[]): string | undefined {
-  return methods.find((spec) => spec.startsWith('endorm'));
 }
 
 /** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
@@ -35,7 +33,7 @@ export function summarizeMethods(
   const outcomes = new Map<string, RecordOutcome[]>();
   for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape));
 
-  const reference = referenceMethod(methods);
+  const reference = referenceMethod(methods, options.reference);
   const result: Record<string, MethodSummary> = {};
   for (const method of methods) {
     const records = outcomes.get(method)!;

@@ -18,10 +18,3 @@ export function positiveNumber(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
   return n;
 }
-
-export function oneOf<T extends string>(choices: readonly T[]) {
-  return (value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    return value as T;
-  };
-}

@@ -11,6 +11,7 @@ interface RescoreCliOptions extends GridCliOptions {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  reference?: string;
 }
 
 /** `endorm rescore RUN --methods SPECS [--alpha L --gamma L]`: new settings from a run's token traces, no model. */
@@ -23,6 +24,7 @@ export function rescoreCommand(): Command {
     .argument('<run>', 'run folder scored with traces (the default)')
     .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', (v: string, prev: string[]) => [...prev, ...splitMethodList(v)], [])
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
+    .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
     .option('-q, --quiet', 'no output but errors');
   addGridOptions(command);
@@ -30,7 +32,13 @@ export function rescoreCommand(): Command {
     const { methods, grid } = withGridMethods(opts.methods, opts.alpha, opts.gamma);
     let result;
     try {
-      result = await rescoreRun({ run, methods, ...(grid ? { grid } : {}), ...(opts.out ? { out: opts.out } : {}) });
+      result = await rescoreRun({
+        run,
+        methods,
+        ...(grid ? { grid } : {}),
+        ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+        ...(opts.out ? { out: opts.out } : {}),
+      });
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;
       process.stderr.write(`endorm rescore: ${err.message}\n`);

@@ -18,6 +18,7 @@ export interface ResumableOptions extends FieldOptions {
   maxLength?: number;
   limit?: number;
   shard?: ShardSpec;
+  reference?: string;
   format?: string;
 }
 
@@ -47,6 +48,7 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     maxLength: opts.maxLength ?? run.maxLength,
     limit: opts.limit ?? run.limit,
     shard: opts.shard ?? run.shard,
+    reference: opts.reference ?? run.reference,
     ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
   };
 }

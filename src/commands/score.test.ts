@@ -60,3 +60,30 @@ test('endorm inspect --json gives tokens with logit, logprob, value, reward and 
   const sum = result.tokens.reduce((s: number, t: { logprob: number }) => s + t.logprob, 0);
   assert.ok(Math.abs(result.outcome.loglik - sum) < 1e-9);
 });
+
+test('--reference names the method the paired tests compare with; run.json keeps it, a resume and a rescore honour it', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-reference-'));
+  const args = ['--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--template', 'none', '--limit', '6', '--quiet'];
+  const r = endorm(['score', ...args, '--methods', 'endorm,loglik,length', '--reference', 'length', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.settings.reference, 'length');
+  assert.equal(summary.methods.length.vsReference, undefined);
+  assert.equal(summary.methods.endorm.vsReference.reference, 'length');
+  // length ties on every story pair (same words), endorm is right on all 6: c counts endorm right and length wrong.
+  assert.deepEqual([summary.methods.endorm.vsReference.b, summary.methods.endorm.vsReference.c], [0, 6]);
+  assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /McNemar p vs `length`/);
+  const resumed = endorm(['score', '--resume', out, '--quiet', '--json']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout).methods.endorm.vsReference.reference, 'length');
+
+  const rescored = endorm(['rescore', out, '--methods', 'endorm:gamma=0.5,loglik', '--reference', 'loglik', '--out', `${out}-rescore`, '--json', '--quiet']);
+  assert.equal(rescored.status, 0, rescored.stderr);
+  const again = JSON.parse(rescored.stdout);
+  assert.equal(again.settings.reference, 'loglik');
+  assert.equal(again.methods['endorm:gamma=0.5'].vsReference.reference, 'loglik');
+
+  const bad = endorm(['score', ...args, '--methods', 'endorm,loglik', '--reference', 'length', '--out', `${out}-bad`]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--reference length is not among the run's methods \(endorm, loglik\)/);
+});

@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { splitMethodList } from '../rewards/method-spec.js';
-import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
+import { judgePromptFiles } from '../methods/judge-setup.js';
+import { checkReference } from '../methods/reference-method.js';
+import { planMethods } from '../methods/plan-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -40,6 +42,7 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   judgePrompt: string[];
   traces: boolean;
   prefixSharing: boolean;
+  reference?: string;
 }
 
 export function scoreCommand(): Command {
@@ -57,6 +60,7 @@ export function scoreCommand(): Command {
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
+    .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
@@ -80,6 +84,7 @@ export function scoreCommand(): Command {
     // A resumed sweep keeps its grid (its cells are already among the run's methods).
     const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
+    checkReference(opts.reference, methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
@@ -106,6 +111,7 @@ export function scoreCommand(): Command {
         methods,
         judgePrompts,
         ...(grid ? { grid } : {}),
+        ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         traces: opts.traces,
         template: opts.template,
         scoreEot: opts.scoreEot,

@@ -39,15 +39,3 @@ export function packBatches<T>(items: T[], length: (item: T) => number, limits: 
   if (current.length) batches.push(current);
   return batches;
 }
-
-/** Padded tokens computed per real token, for a set of batches. */
-export function paddingStats<T>(batches: T[][], length: (item: T) => number): { real: number; padded: number } {
-  let real = 0;
-  let padded = 0;
-  for (const b of batches) {
-    const lens = b.map(length);
-    real += lens.reduce((a, x) => a + x, 0);
-    padded += Math.max(...lens) * lens.length;
-  }
-  return { real, padded };
-}

@@ -13,15 +13,6 @@ export interface TokenTrace {
   alphas: number[];
 }
 
-export function traceLength(trace: TokenTrace): number {
-  return trace.tokens.length;
-}
-
-/** logsumexp(f(s_h, ·)/α) for 0-based state h (0..T), α = trace.alphas[alphaIndex]. */
-export function traceLogSumExp(trace: TokenTrace, h: number, alphaIndex: number): number {
-  return trace.logSumExp[h * trace.alphas.length + alphaIndex];
-}
-
 export function alphaIndex(trace: { alphas: number[] }, alpha: number): number {
   const i = trace.alphas.findIndex((a) => Math.abs(a - alpha) <= 1e-12 * Math.max(1, Math.abs(alpha)));
   if (i < 0) throw new Error(`α=${alpha} was not computed (computed: ${trace.alphas.join(', ')})`);

@@ -9,7 +9,7 @@ import { loadTokenizer } from '../model/load-tokenizer.js';
 import { scorePairs } from '../run/score-pairs.js';
 import type { ComparisonScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { TINY_LLAMA3 } from '../testing/shared-models.js';
-import { createJudge } from './judge-methods.js';
+import { createJudge } from '../methods/judge-setup.js';
 import { pairwiseScore } from './judge-pairwise.js';
 import { loadJudgePrompt } from './prompt-template.js';
 

@@ -1,7 +1,7 @@
 import type { Pair } from '../datasets/pair.js';
 import { recordFields, type ComparisonScoreRecord } from '../run-store/score-record.js';
-import type { PairTask, TaskBuilder } from '../run/work-item.js';
-import { judgeItems, prepareJudge, type JudgeOptions, type PreparedJudge } from './judge-task.js';
+import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
+import { judgeItems, type PreparedJudge } from './judge-task.js';
 import { judgeQuestion } from './judge-format.js';
 import { logSumExp, normalize, type LabelSpec } from './label-tokens.js';
 
@@ -13,7 +13,7 @@ export const PAIRWISE_LABELS: LabelSpec[] = [
 
 /**
  * What `extra[spec]` of a pairwise judge's comparison line holds. The line's score is the mean of the two orders'
- * P(chosen wins); aggregation counts each order as its own judgement (see src/benchmarks/pairwise-judge.ts).
+ * P(chosen wins); aggregation counts each order as its own judgement (see cellJudgements in src/benchmarks/cells.ts).
  */
 export interface PairwiseExtra {
   /** P(chosen wins) when the chosen response is shown first (position A): P(A) / (P(A) + P(B)). */
@@ -39,14 +39,10 @@ export function pairwiseScore(pAChosenFirst: number, pAChosenSecond: number): { 
 }
 
 /**
- * GenRM-Pairwise: every chosen[i] vs rejected[j] (1 cell for a plain pair, the 3x3 matrix for RM-Bench) is judged in
- * both orders from one prompt each; the verdict is read from the next-token probabilities of "A" and "B" after the
- * answer prefix.
+ * GenRM-Pairwise: every chosen[i] vs rejected[j] (1 cell for a plain pair, 3x3 for a record with three styles a side)
+ * is judged in both orders from one prompt each; the verdict is read from the next-token probabilities of "A" and "B"
+ * after the answer prefix.
  */
-export function pairwiseJudgeBuilder(o: JudgeOptions): TaskBuilder {
-  return pairwiseJudgeTasks(prepareJudge(o, PAIRWISE_LABELS));
-}
-
 export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
   return (pair: Pair): PairTask => {
     const question = judgeQuestion(pair.system, pair.prompt);

@@ -1,5 +1,4 @@
-import type { TaskBuilder } from '../run/work-item.js';
-import { prepareJudge, responseJudgeBuilder, type JudgeOptions, type ResponseVerdict } from './judge-task.js';
+import type { ResponseVerdict } from './judge-task.js';
 import { logSumExp, normalize, type LabelSpec } from './label-tokens.js';
 
 /** Ratings 1..10; "10" may be one token or "1" + "0" (read in two steps, see label-tokens.ts). */
@@ -21,9 +20,4 @@ export function ratingVerdict(logProbs: number[]): ResponseVerdict & { extra: Po
     if (l > logProbs[rating]!) rating = k;
   });
   return { score: p.reduce((s, pk, k) => s + pk * (k + 1), 0), extra: { rating: rating + 1, labelMass: Math.exp(logSumExp(logProbs)) } };
-}
-
-/** GenRM-Pointwise: each response rated 1-10 on its own; the score is the expected rating. */
-export function pointwiseJudgeBuilder(o: JudgeOptions): TaskBuilder {
-  return responseJudgeBuilder(prepareJudge(o, RATING_LABELS), ratingVerdict);
 }

@@ -4,7 +4,7 @@ import type { PositionResult } from '../engine/scoring-session.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { encode, type TemplateMode } from '../formatting/format-response.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
-import type { PairTask, TaskBuilder, WorkItem } from '../run/work-item.js';
+import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
 import { JudgeFormatter, JudgeLengthError, judgeQuestion } from './judge-format.js';
 import { LabelReader, type LabelSpec } from './label-tokens.js';
 import { JUDGE_PLACEHOLDERS, type JudgePrompt } from './prompt-template.js';

@@ -1,5 +1,4 @@
-import type { TaskBuilder } from '../run/work-item.js';
-import { prepareJudge, responseJudgeBuilder, type JudgeOptions, type ResponseVerdict } from './judge-task.js';
+import type { ResponseVerdict } from './judge-task.js';
 import { logSumExp, normalize, type LabelSpec } from './label-tokens.js';
 
 /** "Yes" and "No", each with its case and leading-space variants summed. */
@@ -24,9 +23,4 @@ export function verifierVerdict(logProbs: number[]): ResponseVerdict & { extra: 
   const [yes, no] = logProbs as [number, number];
   const score = Math.max(yes, LOG_FLOOR) - Math.max(no, LOG_FLOOR);
   return { score, extra: { pYes: normalize(logProbs)[0]!, labelMass: Math.exp(logSumExp(logProbs)) } };
-}
-
-/** Generative Verifier: "Is this response correct and helpful? Answer Yes or No." for each response. */
-export function verifierBuilder(o: JudgeOptions): TaskBuilder {
-  return responseJudgeBuilder(prepareJudge(o, VERIFIER_LABELS), verifierVerdict);
 }

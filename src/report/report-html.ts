@@ -1,6 +1,6 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { RM_BENCH_DOMAINS, RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
-import { referenceMethod } from '../benchmarks/summarize-methods.js';
+import { referenceMethod } from '../methods/reference-method.js';
 import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from './format.js';
 import { card, htmlPage, legend } from './html-page.js';
 import { countsText, runTimeText } from './report-markdown.js';
@@ -59,7 +59,7 @@ function runDetails(summary: RunSummary): string {
 function methodsTable(summary: RunSummary): string {
   const methods = Object.entries(summary.methods);
   if (methods.length === 0) return '<p>No methods.</p>';
-  const reference = referenceMethod(Object.keys(summary.methods));
+  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference);
   const rows = methods.map(([spec, m], i) => {
     const vs = m.vsReference;
     const p = spec === reference ? '<span class="tag">reference</span>' : vs ? `<span class="${vs.pValue < 0.05 ? 'sig' : ''}">${pValue(vs.pValue)}</span>` : DASH;

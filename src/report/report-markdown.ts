@@ -1,5 +1,5 @@
 import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
-import { referenceMethod } from '../benchmarks/summarize-methods.js';
+import { referenceMethod } from '../methods/reference-method.js';
 import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from './format.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsText } from './settings-text.js';
@@ -55,7 +55,7 @@ export function countsText(summary: RunSummary): string {
 
 function methodsSection(summary: RunSummary): string[] {
   const methods = Object.entries(summary.methods);
-  const reference = referenceMethod(Object.keys(summary.methods));
+  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference);
   const out = ['## Methods', ''];
   if (methods.length === 0) return [...out, 'No methods.', ''];
   const pHeader = reference ? `McNemar p vs \`${mdCell(reference)}\`` : 'McNemar p';

@@ -54,6 +54,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   const methods = summarizeMethods(store, {
     methods: manifest.settings.methods,
     datasetKind: manifest.dataset.kind,
+    ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
     ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
   });
   const storeCounts = store.counts();

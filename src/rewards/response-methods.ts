@@ -42,10 +42,6 @@ const FACTORIES: Record<string, Factory> = {
 
 export const RESPONSE_METHOD_NAMES = Object.keys(FACTORIES);
 
-export function isResponseMethod(name: string): boolean {
-  return name in FACTORIES;
-}
-
 export function createResponseMethod(spec: string | MethodSpec): ResponseMethod {
   const m = typeof spec === 'string' ? parseMethodSpec(spec) : spec;
   const factory = FACTORIES[m.name];

@@ -47,6 +47,8 @@ export interface RunManifest {
     limit?: number;
     /** `--shard K/N`: this run holds the records whose key hashes to shard `index` (1..count). */
     shard?: { index: number; count: number };
+    /** `--reference METHOD`: the method paired tests compare the others with (default: the first endorm method). */
+    reference?: string;
     [key: string]: unknown;
   };
   /** Set by `endorm merge`: the shard runs this run was combined from. */

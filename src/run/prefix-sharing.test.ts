@@ -12,8 +12,8 @@ import { STORIES, tempCacheDir, TINY_LLAMA3 } from '../testing/shared-models.js'
 import { planPrefixSharing, sharedPrefixLength, suffixRequest } from './prefix-sharing.js';
 import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
-import type { TaskBuilder, WorkItem } from './work-item.js';
-import { createJudge } from '../judges/judge-methods.js';
+import type { TaskBuilder, WorkItem } from '../tasks/work-item.js';
+import { createJudge } from '../methods/judge-setup.js';
 import { loadJudgePrompt } from '../judges/prompt-template.js';
 
 const ALPHAS = [1, 0.5];

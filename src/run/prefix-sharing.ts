@@ -1,5 +1,5 @@
 import type { PositionRequest } from '../engine/scoring-session.js';
-import type { WorkItem } from './work-item.js';
+import type { WorkItem } from '../tasks/work-item.js';
 
 /** Items that run on top of one shared prefix: the prefix runs once, each item runs from `prefixLength` on. */
 export interface PrefixGroup {

@@ -6,9 +6,10 @@ import { readRunManifest, writeManifest, type RunManifest } from '../run-store/r
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
-import { MethodSpecError, parseMethodSpec } from '../rewards/method-spec.js';
-import { isJudgeMethod } from '../judges/judge-methods.js';
-import { createResponseMethod, RESPONSE_METHOD_NAMES, type ResponseMethod } from '../rewards/response-methods.js';
+import { MethodSpecError } from '../rewards/method-spec.js';
+import { rescoreMethods } from '../methods/plan-methods.js';
+import { checkReference } from '../methods/reference-method.js';
+import type { ResponseMethod } from '../rewards/response-methods.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { TraceSource } from '../run-store/trace-source.js';
 import { pathExists, RUN_FILES } from '../run-store/run-files.js';
@@ -21,6 +22,8 @@ export interface RescoreRunOptions {
   /** Method specs to compute (grid cells included, see withGridMethods). */
   methods: string[];
   grid?: MethodGrid;
+  /** The method the paired tests compare the others with (one of `methods`); default: the first endorm method. */
+  reference?: string;
   /** New run folder; default `<run>-rescore-<time>`. */
   out?: string;
   now?: Date;
@@ -51,6 +54,7 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
   let methods: ResponseMethod[];
   try {
     methods = rescoreMethods(o.methods, traces.alphas.length ? traces.alphas : manifest.settings.alphas, o.run);
+    checkReference(o.reference, o.methods);
   } catch (err) {
     await traces.close();
     throw err;
@@ -127,28 +131,6 @@ async function rescoreFromTraces(
   return { runDir: out, tracesDirs, responses: rescored, missingTraces, seconds };
 }
 
-/** Methods that can be recomputed from traces, each checked against the temperatures the run traced. */
-export function rescoreMethods(specs: readonly string[], tracedAlphas: readonly number[], run: string): ResponseMethod[] {
-  if (specs.length === 0) throw new MethodSpecError('rescore needs at least one method (--methods, --alpha or --gamma)');
-  return specs.map((spec) => {
-    const parsed = parseMethodSpec(spec);
-    if (isJudgeMethod(parsed.name)) {
-      throw new MethodSpecError(
-        `"${spec}" cannot be rescored: rescore recomputes ${RESPONSE_METHOD_NAMES.join(', ')} from token traces; a judge reads the model's own verdict, so score it with endorm score`,
-      );
-    }
-    const method = createResponseMethod(parsed); // unknown names fail here, listing the known ones
-    for (const alpha of method.alphas) {
-      if (!tracedAlphas.some((a) => Math.abs(a - alpha) <= 1e-12 * Math.max(1, alpha))) {
-        throw new MethodSpecError(
-          `${spec} needs α=${alpha}, but ${run} traced only α = ${tracedAlphas.join(', ')}; score again with --alpha ${alpha} (or a method using it) to trace it`,
-        );
-      }
-    }
-    return method;
-  });
-}
-
 /** Methods that do not read the model (length) are carried over; `length` is the character count every line keeps. */
 function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
   const old = record.scores[m.spec];
@@ -158,13 +140,19 @@ function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
 }
 
 function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date): RunManifest {
-  // The grid, the judges and the source describe the run being rescored, not the new one.
-  const { grid: _grid, rescoredFrom: _from, judges: _judges, ...settings } = manifest.settings;
+  // The grid, the judges, the reference and the source describe the run being rescored, not the new one.
+  const { grid: _grid, rescoredFrom: _from, judges: _judges, reference: _reference, ...settings } = manifest.settings;
   const { mergedFrom: _merged, ...rest } = manifest as RunManifest & { mergedFrom?: unknown };
   return {
     ...rest,
     createdAt: now.toISOString(),
-    settings: { ...settings, methods: [...o.methods], ...(o.grid ? { grid: o.grid } : {}), rescoredFrom: path.resolve(o.run) },
+    settings: {
+      ...settings,
+      methods: [...o.methods],
+      ...(o.grid ? { grid: o.grid } : {}),
+      ...(o.reference !== undefined ? { reference: o.reference } : {}),
+      rescoredFrom: path.resolve(o.run),
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { TokenTrace } from '../engine/token-trace.js';
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
 import { truncateToLength } from '../formatting/truncate.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
-import type { PairTask, TaskBuilder } from './work-item.js';
+import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import { InputError } from '../datasets/input-error.js';
 

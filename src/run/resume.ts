@@ -141,6 +141,7 @@ export interface RunOptionsFromManifest {
   maxLength: number;
   limit?: number;
   shard?: ShardSpec;
+  reference?: string;
 }
 
 export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
@@ -157,6 +158,7 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     maxLength: m.settings.maxLength,
     ...(m.settings.limit !== undefined ? { limit: m.settings.limit } : {}),
     ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
+    ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { packBatches, type BatchLimits } from '../engine/batching.js';
 import type { PastState, ScoringSession } from '../engine/scoring-session.js';
 import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 import type { ScoreRecord } from '../run-store/score-record.js';
-import type { PairTask, TaskBuilder, WorkItem } from './work-item.js';
+import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
 
 export interface ScoreProgress {
   pairs: number;

@@ -5,7 +5,9 @@ import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.j
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
-import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
+import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
+import { checkReference } from '../methods/reference-method.js';
+import { planMethods, plannedLines } from '../methods/plan-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
 import { defaultRunDir, RUN_FILES } from '../run-store/run-files.js';
@@ -48,6 +50,8 @@ export interface ScoreRunOptions {
   traces?: boolean;
   /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
   grid?: MethodGrid;
+  /** The method the reports' paired tests compare the others with (one of `methods`); default: the first endorm method. */
+  reference?: string;
   cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
@@ -70,6 +74,7 @@ const DEFAULT_MAX_LENGTH = 4096;
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const plan = planMethods(o.methods);
+  checkReference(o.reference, o.methods);
   const methods: ResponseMethod[] = plan.response;
   const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
@@ -191,6 +196,7 @@ function buildManifest(
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
+      ...(o.reference !== undefined ? { reference: o.reference } : {}),
     },
   };
 }
