@@ -72,7 +72,7 @@ async function writeBigJsonl(file, targetBytes) {
 }
 
 async function child(file) {
-  const { openDataset } = await import(pathToFileURL(join(here, '..', 'dist', 'datasets', 'index.js')).href);
+  const { openDataset } = await import(pathToFileURL(join(here, '..', 'dist', 'datasets', 'open-dataset.js')).href);
   global.gc?.();
   const baselineRss = process.memoryUsage().rss;
   let peakSampled = baselineRss;

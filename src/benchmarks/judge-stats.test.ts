@@ -5,7 +5,7 @@ import { cellJudgements, methodCells, type RecordOutcome } from './cells.js';
 import { comparisonLine, singleMethodLines } from './fixture-lines.js';
 import { positionStats } from './judge-stats.js';
 import { ScoreRecordStore } from './record-store.js';
-import { styleMatrix } from './rm-bench.js';
+import { styleMatrix } from '../protocols/rm-bench/rm-bench-summary.js';
 import { summarizeMethods } from './summarize-methods.js';
 
 /** A pairwise judge's comparison line with both orders' P(chosen wins). */

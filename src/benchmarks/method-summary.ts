@@ -3,9 +3,11 @@ import type { AccuracyStats } from './accuracy.js';
 import type { PairedTest } from './paired-comparison.js';
 import type { PositionStats } from './judge-stats.js';
 import type { MethodKind } from './record-store.js';
-import type { RmBenchSummary } from './rm-bench.js';
 
-/** Everything `summary.json` says about one method (fractions are 0..1). */
+/**
+ * Everything `summary.json` says about one method (fractions are 0..1). A benchmark protocol adds its own summary
+ * under the key it names (see src/protocols/protocol.ts), between `groups` and `position`.
+ */
 export interface MethodSummary extends AccuracyStats {
   /** 'response' scores each response; 'comparison' is a pairwise judge giving P(chosen wins). */
   kind: MethodKind;
@@ -13,8 +15,6 @@ export interface MethodSummary extends AccuracyStats {
   incomplete: number;
   /** Per-group accuracy, groups sorted; {} when records have no group. */
   groups: Record<string, AccuracyStats>;
-  /** Only for RM-Bench runs. */
-  rmBench?: RmBenchSummary;
   /** Only for methods other than the reference, when the run has one. */
   vsReference?: PairedTest;
   /** Only for a pairwise judge asked in both orders: position consistency and bias. */

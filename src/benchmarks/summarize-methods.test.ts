@@ -30,7 +30,7 @@ test('summarizes every method: order, kinds, groups, paired test, incomplete rec
   assert.equal(endorm.vsReference, undefined);
   assert.deepEqual(Object.keys(endorm.groups), ['a', 'b']);
   assert.equal(endorm.groups['b']!.accuracy, 0.8);
-  assert.equal(endorm.rmBench, undefined);
+  assert.deepEqual(Object.keys(endorm), ['kind', 'accuracy', 'ci95', 'pairs', 'comparisons', 'correct', 'ties', 'incomplete', 'groups'], 'no protocol, no protocol part');
 
   const length = methods['length']!;
   assert.equal(length.accuracy, 0.2);
@@ -63,17 +63,20 @@ test('summarizes every method: order, kinds, groups, paired test, incomplete rec
   );
 });
 
-test('RM-Bench runs get the rmBench block and a 3x3 shape', () => {
+test('a protocol fixes the record shape and adds its own summary under its key, after groups', () => {
   const store = new ScoreRecordStore();
   const scores = (values: number[]) => values.map((endorm) => ({ endorm }));
-  for (const line of responseLines('chat/1', 'chat', scores([2, 2, 2]), scores([1, 1, 1]))) store.add(line);
-  for (const line of responseLines('code/1', 'code', scores([2, 2]), scores([1, 1]))) store.add(line);
-  const endorm = summarizeMethods(store, { datasetKind: 'rm-bench' })['endorm']!;
-  assert.equal(endorm.pairs, 1);
+  for (const line of responseLines('a/1', 'a', scores([2, 2]), scores([1, 1]))) store.add(line);
+  for (const line of responseLines('b/1', 'b', scores([2]), scores([1]))) store.add(line);
+  const cells: number[] = [];
+  const protocol = { shape: { chosen: 2, rejected: 2 }, summary: { key: 'toy', summarize: (records: readonly { cells: unknown[] }[]) => records.map((r) => cells.push(r.cells.length)).length } };
+  const endorm = summarizeMethods(store, { protocol })['endorm']!;
+  assert.equal(endorm.pairs, 1, 'the 1 x 1 record lacks the fixed shape');
   assert.equal(endorm.incomplete, 1);
-  assert.equal(endorm.comparisons, 9);
-  assert.deepEqual(endorm.rmBench!.missingDomains, ['math', 'code', 'safety']);
-  assert.equal(endorm.rmBench!.average, 1);
+  assert.equal(endorm.comparisons, 4);
+  assert.deepEqual(cells, [4]);
+  assert.deepEqual(Object.keys(endorm).slice(-2), ['groups', 'toy']);
+  assert.equal((endorm as unknown as Record<string, unknown>)['toy'], 1);
 });
 
 test('bootstrap intervals are reproducible run to run', () => {

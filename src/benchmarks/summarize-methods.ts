@@ -1,4 +1,3 @@
-import type { DatasetKind } from '../datasets/pair.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { accuracyStats, groupAccuracy } from './accuracy.js';
 import type { BootstrapOptions } from './bootstrap.js';
@@ -7,16 +6,23 @@ import type { MethodSummary } from './method-summary.js';
 import { pairedTest } from './paired-comparison.js';
 import { positionStats, truncatedJudgeLines } from './judge-stats.js';
 import type { ScoreRecordStore } from './record-store.js';
-import { rmBenchSummary } from './rm-bench.js';
 
 export interface SummarizeMethodsOptions {
   /** Methods in report order (run.json's settings.methods); specs found only in the scores follow, in order seen. */
   methods?: readonly string[];
-  /** 'rm-bench' fixes every record to 3x3 and adds the RM-Bench protocol. */
-  datasetKind?: DatasetKind;
+  /** What the run's benchmark protocol adds: a fixed record shape, and its own summary of each method. */
+  protocol?: ProtocolAggregation;
   /** The method the others are tested against (run.json's settings.reference); default: see referenceMethod. */
   reference?: string;
   bootstrap?: BootstrapOptions;
+}
+
+/** A benchmark protocol's part in a method's summary (see src/protocols/protocol.ts). */
+export interface ProtocolAggregation {
+  /** Every record's shape, when the protocol fixes it; otherwise each record's is read off its lines. */
+  shape?: Shape;
+  /** Its summary of one method's record outcomes, kept under `key`. */
+  summary?: { key: string; summarize(records: readonly RecordOutcome[]): unknown };
 }
 
 /** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
@@ -26,8 +32,8 @@ export function summarizeMethods(
 ): Record<string, MethodSummary> {
   const kinds = store.methodKinds();
   const methods = [...new Set([...(options.methods ?? []), ...kinds.keys()])];
-  const rmBench = options.datasetKind === 'rm-bench';
-  const shape: Shape | undefined = rmBench ? { chosen: 3, rejected: 3 } : undefined;
+  const shape = options.protocol?.shape;
+  const part = options.protocol?.summary;
   const pairs = [...store.pairs()];
 
   const outcomes = new Map<string, RecordOutcome[]>();
@@ -44,7 +50,7 @@ export function summarizeMethods(
       incomplete: pairs.length - records.length,
       groups: groupAccuracy(records, options.bootstrap),
     };
-    if (rmBench) summary.rmBench = rmBenchSummary(records);
+    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records);
     const position = summary.kind === 'comparison' ? positionStats(records) : null;
     if (position) summary.position = position;
     const truncated = truncatedJudgeLines(pairs, method);

@@ -19,7 +19,7 @@ import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.j
 import { withGridMethods } from '../rewards/method-grid.js';
 import { bytesText } from '../util/bytes-text.js';
 import type { FieldOptions } from '../datasets/field-mapping.js';
-import { DATASET_FORMATS, type DatasetFormat } from '../datasets/open-dataset.js';
+import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 
 /** --prompt-field and the other field options come straight from commander, named as the dataset readers take them. */
 interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions {
@@ -36,7 +36,7 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   out?: string;
   quiet?: boolean;
   json?: boolean;
-  format?: DatasetFormat;
+  format?: string;
   skipInvalid?: boolean;
   failUnder: AccuracyGate[];
   judgePrompt: string[];
@@ -48,7 +48,7 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
-    .option('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench" (required unless --resume)')
+    .option('-d, --dataset <path>', `${datasetHelp()} (required unless --resume)`)
     .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
     .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
@@ -64,7 +64,7 @@ export function scoreCommand(): Command {
     .option('--json', 'print summary.json to stdout when done')
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
     .option('-q, --quiet', 'no progress output')
-    .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(DATASET_FORMATS))
+    .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
     .option('--chosen-field <name>', 'field holding the chosen response')
     .option('--rejected-field <name>', 'field holding the rejected response')

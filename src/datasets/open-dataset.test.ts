@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   collect,
@@ -10,14 +9,12 @@ import {
   INVALID_UTF8,
   jsonl,
   JSONL_MESSAGES,
-  RM_BENCH_CHAT,
-  RM_BENCH_CODE,
   tempDir,
   TSV_PAIRS,
   type TempDir,
 } from './fixtures/fixtures.js';
 import { InputError } from './input-error.js';
-import { fileSha256, folderSha256, openDataset } from './open-dataset.js';
+import { openDataset } from './open-dataset.js';
 
 const sha = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 const keys = async (file: string, options = {}) => (await collect((await openDataset(file, options)).pairs())).map((p) => p.key);
@@ -76,21 +73,9 @@ describe('openDataset', () => {
     const csvNamedTxt = await tmp.write({ 'table.txt': 'prompt,chosen,rejected\np,c,r\n' });
     await assert.rejects(openDataset(csvNamedTxt), /table\.txt: cannot tell the format .* pass --format/);
     assert.deepEqual(await keys(csvNamedTxt, { format: 'csv' }), ['2']);
-    const rmBenchNamedOddly = await tmp.write({ 'bench.json': JSON.stringify([{ id: 3, domain: 'code', prompt: 'p', chosen: ['a', 'b', 'c'], rejected: ['d', 'e', 'f'] }]) });
-    const asRmBench = await openDataset(rmBenchNamedOddly, { format: 'rm-bench' });
-    assert.equal(asRmBench.kind, 'rm-bench');
-    assert.deepEqual((await collect(asRmBench.pairs())).map((p) => p.key), ['code/3']);
-    await assert.rejects(openDataset(tmp.dir, { format: 'jsonl' }), /is a folder; only RM-Bench/);
+    // Folders are for benchmark protocols (src/protocols/), which the CLI opens datasets through.
+    await assert.rejects(openDataset(tmp.dir, { format: 'jsonl' }), /is a folder, not a pair file/);
     await assert.rejects(openDataset(array, { format: 'xml' as never }), TypeError);
-  });
-
-  it('hashes a folder over its sorted file names and contents', async () => {
-    const folder = path.dirname(await tmp.write({ 'rmb/code_filtered.json': RM_BENCH_CODE, 'rmb/chat_filtered.json': RM_BENCH_CHAT }));
-    const dataset = await openDataset(folder);
-    const expected = sha(`chat_filtered.json\u0000${sha(RM_BENCH_CHAT)}\ncode_filtered.json\u0000${sha(RM_BENCH_CODE)}\n`);
-    assert.equal(dataset.sha256, expected);
-    assert.equal(await folderSha256([...dataset.files].reverse()), expected);
-    assert.equal(await fileSha256(dataset.files[0]!), sha(RM_BENCH_CHAT));
   });
 
   it('stops at the first bad record after the pairs before it, or skips bad records and reports them', async () => {

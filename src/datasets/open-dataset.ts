@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { readDelimitedRecords } from './delimited-reader.js';
 import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
 import { fileError, InputError } from './input-error.js';
@@ -10,11 +10,11 @@ import { readJsonlRecords } from './jsonl-reader.js';
 import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs, multifacetedMapping } from './multifaceted.js';
 import type { DatasetKind, Pair } from './pair.js';
 import type { RecordItem } from './raw-record.js';
-import { isRmBenchFileName, listRmBenchFiles, readRmBench, rmBenchFileDomain, RM_BENCH_TOTAL_FILE } from './rm-bench.js';
 
-export type DatasetFormat = 'auto' | 'jsonl' | 'json' | 'csv' | 'tsv' | 'rm-bench' | 'multifaceted' | 'multifaceted-bench';
+/** The formats of pair files; benchmark protocols (src/protocols/) add their own, such as a benchmark's folder. */
+export type DatasetFormat = 'auto' | 'jsonl' | 'json' | 'csv' | 'tsv' | 'multifaceted' | 'multifaceted-bench';
 
-export const DATASET_FORMATS: readonly DatasetFormat[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'rm-bench', 'multifaceted', 'multifaceted-bench'];
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'multifaceted', 'multifaceted-bench'];
 
 export interface DatasetOptions extends FieldOptions {
   format?: DatasetFormat;
@@ -25,7 +25,7 @@ export interface DatasetOptions extends FieldOptions {
 }
 
 export interface Dataset {
-  /** Short, file-system safe: `rm-bench`, `rm-bench-chat`, or the file's base name without extension. */
+  /** Short, file-system safe: the file's base name without extension, or a benchmark's own name. */
   name: string;
   kind: DatasetKind;
   /** Absolute path of what was opened, file or folder. */
@@ -59,34 +59,11 @@ export async function openDataset(pathOrFolder: string, options: DatasetOptions 
   }
   const path = resolve(pathOrFolder);
 
-  if (isFolder) {
-    if (format !== 'auto' && format !== 'rm-bench') {
-      throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: `is a folder; only RM-Bench (--format rm-bench) is read from a folder` });
-    }
-    const files = (await listRmBenchFiles(pathOrFolder)).map((p) => ({ path: resolve(p), displayName: join(pathOrFolder, basename(p)) }));
-    return {
-      name: 'rm-bench',
-      kind: 'rm-bench',
-      path,
-      files: files.map((f) => f.path),
-      sha256: await folderSha256(files.map((f) => f.path)),
-      pairs: () => guarded(readRmBench(files), options, pathOrFolder),
-    };
-  }
+  // Folders are read by benchmark protocols that know their layout (see src/protocols/registry.ts).
+  if (isFolder) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
 
   const file: SourceFile = { path, displayName: pathOrFolder };
   const sha256 = await fileSha256(path, pathOrFolder);
-  if (format === 'rm-bench' || (format === 'auto' && isRmBenchFileName(path))) {
-    const domain = rmBenchFileDomain(path);
-    return {
-      name: domain !== undefined ? `rm-bench-${domain}` : basename(path) === RM_BENCH_TOTAL_FILE ? 'rm-bench' : shortName(path),
-      kind: 'rm-bench',
-      path,
-      files: [path],
-      sha256,
-      pairs: () => guarded(readRmBench([file]), options, pathOrFolder),
-    };
-  }
 
   const container = await containerOf(file, format);
   const semantics = await semanticsOf(file, container, format, options);
@@ -139,8 +116,13 @@ async function* mapRecords(records: AsyncIterable<RecordItem>, mapping: PairMapp
 /**
  * Applies skipInvalid: a bad record either stops the stream (pairs already yielded stay valid) or is reported and
  * skipped. A dataset that yields no pair at all is an error either way: a run over nothing would report nothing.
+ * Benchmark readers (src/protocols/) pass their streams through it too.
  */
-async function* guarded(items: AsyncIterable<Pair | InputError>, options: DatasetOptions, displayName: string): AsyncGenerator<Pair> {
+export async function* guarded(
+  items: AsyncIterable<Pair | InputError>,
+  options: Pick<DatasetOptions, 'skipInvalid' | 'onInvalid'>,
+  displayName: string,
+): AsyncGenerator<Pair> {
   let pairs = 0;
   let invalid = 0;
   let unpaired = 0;
@@ -190,6 +172,22 @@ async function semanticsOf(file: SourceFile, container: Container, format: Datas
   if (isMultifacetedBenchRecord(first, options)) return 'multifaceted-bench';
   if (/multifaceted/i.test(basename(file.path)) && isMultifacetedPairRecord(first, options)) return 'multifaceted';
   return 'pairs';
+}
+
+/**
+ * The first well-formed record of a file, by its container (from the name or the first character); undefined when
+ * none can be read. Benchmark protocols that recognise a dataset by its records' fields look at it.
+ */
+export async function peekFirstRecord(path: string): Promise<unknown> {
+  const file: SourceFile = { path, displayName: path };
+  let container: Container;
+  try {
+    container = await containerOf(file, 'auto');
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+  return firstRecord(readRecords(file, container));
 }
 
 /** The first well-formed record, or undefined; errors are left for the real read to report in order. */

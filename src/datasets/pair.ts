@@ -32,5 +32,8 @@ export interface Pair {
   source: SourceLocation;
 }
 
-/** What kind of benchmark a dataset is: it selects the aggregation protocol. */
-export type DatasetKind = 'pairs' | 'rm-bench' | 'multifaceted';
+/**
+ * What kind of benchmark a dataset is: it selects the benchmark protocol that aggregates its scores (see
+ * src/protocols/registry.ts). Pair files are 'pairs' or 'multifaceted'; a protocol names its own.
+ */
+export type DatasetKind = string;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
@@ -55,6 +55,7 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
       throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDirs.join(', ')} (traced: α = ${traces.alphas.join(', ')})`);
     }
     const decode = await runDecoder(o.model ?? manifest.model.path, notes);
+    const label = (index: number) => protocolOfKind(manifest.dataset.kind).responseLabel?.(index);
     for (const record of records) {
       const trace = await traces.read(record);
       if (!trace) {
@@ -66,7 +67,7 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
       responses.push({
         role: record.role,
         index: record.index,
-        ...(manifest.dataset.kind === 'rm-bench' && RM_BENCH_STYLES[record.index] ? { label: RM_BENCH_STYLES[record.index] } : {}),
+        ...(label(record.index) ? { label: label(record.index)! } : {}),
         tokens,
         scores: record.scores,
         truncated: record.truncated,

@@ -1,5 +1,5 @@
-import { escapeHtml } from '../report/format.js';
-import { card, htmlPage } from '../report/html-page.js';
+import { escapeHtml } from '../render/format.js';
+import { card, htmlPage } from '../render/html-page.js';
 import type { TokenView } from './inspect-response.js';
 import { mix, rgbText, type Rgb } from '../util/colour.js';
 

@@ -1,5 +1,5 @@
 import { comparisonGrid } from './comparison-grid.js';
-import { csvLine } from './format.js';
+import { csvLine } from '../render/format.js';
 import { runLabels } from './run-labels.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 

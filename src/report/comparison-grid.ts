@@ -1,7 +1,11 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { summaryRows, type RowScope, type SummaryRow } from './summary-rows.js';
+import type { DifficultyColumns, RowScope, SummaryRow } from '../benchmarks/summary-row.js';
+import type { BenchmarkProtocol } from '../protocols/protocol.js';
+import { protocolOfKind } from '../protocols/registry.js';
+import { summaryRows } from './summary-rows.js';
 
-export type GridScope = RowScope | 'rm-bench';
+/** A row scope, or a protocol's name for its difficulty rows (easy, normal, hard, average). */
+export type GridScope = RowScope | string;
 
 export interface GridCell {
   value: number | null;
@@ -16,20 +20,25 @@ export interface GridRow {
   method: string;
   scope: GridScope;
   name: string;
+  /** Its name inside its method's table. */
+  label: string;
   cells: (GridCell | null)[];
 }
 
-const SPLITS = ['easy', 'normal', 'hard', 'average'] as const;
+const SPLITS: readonly (keyof DifficultyColumns)[] = ['easy', 'normal', 'hard', 'average'];
 
 /** Rows of every run lined up by (method, scope, name), in order of first appearance. */
 export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
   const rows = new Map<string, GridRow>();
   summaries.forEach((summary, run) => {
+    const protocol = protocolOfKind(summary.dataset.kind);
     for (const row of summaryRows(summary)) {
-      put(rows, summaries.length, run, row.method, row.scope, row.name, cellOf(row));
-      if (row.scope !== 'overall' || !summary.methods[row.method]?.rmBench) continue;
-      for (const split of SPLITS) {
-        put(rows, summaries.length, run, row.method, 'rm-bench', split, { value: row[split], ci95: null, pairs: row.pairs, note: '' });
+      put(rows, summaries.length, run, { method: row.method, scope: row.scope, name: row.name, label: rowLabel(protocol, row) }, cellOf(row));
+      const split = protocol.report?.splitLabel;
+      if (row.scope !== 'overall' || !split || !protocol.report?.rows?.(row.method, summary.methods[row.method]!, summary)) continue;
+      for (const name of SPLITS) {
+        const key = { method: row.method, scope: protocol.name, name, label: split(name) };
+        put(rows, summaries.length, run, key, { value: row[name], ci95: null, pairs: row.pairs, note: '' });
       }
     }
   });
@@ -47,35 +56,34 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
   return all.sort(
     (a, b) =>
       methodOrder.get(a.method)! - methodOrder.get(b.method)! ||
-      SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] ||
+      scopeOrder(a.scope) - scopeOrder(b.scope) ||
       position.get(a)! - position.get(b)!,
   );
 }
 
-/** Within a method: overall, then the RM-Bench headline numbers, its domains, then plain groups. */
-const SCOPE_ORDER: Record<GridScope, number> = { overall: 0, 'rm-bench': 1, domain: 2, group: 3 };
+/** Within a method: overall, then the protocol's difficulty rows, its sections, then plain groups. */
+function scopeOrder(scope: GridScope): number {
+  return scope === 'overall' ? 0 : scope === 'domain' ? 2 : scope === 'group' ? 3 : 1;
+}
 
 function cellOf(row: SummaryRow): GridCell {
   return { value: row.accuracy, ci95: row.ci95, pairs: row.pairs, note: row.note };
 }
 
-function put(rows: Map<string, GridRow>, runs: number, run: number, method: string, scope: GridScope, name: string, cell: GridCell): void {
-  const key = JSON.stringify([method, scope, name]);
+function put(rows: Map<string, GridRow>, runs: number, run: number, id: Omit<GridRow, 'cells'>, cell: GridCell): void {
+  const key = JSON.stringify([id.method, id.scope, id.name]);
   let row = rows.get(key);
-  if (!row) rows.set(key, (row = { method, scope, name, cells: new Array<GridCell | null>(runs).fill(null) }));
+  if (!row) rows.set(key, (row = { ...id, cells: new Array<GridCell | null>(runs).fill(null) }));
   row.cells[run] = cell;
 }
 
-/** Display name of a grid row inside its method's table. */
-export function gridRowLabel(row: GridRow): string {
+function rowLabel(protocol: BenchmarkProtocol, row: SummaryRow): string {
   switch (row.scope) {
     case 'overall':
       return 'overall';
     case 'group':
       return `group ${row.name}`;
     case 'domain':
-      return `RM-Bench ${row.name}`;
-    case 'rm-bench':
-      return `RM-Bench ${row.name === 'average' ? 'Avg' : row.name}`;
+      return protocol.report?.sectionLabel?.(row.name) ?? `${protocol.label} ${row.name}`;
   }
 }

@@ -1,26 +1,35 @@
-import { comparisonGrid, gridRowLabel, type GridCell, type GridRow } from './comparison-grid.js';
-import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } from './format.js';
-import { card, htmlPage, legend } from './html-page.js';
-import { seriesColor } from './palette.js';
+import type { BenchmarkProtocol } from '../protocols/protocol.js';
+import { protocolOfKind } from '../protocols/registry.js';
+import { comparisonGrid, type GridCell, type GridRow } from './comparison-grid.js';
+import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } from '../render/format.js';
+import { card, htmlPage, legend } from '../render/html-page.js';
+import { seriesColor } from '../render/palette.js';
 import { runLabels } from './run-labels.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsEntries } from './settings-text.js';
-import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
+import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 
 /** comparison.html: runs side by side (runs are the colours in charts and the columns in tables). */
 export function renderComparisonHtml(summaries: readonly RunSummary[]): string {
   const labels = runLabels(summaries);
   const series = labels.map((name, i) => ({ name, color: seriesColor(i) }));
   const grid = comparisonGrid(summaries);
+  const protocols = [...new Set(summaries.map((s) => protocolOfKind(s.dataset.kind)))];
   const body = [
     `<header class="top"><div class="overline">endorm comparison</div><h1>${summaries.length} runs side by side</h1><div class="subtitle">${escapeHtml([...new Set(summaries.map((s) => s.dataset.name))].join(', '))}</div></header>`,
     card('Runs', runsTable(summaries, labels)),
     chartCard('Overall accuracy', grid.filter((r) => r.scope === 'overall'), series, true),
-    chartCard('RM-Bench Avg', grid.filter((r) => r.scope === 'rm-bench' && r.name === 'average'), series, false),
-    card('By method', methodTables(grid, labels), 'Accuracy % with 95% bootstrap CI; RM-Bench rows are domain scores and the overall easy/normal/hard/Avg.'),
+    ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, false) : '')),
+    card('By method', methodTables(grid, labels), methodsLead(protocols)),
     notesCard(summaries, labels),
   ];
   return htmlPage('endorm comparison', body.filter(Boolean).join('\n'));
+}
+
+/** What the method tables hold, with a word from each compared run's protocol about the rows it adds. */
+function methodsLead(protocols: readonly BenchmarkProtocol[]): string {
+  const notes = protocols.flatMap((p) => (p.report?.comparisonNote ? [p.report.comparisonNote] : []));
+  return notes.length ? `Accuracy % with 95% bootstrap CI; ${notes.join(' ')}` : 'Accuracy % with 95% bootstrap CI.';
 }
 
 function runsTable(summaries: readonly RunSummary[], labels: string[]): string {
@@ -48,7 +57,7 @@ function methodTables(grid: GridRow[], labels: string[]): string {
     .map((method) => {
       const rows = grid
         .filter((r) => r.method === method)
-        .map((r) => `<tr${r.scope === 'overall' ? ' class="total"' : ''}><td class="scope">${escapeHtml(gridRowLabel(r))}</td>${r.cells.map(cellHtml).join('')}</tr>`);
+        .map((r) => `<tr${r.scope === 'overall' ? ' class="total"' : ''}><td class="scope">${escapeHtml(r.label)}</td>${r.cells.map(cellHtml).join('')}</tr>`);
       return `<h3><code>${escapeHtml(method)}</code></h3><div class="table-wrap"><table><thead><tr><th>Scope</th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
     })
     .join('\n');

@@ -1,5 +1,5 @@
-import { comparisonGrid, gridRowLabel, type GridCell } from './comparison-grid.js';
-import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from './format.js';
+import { comparisonGrid, type GridCell } from './comparison-grid.js';
+import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
 import { runLabels } from './run-labels.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsText } from './settings-text.js';
@@ -30,7 +30,7 @@ export function renderComparisonMarkdown(summaries: readonly RunSummary[]): stri
   for (const method of methods) {
     out.push(`## \`${mdCell(method)}\``, '', header, rule);
     for (const row of grid.filter((r) => r.method === method)) {
-      out.push(`| ${mdCell(gridRowLabel(row))} | ${row.cells.map(cellText).join(' | ')} |`);
+      out.push(`| ${mdCell(row.label)} | ${row.cells.map(cellText).join(' | ')} |`);
     }
     out.push('');
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gridMethodSpec, gridMethodSpecs } from '../rewards/method-grid.js';
+import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
 import { accuracyGrid, bestCell, gridMarkdown } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
@@ -32,12 +33,12 @@ test('RM-Bench grid: the average and each present domain, laid out α × γ from
   const grid = accuracyGrid(summary)!;
   assert.deepEqual(grid.panels.map((p) => p.label), ['RM-Bench average', 'chat', 'code', 'safety']);
   const cell = summary.methods[gridMethodSpec(2, 0.99)]!;
-  assert.equal(grid.panels[0]!.values[2]![1], cell.rmBench!.average);
-  assert.equal(grid.panels[2]!.values[2]![1], cell.rmBench!.domains.code!.average);
+  assert.equal(grid.panels[0]!.values[2]![1], rmBenchOf(cell)!.average);
+  assert.equal(grid.panels[2]!.values[2]![1], rmBenchOf(cell)!.domains.code!.average);
   // The best cell is the largest value of its panel.
   const best = bestCell(grid, grid.panels[0]!)!;
   assert.equal(best.value, Math.max(...grid.panels[0]!.values.flat().map((v) => v!)));
-  assert.equal(summary.methods[gridMethodSpec(best.alpha, best.gamma)]!.rmBench!.average, best.value);
+  assert.equal(rmBenchOf(summary.methods[gridMethodSpec(best.alpha, best.gamma)]!)!.average, best.value);
 
   const md = gridMarkdown(grid).join('\n');
   assert.match(md, /\| α \\ γ \| 0\.9 \| 0\.99 \| 1 \|/);

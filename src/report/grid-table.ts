@@ -1,7 +1,7 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
-import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { gridMethodSpec, type MethodGrid } from '../rewards/method-grid.js';
-import { escapeHtml, mdCell, percent } from './format.js';
+import { escapeHtml, mdCell, percent } from '../render/format.js';
 
 /** One accuracy measure laid out over the grid: values[i][j] for alphas[i], gammas[j] (0..1; null without data). */
 export interface GridPanel {
@@ -12,7 +12,7 @@ export interface GridPanel {
 export interface AccuracyGrid {
   alphas: number[];
   gammas: number[];
-  /** What the first panel measures, for titles: "RM-Bench average" or "accuracy". */
+  /** What the first panel measures, for titles: the protocol's headline ("RM-Bench average") or "accuracy". */
   measure: string;
   panels: GridPanel[];
 }
@@ -27,8 +27,9 @@ export interface GridCell {
 const MAX_GROUP_PANELS = 8;
 
 /**
- * The run's α × γ sweep (settings.grid) read back from its method summaries by the cells' canonical names. RM-Bench:
- * the average, then each present domain's score; otherwise overall accuracy, then each group's. Null without a grid.
+ * The run's α × γ sweep (settings.grid) read back from its method summaries by the cells' canonical names. A protocol
+ * with a headline (RM-Bench's average): the headline, then each present section's score; otherwise overall accuracy,
+ * then each group's. Null without a grid.
  */
 export function accuracyGrid(summary: RunSummary): AccuracyGrid | null {
   const grid = readGrid(summary.settings['grid']);
@@ -45,12 +46,15 @@ export function accuracyGrid(summary: RunSummary): AccuracyGrid | null {
 
   const panels: GridPanel[] = [];
   let measure: string;
-  if (cells.some((m) => m.rmBench)) {
-    measure = 'RM-Bench average';
-    panels.push({ label: 'RM-Bench average', values: layout((m) => m.rmBench?.average) });
-    for (const domain of RM_BENCH_DOMAINS) {
-      if (!cells.some((m) => m.rmBench?.domains[domain])) continue;
-      panels.push({ label: domain, values: layout((m) => m.rmBench?.domains[domain]?.average) });
+  const protocol = protocolOfKind(summary.dataset.kind);
+  const headline = protocol.headline;
+  if (headline && cells.some((m) => headline.value(m) !== undefined)) {
+    measure = headline.title;
+    panels.push({ label: headline.title, values: layout((m) => headline.value(m)) });
+    for (const section of protocol.sections ?? []) {
+      const score = (m: MethodSummary) => protocol.sectionScore?.(m, section);
+      if (!cells.some((m) => score(m) !== undefined)) continue;
+      panels.push({ label: section, values: layout(score) });
     }
   } else {
     measure = 'accuracy';

@@ -1,6 +1,6 @@
 import type { PositionStats } from '../benchmarks/judge-stats.js';
-import { DASH, escapeHtml, integer, mdCell, percent, shortHash } from './format.js';
-import { card } from './html-page.js';
+import { DASH, escapeHtml, integer, mdCell, percent, shortHash } from '../render/format.js';
+import { card } from '../render/html-page.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 
 /** What run.json says about one judge (settings.judges[spec], written by score-run). */

@@ -1,4 +1,4 @@
-import { csvLine } from './format.js';
+import { csvLine } from '../render/format.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summaryRows } from './summary-rows.js';
 

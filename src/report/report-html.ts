@@ -1,21 +1,20 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
-import { RM_BENCH_DOMAINS, RM_BENCH_STYLES } from '../benchmarks/rm-bench.js';
 import { referenceMethod } from '../methods/reference-method.js';
-import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from './format.js';
-import { card, htmlPage, legend } from './html-page.js';
+import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { card, htmlPage, legend } from '../render/html-page.js';
 import { countsText, runTimeText } from './report-markdown.js';
-import { seriesColor } from './palette.js';
+import { seriesColor } from '../render/palette.js';
 import { settingsEntries } from './settings-text.js';
 import { judgeHtml } from './judge-report.js';
-import { missingDomainCell, missingDomainNote } from './summary-rows.js';
-import { barChartSvg, type BarCategory } from './svg-bar-chart.js';
-import { heatmapSvg, missingHeatmapSvg } from './svg-heatmap.js';
+import { protocolOfKind } from '../protocols/registry.js';
+import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { foldWhenSwept, gridCard } from './grid-report.js';
 
-/** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and RM-Bench heat maps. */
+/** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and the protocol's card. */
 export function renderRunHtml(summary: RunSummary): string {
   const methods = Object.entries(summary.methods);
   const series = methods.map(([spec], i) => ({ name: spec, color: seriesColor(i) }));
+  const protocolCard = protocolOfKind(summary.dataset.kind).report?.html?.(summary, series);
   const body = [
     header(summary),
     card('Run', runDetails(summary)),
@@ -23,7 +22,7 @@ export function renderRunHtml(summary: RunSummary): string {
     card('Methods', methodsTable(summary)),
     judgeHtml(summary),
     foldWhenSwept(summary, accuracyChart(summary, series), 'Accuracy charts'),
-    foldWhenSwept(summary, rmBenchCard(summary, series), 'RM-Bench tables, charts and style matrices'),
+    protocolCard ? foldWhenSwept(summary, protocolCard.html, protocolCard.folded) : '',
     notesCard(summary),
     `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
   ];
@@ -107,73 +106,6 @@ function groupTable(summary: RunSummary, groups: string[]): string {
     return `<tr><td>${escapeHtml(group)}</td><td class="num">${integer(n)}</td>${cells.join('')}</tr>`;
   });
   return `<h3>Per group</h3><div class="table-wrap"><table><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
-}
-
-function rmBenchCard(summary: RunSummary, series: { name: string; color: string }[]): string {
-  const methods = Object.entries(summary.methods).filter(([, m]) => m.rmBench);
-  if (methods.length === 0) return '';
-  const missing = [...new Set(methods.flatMap(([, m]) => m.rmBench!.missingDomains))];
-  const domainHead = RM_BENCH_DOMAINS.map((d) => `<th class="num">${d}</th>`).join('');
-  const rows = methods.map(([spec, m]) => {
-    const rm = m.rmBench!;
-    const i = Object.keys(summary.methods).indexOf(spec);
-    const domains = RM_BENCH_DOMAINS.map((d) =>
-      rm.domains[d] ? `<td class="num">${percent(rm.domains[d]!.average)}</td>` : `<td class="num missing">${missingDomainCell(summary, d)}</td>`,
-    ).join('');
-    return `<tr><td><span class="swatch" style="background:${seriesColor(i)}"></span><code>${escapeHtml(spec)}</code></td>${domains}<td class="num">${percent(rm.easy)}</td><td class="num">${percent(rm.normal)}</td><td class="num">${percent(rm.hard)}</td><td class="num acc">${percent(rm.average)}</td></tr>`;
-  });
-  const table = `<div class="table-wrap"><table><thead><tr><th>Method</th>${domainHead}<th class="num">Easy</th><th class="num">Normal</th><th class="num">Hard</th><th class="num">Avg</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
-  const callout =
-    missing.length > 0
-      ? `<div class="callout">${missing.map((d) => `<b>${d}</b>: ${escapeHtml(missingDomainNote(summary, d))}`).join(' · ')}. Overall easy/normal/hard and Avg average the present domains only.</div>`
-      : '';
-
-  const allSeries = Object.keys(summary.methods).map((spec, i) => ({ spec, color: seriesColor(i) }));
-  const rmSeries = series.filter((s) => methods.some(([spec]) => spec === s.name));
-  const categories: BarCategory[] = [
-    ...RM_BENCH_DOMAINS.map((d) => {
-      const anyPresent = methods.some(([, m]) => m.rmBench!.domains[d]);
-      const category: BarCategory = {
-        label: d,
-        values: methods.map(([, m]) => (m.rmBench!.domains[d] ? { value: m.rmBench!.domains[d]!.average } : null)),
-      };
-      if (!anyPresent) category.missing = missingDomainCell(summary, d);
-      return category;
-    }),
-    ...(['easy', 'normal', 'hard', 'average'] as const).map((k) => ({
-      label: k === 'average' ? 'Avg' : k[0]!.toUpperCase() + k.slice(1),
-      values: methods.map(([, m]) => (m.rmBench![k] !== null ? { value: m.rmBench![k]! } : null)),
-    })),
-  ];
-  const chart = barChartSvg({ categories, series: rmSeries, title: 'RM-Bench scores by domain and difficulty' });
-
-  const blocks = methods.map(([spec, m]) => {
-    const rm = m.rmBench!;
-    const color = allSeries.find((s) => s.spec === spec)!.color;
-    const maps = RM_BENCH_DOMAINS.map((d) => {
-      const domain = rm.domains[d];
-      if (!domain) return missingHeatmapSvg(d, missingDomainNote(summary, d, { brief: true }));
-      return heatmapSvg({
-        title: d,
-        subtitle: `${integer(domain.records)} records · avg ${percent(domain.average)}%`,
-        matrix: domain.matrix,
-        rowLabels: RM_BENCH_STYLES,
-        columnLabels: RM_BENCH_STYLES,
-        rowAxis: 'chosen',
-        columnAxis: 'rejected',
-        footer: `easy ${percent(domain.easy)} · normal ${percent(domain.normal)} · hard ${percent(domain.hard)}`,
-      });
-    });
-    return `<div class="method-block"><h3><span class="swatch" style="background:${color}"></span><code>${escapeHtml(spec)}</code></h3><div class="heatmaps">${maps.join('\n')}</div></div>`;
-  });
-
-  return card(
-    'RM-Bench',
-    `${table}${callout}<h3>Scores by domain and difficulty</h3>${legend(rmSeries)}<div class="chart-wrap">${chart}</div>
-<h3>Style matrices</h3><p class="lead">Cell (i, j): % of records where the chosen response in style i beats the rejected one in style j (ties count as wrong). Above the diagonal is <b>hard</b> (chosen plainer than rejected), the outlined diagonal <b>normal</b>, below it <b>easy</b>. Blue: above chance, red: below.</p>
-${blocks.join('\n')}`,
-    'Domain score = mean(easy, normal, hard); safety pools safety-refuse and safety-response. Overall easy/normal/hard average the present domains; Avg = mean(easy, normal, hard).',
-  );
 }
 
 function notesCard(summary: RunSummary): string {

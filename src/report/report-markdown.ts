@@ -1,13 +1,12 @@
-import { RM_BENCH_DOMAINS } from '../benchmarks/rm-bench.js';
 import { referenceMethod } from '../methods/reference-method.js';
-import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from './format.js';
+import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { settingsText } from './settings-text.js';
 import { judgeMarkdown } from './judge-report.js';
-import { missingDomainCell, missingDomainNote } from './summary-rows.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { gridSection } from './grid-report.js';
 
-/** report.md: the run at a glance, then methods side by side, per group, RM-Bench, notes. */
+/** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
@@ -23,7 +22,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(...methodsSection(summary));
   out.push(...judgeMarkdown(summary));
   out.push(...groupSection(summary));
-  out.push(...rmBenchSection(summary));
+  out.push(...(protocolOfKind(summary.dataset.kind).report?.markdown?.(summary) ?? []));
   if (summary.notes.length > 0) {
     out.push('## Notes', '');
     for (const note of summary.notes) out.push(`- ${note}`);
@@ -96,46 +95,5 @@ function groupSection(summary: RunSummary): string[] {
     out.push(`| ${mdCell(group)} | ${integer(n)} | ${cells.join(' | ')} |`);
   }
   out.push('');
-  return out;
-}
-
-function rmBenchSection(summary: RunSummary): string[] {
-  const methods = Object.entries(summary.methods).filter(([, m]) => m.rmBench);
-  if (methods.length === 0) return [];
-  const out = ['## RM-Bench', ''];
-  out.push(
-    'Per domain, A[i][j] is the share of records whose chosen response in style i beats the rejected one in style j (concise, detailed, markdown; ties wrong). Hard = mean above the diagonal (chosen plainer than rejected), normal = the diagonal, easy = below. Overall easy/normal/hard average the present domains; Avg = mean(easy, normal, hard).',
-    '',
-  );
-  out.push(`| Method | ${RM_BENCH_DOMAINS.join(' | ')} | Easy | Normal | Hard | Avg |`);
-  out.push(`|---|${RM_BENCH_DOMAINS.map(() => '--:').join('|')}|--:|--:|--:|--:|`);
-  for (const [spec, m] of methods) {
-    const rm = m.rmBench!;
-    const domains = RM_BENCH_DOMAINS.map((d) => (rm.domains[d] ? percent(rm.domains[d]!.average) : missingDomainCell(summary, d)));
-    out.push(
-      `| \`${mdCell(spec)}\` | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** |`,
-    );
-  }
-  out.push('');
-  const missing = [...new Set(methods.flatMap(([, m]) => m.rmBench!.missingDomains))];
-  if (missing.length > 0) {
-    out.push(`**Missing domains:** ${missing.map((d) => `${d}: ${missingDomainNote(summary, d)}`).join('; ')}. The overall columns average the present domains only.`, '');
-  }
-  for (const [spec, m] of methods) {
-    const rm = m.rmBench!;
-    out.push(`### \`${mdCell(spec)}\``, '');
-    out.push('| Domain | Records | Easy | Normal | Hard | Avg |', '|---|--:|--:|--:|--:|--:|');
-    for (const domain of RM_BENCH_DOMAINS) {
-      const d = rm.domains[domain];
-      if (!d) out.push(`| ${domain} | 0 | ${missingDomainNote(summary, domain)} | | | |`);
-      else out.push(`| ${domain} | ${integer(d.records)} | ${percent(d.easy)} | ${percent(d.normal)} | ${percent(d.hard)} | ${percent(d.average)} |`);
-    }
-    const records = Object.values(rm.domains).reduce((sum, d) => sum + d.records, 0);
-    out.push(`| **Overall** | ${integer(records)} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** |`);
-    if (rm.pooled) {
-      out.push('', `Pooled over all records (upstream \`compute_accuracy\` on the whole file): easy ${percent(rm.pooled.easy)}, normal ${percent(rm.pooled.normal)}, hard ${percent(rm.pooled.hard)}.`);
-    }
-    out.push('');
-  }
   return out;
 }

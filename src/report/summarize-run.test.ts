@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunFolderError } from '../run-store/run-folder-error.js';
+import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
 import { summarizeRun } from './summarize-run.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 import { writeReports } from './write-reports.js';
@@ -28,7 +29,7 @@ test('summarizes a synthetic RM-Bench run: methods, counts, notes, carried-over 
   const endorm = summary.methods['endorm']!;
   assert.equal(endorm.pairs, 20);
   assert.equal(endorm.comparisons, 180);
-  assert.deepEqual(endorm.rmBench!.missingDomains, []);
+  assert.deepEqual(rmBenchOf(endorm)!.missingDomains, []);
   assert.equal(summary.methods['loglik']!.vsReference!.reference, 'endorm');
   assert.equal(summary.methods['judge-pairwise']!.kind, 'comparison');
   assert.ok(summary.notes.some((n) => /line \d+ is incomplete/.test(n)));
@@ -41,7 +42,7 @@ test('a missing domain is named in the notes and never averaged over', async () 
   const dir = await tempDir();
   await writeSyntheticRun(dir, { groups: ['chat', 'code', 'safety-refuse', 'safety-response'] });
   const summary = await summarizeRun(dir);
-  const rm = summary.methods['endorm']!.rmBench!;
+  const rm = rmBenchOf(summary.methods['endorm']!)!;
   assert.deepEqual(rm.missingDomains, ['math']);
   assert.equal(rm.domains.math, undefined);
   const present = Object.values(rm.domains);
@@ -59,7 +60,7 @@ test('a domain the dataset has but --limit left out is "not scored", not "missin
     datasetDomains: { chat: 129, math: 0, code: 228, safety: 441 },
   });
   const summary = await summarizeRun(dir);
-  assert.deepEqual(summary.methods['endorm']!.rmBench!.missingDomains, ['math', 'code', 'safety']);
+  assert.deepEqual(rmBenchOf(summary.methods['endorm']!)!.missingDomains, ['math', 'code', 'safety']);
   const note = summary.notes.find((n) => n.startsWith('RM-Bench:'))!;
   assert.equal(
     note,
@@ -79,7 +80,7 @@ test('options win over the previous summary; without either, timing is null', as
   const bare = await summarizeRun(dir);
   assert.deepEqual(bare.timing, { startedAt: null, finishedAt: null, seconds: null });
   assert.equal(bare.counts.skipped, 0);
-  assert.equal(bare.methods['endorm']!.rmBench, undefined);
+  assert.equal(rmBenchOf(bare.methods['endorm']!), undefined);
   const given = await summarizeRun(dir, { timing: { seconds: 10 }, skipped: 3, notes: ['from the scorer'] });
   assert.equal(given.timing.seconds, 10);
   assert.equal(given.counts.skipped, 3);

@@ -10,7 +10,7 @@ import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js'
 import type { RunTiming } from '../run-store/run-summary.js';
 import { readCarriedOver } from '../run-store/summary-file.js';
 import { summarizeTraces } from '../run-store/trace-summary.js';
-import { missingDomainNote } from './summary-rows.js';
+import { protocolOfKind } from '../protocols/registry.js';
 
 export interface SummarizeRunOptions {
   /** Timing known to the caller (the scorer); fields given here win over an existing summary.json's. */
@@ -51,14 +51,16 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     notes.push(`${store.duplicates} score line(s) repeated an earlier response or comparison; the later line was kept.`);
   }
 
+  const protocol = protocolOfKind(manifest.dataset.kind);
   const methods = summarizeMethods(store, {
     methods: manifest.settings.methods,
-    datasetKind: manifest.dataset.kind,
+    protocol,
     ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
     ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
   });
   const storeCounts = store.counts();
   notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
+  notes.push(...(protocol.notes?.(methods, manifest) ?? []));
   if (storeCounts.truncated > 0) {
     notes.push(`${storeCounts.truncated} score line(s) were cut to --max-length ${manifest.settings.maxLength}.`);
   }
@@ -103,22 +105,6 @@ function methodNotes(methods: Record<string, MethodSummary>, manifest: RunManife
     else if (method.incomplete > 0) {
       notes.push(`${spec}: ${method.incomplete} of ${records} records lack a score this method needs and are not counted.`);
     }
-  }
-  const missing = new Map<string, string[]>();
-  for (const [spec, method] of Object.entries(methods)) {
-    const rm = method.rmBench;
-    if (!rm || method.pairs === 0 || rm.missingDomains.length === 0) continue;
-    const key = rm.missingDomains.join(', ');
-    missing.set(key, [...(missing.get(key) ?? []), spec]);
-  }
-  const counted = Object.values(methods).filter((m) => m.rmBench && m.pairs > 0).length;
-  for (const [domains, specs] of missing) {
-    const who = specs.length === counted ? 'RM-Bench' : `RM-Bench (${specs.join(', ')})`;
-    notes.push(`${who}: ${domains.split(', ').map((d) => `${d}: ${missingDomainNote(manifest, d)}`).join('; ')}. Overall scores average the present domains only.`);
-  }
-  for (const [spec, method] of Object.entries(methods)) {
-    const unassigned = method.rmBench?.unassignedRecords ?? 0;
-    if (unassigned > 0) notes.push(`${spec}: ${unassigned} record(s) have no RM-Bench domain group and are left out of the RM-Bench scores.`);
   }
   return notes;
 }

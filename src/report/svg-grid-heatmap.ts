@@ -1,5 +1,5 @@
-import { escapeHtml, percent } from './format.js';
-import { svgDocument } from './svg-document.js';
+import { escapeHtml, percent } from '../render/format.js';
+import { svgDocument } from '../render/svg-document.js';
 import { divergingColour, rgbText, type Rgb } from '../util/colour.js';
 import { bestCell, panelRange, type AccuracyGrid, type GridPanel } from './grid-table.js';
 

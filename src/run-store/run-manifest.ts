@@ -32,11 +32,8 @@ export interface RunManifest {
     sha256: string;
     /** --format and --*-field options that were given: they decide what the records mean. */
     options?: Record<string, string>;
-    /**
-     * RM-Bench only: records per domain in the whole dataset, before --limit and --shard, so that a report can tell a
-     * domain the dataset lacks (math, in the shared files) from one this run did not reach.
-     */
-    domains?: Record<string, number>;
+    /** Facts the dataset's benchmark protocol recorded when the run started (see BenchmarkProtocol.datasetFacts). */
+    [fact: string]: unknown;
   };
   settings: {
     methods: string[];

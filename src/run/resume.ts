@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DatasetOptions } from '../datasets/open-dataset.js';
-import { isHubDatasetAlias } from '../datasets/hub-datasets.js';
+import { isHubDatasetAlias } from '../protocols/registry.js';
 import type { Pair } from '../datasets/pair.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
@@ -122,9 +121,10 @@ export async function* skipDone(pairs: AsyncIterable<Pair>, done: ReadonlySet<st
 
 /** The dataset options that decide what the records are; run.json keeps those given, and a resume must match them. */
 export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
+type PinnedDatasetOption = (typeof PINNED_DATASET_OPTIONS)[number];
 
 /** run.json's `dataset.options` entry: the pinned options that were given (not 'auto'); none given, no entry. */
-export function pinnedDatasetOptions(options: DatasetOptions = {}): { options?: Record<string, string> } {
+export function pinnedDatasetOptions(options: { readonly [K in PinnedDatasetOption]?: string } = {}): { options?: Record<string, string> } {
   const given = PINNED_DATASET_OPTIONS.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : []));
   return given.length ? { options: Object.fromEntries(given) } : {};
 }
@@ -134,7 +134,7 @@ export interface RunOptionsFromManifest {
   model: string;
   dtype: string;
   dataset: string;
-  datasetOptions: Partial<Record<(typeof PINNED_DATASET_OPTIONS)[number], string>>;
+  datasetOptions: Partial<Record<PinnedDatasetOption, string>>;
   methods: string[];
   template: 'chat' | 'none';
   scoreEot: boolean;

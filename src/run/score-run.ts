@@ -1,7 +1,7 @@
-import { RM_BENCH_DOMAINS, rmBenchDomainOf } from '../benchmarks/rm-bench.js';
-import { type Dataset, type DatasetOptions, openDataset } from '../datasets/open-dataset.js';
-import { rmBenchDomainsPresent } from '../datasets/rm-bench.js';
-import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
+import type { Dataset } from '../datasets/open-dataset.js';
+import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
+import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
+import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
@@ -31,7 +31,7 @@ export interface ScoreRunOptions {
   device?: 'cpu' | 'cuda';
   threads?: number;
   dataset: string;
-  datasetOptions?: DatasetOptions;
+  datasetOptions?: BenchmarkDatasetOptions;
   methods: string[];
   /** Judge name -> prompt file replacing the shipped `prompts/<judge>.txt` (--judge-prompt). */
   judgePrompts?: Record<string, string>;
@@ -82,7 +82,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
     : o.dataset;
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
-  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
+  const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -100,8 +100,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
-    const domains = dataset.kind === 'rm-bench' ? await rmBenchDomainRecords(dataset) : undefined;
-    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, domains });
+    const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
+    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
@@ -165,7 +165,7 @@ function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; domains: Record<string, number> | undefined },
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown> },
 ): RunManifest {
   return {
     endorm: { version: ENDORM_VERSION },
@@ -185,7 +185,7 @@ function buildManifest(
       kind: dataset.kind,
       sha256: dataset.sha256,
       ...pinnedDatasetOptions(o.datasetOptions),
-      ...(resolved.domains ? { domains: resolved.domains } : {}),
+      ...resolved.facts,
     },
     settings: {
       methods: o.methods,
@@ -199,14 +199,6 @@ function buildManifest(
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
     },
   };
-}
-
-/** Records per RM-Bench domain in the whole dataset, safety's two files pooled as the reports pool them. */
-async function rmBenchDomainRecords(dataset: Dataset): Promise<Record<string, number>> {
-  const { counts } = await rmBenchDomainsPresent(dataset);
-  const pooled: Record<string, number> = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0]));
-  for (const [file, records] of Object.entries(counts)) pooled[rmBenchDomainOf(file)!]! += records;
-  return pooled;
 }
 
 async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {

@@ -1,31 +1,20 @@
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { expectObject, labelValue, recordId, requiredString, sourceOf } from './field-mapping.js';
-import { fileError, InputError, recordError } from './input-error.js';
-import { readJsonArrayRecords } from './json-reader.js';
-import type { Pair } from './pair.js';
-import type { RawRecord, RecordItem } from './raw-record.js';
+import { basename, extname, join, resolve } from 'node:path';
+import { expectObject, labelValue, recordId, requiredString, sourceOf } from '../../datasets/field-mapping.js';
+import { fileError, InputError, recordError } from '../../datasets/input-error.js';
+import { readJsonArrayRecords } from '../../datasets/json-reader.js';
+import { fileSha256, folderSha256, guarded, type Dataset } from '../../datasets/open-dataset.js';
+import type { Pair } from '../../datasets/pair.js';
+import type { RawRecord } from '../../datasets/raw-record.js';
+import type { BenchmarkDatasetOptions, DatasetInput } from '../protocol.js';
+import { isRmBenchDomain, RM_BENCH_DOMAINS, RM_BENCH_FILE_DOMAINS, RM_BENCH_STYLES, rmBenchDomainOf, type RmBenchDomain } from './rm-bench-domains.js';
 
 /**
- * RM-Bench (Liu et al., ICLR 2025): per prompt, three chosen and three rejected responses in the style order
- * [concise, detailed plain, detailed markdown]. Ids are unique only within a domain, hence keys like "chat/17".
+ * RM-Bench's files: per prompt, three chosen and three rejected responses in the style order [concise, detailed plain,
+ * detailed markdown]. Ids are unique only within a domain, hence keys like "chat/17".
  */
-export const RM_BENCH_DOMAINS = ['chat', 'code', 'math', 'safety-refuse', 'safety-response'] as const;
-export type RmBenchDomain = (typeof RM_BENCH_DOMAINS)[number];
-
-/** The paper reports four sections; the two safety domains are pooled into one. */
-export type RmBenchSection = 'chat' | 'code' | 'math' | 'safety';
-
-export function rmBenchSection(domain: RmBenchDomain): RmBenchSection {
-  return domain === 'safety-refuse' || domain === 'safety-response' ? 'safety' : domain;
-}
-
 export const RM_BENCH_TOTAL_FILE = 'total_dataset.json';
-const STYLES = 3;
-
-export function isRmBenchDomain(value: string): value is RmBenchDomain {
-  return (RM_BENCH_DOMAINS as readonly string[]).includes(value);
-}
+const STYLES = RM_BENCH_STYLES.length;
 
 /** `chat_filtered.json` → 'chat'; undefined for anything that is not one of the five upstream per-domain files. */
 export function rmBenchFileDomain(fileName: string): RmBenchDomain | undefined {
@@ -49,12 +38,12 @@ export async function listRmBenchFiles(folder: string): Promise<string[]> {
     throw fileError(folder, error);
   }
   if (names.includes(RM_BENCH_TOTAL_FILE)) return [join(folder, RM_BENCH_TOTAL_FILE)];
-  const files = RM_BENCH_DOMAINS.map((d) => `${d}_filtered.json`).filter((n) => names.includes(n));
+  const files = RM_BENCH_FILE_DOMAINS.map((d) => `${d}_filtered.json`).filter((n) => names.includes(n));
   if (files.length === 0) {
     throw new InputError({
       code: 'unreadable',
       file: folder,
-      reason: `no RM-Bench file in this folder (expected ${RM_BENCH_TOTAL_FILE} or <domain>_filtered.json for ${RM_BENCH_DOMAINS.join(', ')})`,
+      reason: `no RM-Bench file in this folder (expected ${RM_BENCH_TOTAL_FILE} or <domain>_filtered.json for ${RM_BENCH_FILE_DOMAINS.join(', ')})`,
     });
   }
   return files.map((n) => join(folder, n));
@@ -109,7 +98,7 @@ function parseDomain(value: unknown, raw: RawRecord): RmBenchDomain {
   const text = labelValue(value, 'domain', raw.location);
   const normal = text.trim().toLowerCase().replace(/_/g, '-');
   if (!isRmBenchDomain(normal)) {
-    throw recordError(raw.location, `unknown RM-Bench domain ${JSON.stringify(text)} (expected one of ${RM_BENCH_DOMAINS.join(', ')})`, 'domain');
+    throw recordError(raw.location, `unknown RM-Bench domain ${JSON.stringify(text)} (expected one of ${RM_BENCH_FILE_DOMAINS.join(', ')})`, 'domain');
   }
   return normal;
 }
@@ -125,7 +114,7 @@ function styleTriple(value: unknown, field: string, raw: RawRecord): string[] {
 }
 
 export interface RmBenchCoverage {
-  /** Domains with at least one pair, in RM_BENCH_DOMAINS order. */
+  /** Domains with at least one pair, in RM_BENCH_FILE_DOMAINS order. */
   present: RmBenchDomain[];
   /** The rest: a report must say so plainly ("math is missing"), since the overall score then leaves a domain out. */
   missing: RmBenchDomain[];
@@ -134,13 +123,56 @@ export interface RmBenchCoverage {
 
 /** Coverage from groups already at hand (one entry per pair, e.g. from scores); unknown groups are ignored. */
 export function rmBenchCoverage(groups: Iterable<string | undefined>): RmBenchCoverage {
-  const counts = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0])) as Record<RmBenchDomain, number>;
+  const counts = Object.fromEntries(RM_BENCH_FILE_DOMAINS.map((d) => [d, 0])) as Record<RmBenchDomain, number>;
   for (const group of groups) if (group !== undefined && isRmBenchDomain(group)) counts[group] += 1;
   return {
-    present: RM_BENCH_DOMAINS.filter((d) => counts[d] > 0),
-    missing: RM_BENCH_DOMAINS.filter((d) => counts[d] === 0),
+    present: RM_BENCH_FILE_DOMAINS.filter((d) => counts[d] > 0),
+    missing: RM_BENCH_FILE_DOMAINS.filter((d) => counts[d] === 0),
     counts,
   };
+}
+
+/**
+ * An RM-Bench folder (its files in domain order) or file: named `rm-bench`, or `rm-bench-<domain>` for one domain's
+ * file; a folder's hash covers every file read (see folderSha256).
+ */
+export async function openRmBench(input: DatasetInput, options: BenchmarkDatasetOptions): Promise<Dataset> {
+  const { spec, path } = input;
+  if (input.isFolder) {
+    const files = (await listRmBenchFiles(spec)).map((p) => ({ path: resolve(p), displayName: join(spec, basename(p)) }));
+    return {
+      name: 'rm-bench',
+      kind: 'rm-bench',
+      path,
+      files: files.map((f) => f.path),
+      sha256: await folderSha256(files.map((f) => f.path)),
+      pairs: () => guarded(readRmBench(files), options, spec),
+    };
+  }
+  const sha256 = await fileSha256(path, spec);
+  const domain = rmBenchFileDomain(path);
+  return {
+    name: domain !== undefined ? `rm-bench-${domain}` : basename(path) === RM_BENCH_TOTAL_FILE ? 'rm-bench' : shortName(path),
+    kind: 'rm-bench',
+    path,
+    files: [path],
+    sha256,
+    pairs: () => guarded(readRmBench([{ path, displayName: spec }]), options, spec),
+  };
+}
+
+/** For run-folder names: the base name without extension, reduced to characters every file system accepts. */
+function shortName(path: string): string {
+  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return stem === '' ? 'dataset' : stem;
+}
+
+/** Records per section in the whole dataset (safety's two files pooled, as the reports pool them), for run.json. */
+export async function rmBenchDomainRecords(dataset: { pairs(): AsyncIterable<Pair> }): Promise<Record<string, number>> {
+  const { counts } = await rmBenchDomainsPresent(dataset);
+  const pooled: Record<string, number> = Object.fromEntries(RM_BENCH_DOMAINS.map((d) => [d, 0]));
+  for (const [file, records] of Object.entries(counts)) pooled[rmBenchDomainOf(file)!]! += records;
+  return pooled;
 }
 
 /** Which domains a dataset holds, by reading it (RM-Bench is a few MB). A file with no records counts as missing. */

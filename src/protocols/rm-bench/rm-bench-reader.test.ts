@@ -3,22 +3,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { collect, collectUntilError, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from './fixtures/fixtures.js';
-import { InputError } from './input-error.js';
-import { openDataset } from './open-dataset.js';
-import type { Pair } from './pair.js';
-import {
-  isRmBenchFileName,
-  listRmBenchFiles,
-  readRmBench,
-  RM_BENCH_DOMAINS,
-  rmBenchCoverage,
-  rmBenchDomainsPresent,
-  rmBenchFileDomain,
-  rmBenchSection,
-} from './rm-bench.js';
+import { createHash } from 'node:crypto';
+import { collect, collectUntilError, jsonl, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from '../../datasets/fixtures/fixtures.js';
+import { InputError } from '../../datasets/input-error.js';
+import { fileSha256, folderSha256, type Dataset } from '../../datasets/open-dataset.js';
+import type { Pair } from '../../datasets/pair.js';
+import { openBenchmarkDataset } from '../open-benchmark.js';
+import type { BenchmarkDatasetOptions } from '../protocol.js';
+import { RM_BENCH_FILE_DOMAINS, rmBenchDomainOf } from './rm-bench-domains.js';
+import { isRmBenchFileName, listRmBenchFiles, readRmBench, rmBenchCoverage, rmBenchDomainsPresent, rmBenchFileDomain } from './rm-bench-reader.js';
 
-const SHARED_RM_BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'datasets', 'rm-bench');
+const SHARED_RM_BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'datasets', 'rm-bench');
+const sha = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+/** RM-Bench files and folders open through the protocol registry, as `endorm score --dataset` opens them. */
+async function openDataset(file: string, options: BenchmarkDatasetOptions = {}): Promise<Dataset> {
+  const { protocol, dataset } = await openBenchmarkDataset(file, options);
+  assert.equal(protocol.name, dataset.kind);
+  return dataset;
+}
 
 describe('RM-Bench', () => {
   let tmp: TempDir;
@@ -37,13 +40,34 @@ describe('RM-Bench', () => {
   after(() => tmp.remove());
 
   it('knows the five domains, their file names and the four reported sections', () => {
-    assert.deepEqual(RM_BENCH_DOMAINS, ['chat', 'code', 'math', 'safety-refuse', 'safety-response']);
+    assert.deepEqual(RM_BENCH_FILE_DOMAINS, ['chat', 'code', 'math', 'safety-refuse', 'safety-response']);
     assert.equal(rmBenchFileDomain('/x/safety-response_filtered.json'), 'safety-response');
     assert.equal(rmBenchFileDomain('chat.json'), undefined);
     assert.equal(rmBenchFileDomain('poetry_filtered.json'), undefined);
     assert.ok(isRmBenchFileName('total_dataset.json'));
     assert.ok(!isRmBenchFileName('poetry_filtered.json'));
-    assert.deepEqual(RM_BENCH_DOMAINS.map(rmBenchSection), ['chat', 'code', 'math', 'safety', 'safety']);
+    assert.deepEqual(RM_BENCH_FILE_DOMAINS.map(rmBenchDomainOf), ['chat', 'code', 'math', 'safety', 'safety']);
+  });
+
+  it('is chosen by --format rm-bench whatever the file is called, and is the only reader of folders', async () => {
+    const named = await tmp.write({ 'odd/bench.json': JSON.stringify([{ id: 3, domain: 'code', prompt: 'p', chosen: ['a', 'b', 'c'], rejected: ['d', 'e', 'f'] }]) });
+    const asRmBench = await openDataset(named, { format: 'rm-bench' });
+    assert.equal(asRmBench.kind, 'rm-bench');
+    assert.deepEqual((await collect(asRmBench.pairs())).map((p) => p.key), ['code/3']);
+    await assert.rejects(openBenchmarkDataset(tmp.file('split'), { format: 'jsonl' }), {
+      message: `${tmp.file('split')}: is a folder; only RM-Bench (--format rm-bench) is read from a folder`,
+    });
+    const pairFile = await tmp.write({ 'odd/pairs.jsonl': jsonl([{ prompt: 'p', chosen: 'c', rejected: 'r' }]) });
+    assert.equal((await openBenchmarkDataset(pairFile)).protocol.name, 'pairs');
+  });
+
+  it('hashes a folder over its sorted file names and contents', async () => {
+    const folder = path.dirname(await tmp.write({ 'rmb/code_filtered.json': RM_BENCH_CODE, 'rmb/chat_filtered.json': RM_BENCH_CHAT }));
+    const dataset = await openDataset(folder);
+    const expected = sha(`chat_filtered.json\u0000${sha(RM_BENCH_CHAT)}\ncode_filtered.json\u0000${sha(RM_BENCH_CODE)}\n`);
+    assert.equal(dataset.sha256, expected);
+    assert.equal(await folderSha256([...dataset.files].reverse()), expected);
+    assert.equal(await fileSha256(dataset.files[0]!), sha(RM_BENCH_CHAT));
   });
 
   it('lists a folder in domain order, and total_dataset.json alone when present', async () => {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { methodOutcomes } from './cells.js';
-import { singleMethodLines } from './fixture-lines.js';
-import { ScoreRecordStore } from './record-store.js';
-import { difficultySplit, rmBenchDomainOf, rmBenchSummary } from './rm-bench.js';
+import { methodOutcomes } from '../../benchmarks/cells.js';
+import { responseLines, singleMethodLines } from '../../benchmarks/fixture-lines.js';
+import { ScoreRecordStore } from '../../benchmarks/record-store.js';
+import { summarizeMethods } from '../../benchmarks/summarize-methods.js';
+import { rmBenchDomainOf } from './rm-bench-domains.js';
+import { rmBenchProtocol } from './rm-bench-protocol.js';
+import { difficultySplit, rmBenchOf, rmBenchSummary } from './rm-bench-summary.js';
 
 const M = 'endorm';
 const SHAPE = { chosen: 3, rejected: 3 };
@@ -115,4 +118,17 @@ test('difficulty split of an arbitrary matrix', () => {
   close(split.hard, (0.2 + 0.3 + 0.6) / 3, 'hard');
   close(split.normal, (0.1 + 0.5 + 0.9) / 3, 'normal');
   close(split.easy, (0.4 + 0.7 + 0.8) / 3, 'easy');
+});
+
+test('RM-Bench runs get the rmBench block and a 3x3 shape', () => {
+  const store = new ScoreRecordStore();
+  const scores = (values: number[]) => values.map((endorm) => ({ endorm }));
+  for (const line of responseLines('chat/1', 'chat', scores([2, 2, 2]), scores([1, 1, 1]))) store.add(line);
+  for (const line of responseLines('code/1', 'code', scores([2, 2]), scores([1, 1]))) store.add(line);
+  const endorm = summarizeMethods(store, { protocol: rmBenchProtocol })['endorm']!;
+  assert.equal(endorm.pairs, 1);
+  assert.equal(endorm.incomplete, 1);
+  assert.equal(endorm.comparisons, 9);
+  assert.deepEqual(rmBenchOf(endorm)!.missingDomains, ['math', 'code', 'safety']);
+  assert.equal(rmBenchOf(endorm)!.average, 1);
 });

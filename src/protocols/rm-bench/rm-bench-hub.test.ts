@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { datasetRoute, startFakeHub, type FakeHub } from '../model/hub/fake-hub-server.js';
-import type { HubProgressEvent } from '../model/hub/progress.js';
-import { HUB_DATASETS, isHubDatasetAlias, resolveHubDataset } from './hub-datasets.js';
+import { datasetRoute, startFakeHub, type FakeHub } from '../../model/hub/fake-hub-server.js';
+import type { HubProgressEvent } from '../../model/hub/progress.js';
+import { hubAliases, isHubDatasetAlias, resolveHubDataset } from '../registry.js';
 
 const RM_BENCH = Buffer.from(
   JSON.stringify([{ id: 0, prompt: 'p', chosen: ['a', 'b', 'c'], rejected: ['d', 'e', 'f'], domain: 'chat' }]),
@@ -54,7 +54,8 @@ describe('resolveHubDataset', () => {
   });
 
   it('knows its aliases', async () => {
-    assert.equal(HUB_DATASETS['rm-bench']!.kind, 'rm-bench');
+    assert.equal(hubAliases().get('rm-bench')!.protocol.name, 'rm-bench');
+    assert.equal(hubAliases().get('rm-bench')!.repo, 'THU-KEG/RM-Bench');
     assert.ok(isHubDatasetAlias('rm-bench'));
     assert.ok(!isHubDatasetAlias('constructor'));
     await assert.rejects(resolveHubDataset('nope', opts()), /unknown Hub dataset "nope" \(known: rm-bench\)/);

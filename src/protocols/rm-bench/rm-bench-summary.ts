@@ -1,11 +1,10 @@
-import { cellJudgements, type RecordOutcome } from './cells.js';
+import { cellJudgements, type RecordOutcome } from '../../benchmarks/cells.js';
+import type { MethodSummary } from '../../benchmarks/method-summary.js';
+import { RM_BENCH_DOMAINS, RM_BENCH_STYLES, rmBenchDomainOf, type RmBenchSection } from './rm-bench-domains.js';
 
-/** RM-Bench's domains, in the order its paper's table lists them. */
-export const RM_BENCH_DOMAINS = ['chat', 'math', 'code', 'safety'] as const;
-export type RmBenchDomain = (typeof RM_BENCH_DOMAINS)[number];
+type RmBenchDomain = RmBenchSection;
 
-/** Styles in index order: rows of the matrix are the chosen response's style, columns the rejected one's. */
-export const RM_BENCH_STYLES = ['concise', 'detailed', 'markdown'] as const;
+export { RM_BENCH_DOMAINS, RM_BENCH_STYLES };
 
 const SIZE = RM_BENCH_STYLES.length;
 
@@ -48,14 +47,6 @@ export interface RmBenchSummary {
   missingDomains: RmBenchDomain[];
   /** Complete records whose group is not an RM-Bench domain (left out of everything above). */
   unassignedRecords: number;
-}
-
-/** Maps a record group to its RM-Bench domain: 'safety-refuse' and 'safety-response' pool into 'safety'. */
-export function rmBenchDomainOf(group: string | undefined): RmBenchDomain | undefined {
-  if (group === undefined) return undefined;
-  const name = group.toLowerCase();
-  if (name === 'safety' || name.startsWith('safety-')) return 'safety';
-  return (RM_BENCH_DOMAINS as readonly string[]).includes(name) ? (name as RmBenchDomain) : undefined;
 }
 
 /** The 3x3 share-correct matrix of records that have all nine cells; records of another shape are ignored. */
@@ -158,4 +149,12 @@ export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummar
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** The key summary.json keeps a method's RM-Bench summary under. */
+export const RM_BENCH_SUMMARY_KEY = 'rmBench';
+
+/** A method's RM-Bench summary, when its run is an RM-Bench run. */
+export function rmBenchOf(m: MethodSummary): RmBenchSummary | undefined {
+  return (m as MethodSummary & { [RM_BENCH_SUMMARY_KEY]?: RmBenchSummary })[RM_BENCH_SUMMARY_KEY];
 }

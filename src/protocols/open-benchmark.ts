@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileError, InputError } from '../datasets/input-error.js';
+import { peekFirstRecord, type Dataset } from '../datasets/open-dataset.js';
+import type { BenchmarkDatasetOptions, BenchmarkProtocol, DatasetInput } from './protocol.js';
+import { datasetFormats, protocols } from './registry.js';
+
+/** A dataset opened by the protocol that recognised it. */
+export interface BenchmarkDataset {
+  protocol: BenchmarkProtocol;
+  dataset: Dataset;
+}
+
+/** Opens a dataset file or folder with the first protocol that recognises it (see registry.ts for the order). */
+export async function openBenchmarkDataset(pathOrFolder: string, options: BenchmarkDatasetOptions = {}): Promise<BenchmarkDataset> {
+  const format = options.format ?? 'auto';
+  if (!datasetFormats().includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(pathOrFolder)).isDirectory();
+  } catch (error) {
+    throw fileError(pathOrFolder, error);
+  }
+  const path = resolve(pathOrFolder);
+  let first: Promise<unknown> | undefined;
+  const input: DatasetInput = {
+    spec: pathOrFolder,
+    path,
+    isFolder,
+    format,
+    firstRecord: () => (first ??= isFolder ? Promise.resolve(undefined) : peekFirstRecord(path)),
+  };
+  for (const protocol of protocols()) {
+    if (!(await protocol.recognises(input))) continue;
+    if (isFolder && !protocol.readsFolders) {
+      const readers = protocols().filter((p) => p.readsFolders).map((p) => `${p.label} (--format ${p.formats[0]})`);
+      throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: `is a folder; only ${readers.join(' or ')} is read from a folder` });
+    }
+    return { protocol, dataset: await protocol.open(input, options) };
+  }
+  throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: `no benchmark protocol reads it as --format ${format}` });
+}
