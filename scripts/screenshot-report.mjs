@@ -49,7 +49,7 @@ async function syntheticReport() {
   const dist = join(root, 'dist', 'report');
   if (!existsSync(join(dist, 'synthetic-run.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
   const { writeSyntheticRun } = await import(pathToFileURL(join(dist, 'synthetic-run.js')).href);
-  const { summarizeRun, writeReports } = await import(pathToFileURL(join(dist, 'index.js')).href);
+  const { reportRun } = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
   const dir = mkdtempSync(join(tmpdir(), 'endorm-synthetic-run-'));
   const grid = { alphas: [0.25, 0.5, 1, 2], gammas: [0.8, 0.9, 0.95, 0.99, 1] };
   const sweep = grid.alphas.flatMap((a, i) =>
@@ -60,7 +60,7 @@ async function syntheticReport() {
     tornLastLine: true,
     timing: { startedAt: '2025-01-01T12:00:01.000Z', finishedAt: '2025-01-01T12:03:21.000Z', seconds: 200 },
   });
-  await writeReports(dir, await summarizeRun(dir));
+  await reportRun(dir);
   return join(dir, 'report.html');
 }
 

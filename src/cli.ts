@@ -7,7 +7,7 @@ import { rescoreCommand } from './commands/rescore.js';
 import { showCommand } from './commands/show.js';
 import { EndormError } from './util/endorm-error.js';
 import { EXIT } from './util/exit-codes.js';
-import { ENDORM_VERSION } from './version.js';
+import { ENDORM_VERSION } from './util/version.js';
 
 export function buildProgram(): Command {
   const program = new Command('endorm')

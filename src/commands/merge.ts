@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { mergeRuns } from '../run/merge-runs.js';
+import { mergeRuns } from '../api/merge-runs.js';
 import { summaryJson } from '../run-store/summary-file.js';
 
 interface MergeOptions {

@@ -1,17 +1,14 @@
 import { Command } from 'commander';
-import { RunFolderError } from '../run-store/run-folder-error.js';
+import { compareRuns, reportRun } from '../api/report-runs.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { summarizeRun } from '../report/summarize-run.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { summaryJson } from '../run-store/summary-file.js';
-import { writeComparisonReports } from '../report/write-comparison-reports.js';
-import { writeReports } from '../report/write-reports.js';
 import { EXIT } from '../util/exit-codes.js';
 
 interface ReportOptions {
   out?: string;
   json?: boolean;
 }
-
 
 /** `endorm report RUN... [--out DIR] [--json]`: rebuilds one run's summary and reports, or compares several runs. */
 export function reportCommand(): Command {
@@ -31,23 +28,23 @@ export function reportCommand(): Command {
       }
       // Paths written go to stderr under --json, so that stdout stays parseable.
       const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
-      const summaries: RunSummary[] = [];
+      let result: { summaries: RunSummary[]; written: string[] };
       try {
-        for (const run of runs) summaries.push(await summarizeRun(run));
+        if (runs.length === 1) {
+          const one = await reportRun(runs[0]!, options.out ?? runs[0]!);
+          result = { summaries: [one.summary], written: one.written };
+        } else {
+          result = await compareRuns(runs, options.out!);
+        }
       } catch (error) {
         if (!(error instanceof RunFolderError)) throw error;
         console.error(`endorm report: ${error.message}`);
         process.exitCode = error.exitCode;
         return;
       }
-
-      const written =
-        summaries.length === 1
-          ? await writeReports(options.out ?? runs[0]!, summaries[0]!)
-          : await writeComparisonReports(options.out!, summaries);
-      for (const file of written) say(`wrote ${file}`);
+      for (const file of result.written) say(`wrote ${file}`);
       if (options.json) {
-        process.stdout.write(summaries.length === 1 ? summaryJson(summaries[0]!) : `${JSON.stringify(summaries, null, 2)}\n`);
+        process.stdout.write(result.summaries.length === 1 ? summaryJson(result.summaries[0]!) : `${JSON.stringify(result.summaries, null, 2)}\n`);
       }
     });
 }

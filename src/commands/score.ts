@@ -4,7 +4,7 @@ import { splitMethodList } from '../rewards/method-spec.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
 import { checkReference } from '../methods/reference-method.js';
 import { planMethods } from '../methods/plan-methods.js';
-import { scoreRun } from '../run/score-run.js';
+import { scoreRun } from '../api/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from '../util/exit-codes.js';
 import { nonNegativeInt, positiveInt } from './option-parsers.js';

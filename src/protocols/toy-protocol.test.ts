@@ -12,7 +12,7 @@ import { fileSha256, guarded } from '../datasets/open-dataset.js';
 import type { Pair } from '../datasets/pair.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
-import { scoreRun } from '../run/score-run.js';
+import { scoreRun } from '../api/score-run.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { openBenchmarkDataset } from './open-benchmark.js';
 import type { BenchmarkProtocol } from './protocol.js';

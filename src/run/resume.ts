@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isHubDatasetAlias } from '../protocols/registry.js';
 import type { Pair } from '../datasets/pair.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
@@ -8,7 +7,6 @@ import { runDifferences } from './compare-runs.js';
 import { pathExists, RUN_FILES } from '../run-store/run-files.js';
 import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
 import { SettingsError } from './settings-error.js';
-import type { ShardSpec } from './shard.js';
 
 /** The lines a run writes for every record: a response line per response, a comparison line per cell, or both. */
 export interface ExpectedLines {
@@ -121,45 +119,12 @@ export async function* skipDone(pairs: AsyncIterable<Pair>, done: ReadonlySet<st
 
 /** The dataset options that decide what the records are; run.json keeps those given, and a resume must match them. */
 export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
-type PinnedDatasetOption = (typeof PINNED_DATASET_OPTIONS)[number];
+export type PinnedDatasetOption = (typeof PINNED_DATASET_OPTIONS)[number];
 
 /** run.json's `dataset.options` entry: the pinned options that were given (not 'auto'); none given, no entry. */
 export function pinnedDatasetOptions(options: { readonly [K in PinnedDatasetOption]?: string } = {}): { options?: Record<string, string> } {
   const given = PINNED_DATASET_OPTIONS.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : []));
   return given.length ? { options: Object.fromEntries(given) } : {};
-}
-
-/** What `endorm score --resume DIR` takes from DIR's run.json: everything that decides what the scores mean. */
-export interface RunOptionsFromManifest {
-  model: string;
-  dtype: string;
-  dataset: string;
-  datasetOptions: Partial<Record<PinnedDatasetOption, string>>;
-  methods: string[];
-  template: 'chat' | 'none';
-  scoreEot: boolean;
-  maxLength: number;
-  limit?: number;
-  shard?: ShardSpec;
-  reference?: string;
-}
-
-export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
-  const m = await readRunManifest(runDir);
-  return {
-    model: m.model.spec,
-    dtype: m.model.dtype,
-    // The absolute path, so that a resume from another working folder reads the same file (its hash is checked).
-    dataset: isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,
-    datasetOptions: { ...(m.dataset.options ?? {}) },
-    methods: m.settings.methods,
-    template: m.settings.template,
-    scoreEot: m.settings.scoreEot,
-    maxLength: m.settings.maxLength,
-    ...(m.settings.limit !== undefined ? { limit: m.settings.limit } : {}),
-    ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
-    ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
-  };
 }
 
 async function fileSize(file: string): Promise<number> {

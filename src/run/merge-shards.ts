@@ -1,10 +1,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RunSummary } from '../benchmarks/method-summary.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
-import { summarizeRun } from '../report/summarize-run.js';
-import { writeReports } from '../report/write-reports.js';
 import { runDifferences } from './compare-runs.js';
 import { pathExists, RUN_FILES } from '../run-store/run-files.js';
 import { scanScoreFile, type ScoreFileScan } from '../run-store/scan-scores.js';
@@ -13,9 +10,12 @@ import { formatShard, shardOfKey, type ShardSpec } from './shard.js';
 import { mergeTraces } from '../run-store/merge-traces.js';
 import { readSummaryFile } from '../run-store/summary-file.js';
 
-export interface MergeRunsResult {
+/** A merged run folder before its summary: what the summary takes from the shards. */
+export interface MergedShards {
   runDir: string;
-  summary: RunSummary;
+  timing: { startedAt: string | null; finishedAt: string; seconds: number | null };
+  skipped: number;
+  notes: string[];
 }
 
 interface ShardRun {
@@ -28,12 +28,11 @@ interface ShardRun {
 
 /**
  * Combines the runs of `--shard 1/N` … `--shard N/N` into one run folder, as if the dataset had been scored in one go:
- * run.json without a shard, scores.jsonl the union of the shards' lines, their token traces, then the summary and
- * reports. Refuses (with a
- * SettingsError) runs that are not shards of one run: other model, dataset or settings, a shard given twice or
- * missing, a shard that has not finished, or a record found in two shards.
+ * run.json without a shard, scores.jsonl the union of the shards' lines and their token traces (api/merge-runs.ts adds
+ * the summary and reports). Refuses (with a SettingsError) runs that are not shards of one run: other model, dataset
+ * or settings, a shard given twice or missing, a shard that has not finished, or a record found in two shards.
  */
-export async function mergeRuns(dirs: readonly string[], out: string): Promise<MergeRunsResult> {
+export async function mergeShards(dirs: readonly string[], out: string): Promise<MergedShards> {
   if (dirs.length === 0) throw new SettingsError('merge needs the folders of the shard runs');
   if (await pathExists(path.join(out, RUN_FILES.manifest))) throw new SettingsError(`${out} already holds a run; give merge a new --out folder`);
   const runs: ShardRun[] = [];
@@ -58,7 +57,8 @@ export async function mergeRuns(dirs: readonly string[], out: string): Promise<M
 
   const started = runs.map((r) => r.finished.startedAt).filter((t): t is string => t !== null).sort();
   const seconds = runs.every((r) => r.finished.seconds !== null) ? runs.reduce((s, r) => s + r.finished.seconds!, 0) : null;
-  const summary = await summarizeRun(out, {
+  return {
+    runDir: out,
     timing: {
       startedAt: started[0] ?? null,
       finishedAt: runs.map((r) => r.finished.finishedAt).sort().at(-1)!,
@@ -70,9 +70,7 @@ export async function mergeRuns(dirs: readonly string[], out: string): Promise<M
         'timing.seconds is the sum of their times.',
       ...(traces ? [] : ['Not every shard has token traces, so none were merged: rescore and show read them from the shard folders.']),
     ],
-  });
-  await writeReports(out, summary);
-  return { runDir: out, summary };
+  };
 }
 
 async function readShardRun(dir: string): Promise<ShardRun> {

@@ -1,7 +1,7 @@
 import { summarizeRun } from '../report/summarize-run.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { writeReports } from '../report/write-reports.js';
-import type { ScoreProgress } from './score-pairs.js';
+import type { ScoreProgress } from '../run/score-pairs.js';
 
 export interface FinishRunInput {
   startedAt: Date;

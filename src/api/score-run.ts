@@ -8,21 +8,20 @@ import type { ResponseMethod } from '../rewards/response-methods.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
 import { checkReference } from '../methods/reference-method.js';
 import { planMethods, plannedLines } from '../methods/plan-methods.js';
-import { ENDORM_VERSION } from '../version.js';
-import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES } from '../run-store/run-files.js';
-import { ScoresWriter } from '../run-store/scores-writer.js';
+import { ENDORM_VERSION } from '../util/version.js';
+import { defaultRunDir } from '../run-store/run-files.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
-import { scorePairs, type ScoreProgress } from './score-pairs.js';
+import type { ScoreProgress } from '../run/score-pairs.js';
+import { scoreIntoFolder } from '../run/score-into-folder.js';
+import { selectPairs } from '../run/select-pairs.js';
 import { finishRun } from './finish-run.js';
-import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
-import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from './resume.js';
-import { shardPairs, type ShardSpec } from './shard.js';
-import { SettingsError } from './settings-error.js';
-import { skippedRecords } from './skipped-records.js';
+import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from '../run/resume.js';
+import type { ShardSpec } from '../run/shard.js';
+import { SettingsError } from '../run/settings-error.js';
+import { skippedRecords } from '../run/skipped-records.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
-import { TraceWriter, type TraceWriteStats } from '../run-store/trace-writer.js';
+import type { TraceWriteStats } from '../run-store/trace-writer.js';
 
 export interface ScoreRunOptions {
   model: string;
@@ -103,40 +102,20 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
-    const selected = () => shardPairs(limitPairs(dataset.pairs(), o.limit), o.shard);
+    const selected = () => selectPairs(dataset.pairs(), o);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
-    const writer = await ScoresWriter.open(runDir);
-    // Judges read their own prompts, not the responses' token values, so a judges-only run has nothing to trace.
-    const traces = o.traces === false || methods.length === 0 ? undefined : await TraceWriter.open(runDir);
-    let traceStats: TraceWriteStats | undefined;
     const started = new Date();
-    let progress: ScoreProgress;
-    try {
-      progress = await scorePairs(skipDone(selected(), folder.donePairs), {
-        session: model.session,
-        builders: [
-          ...(methods.length
-            ? [responseTaskBuilder({ tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods, onTrace: traces && ((record, trace) => traces.add(record, trace)) })]
-            : []),
-          ...judges.map((j) => j.builder),
-        ],
-        batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
-        // Traces go to disk before their scores, so a score line always has its trace.
-        sink: async (records) => {
-          await traces?.flush();
-          await writer.append(records);
-        },
-        onProgress: o.onProgress,
-        signal: o.signal,
-        prefixSharing: o.prefixSharing,
-      });
-      traceStats = await traces?.close();
-    } catch (err) {
-      await traces?.abandon();
-      throw err;
-    } finally {
-      await writer.close();
-    }
+    const { progress, traces: traceStats } = await scoreIntoFolder(skipDone(selected(), folder.donePairs), {
+      runDir,
+      session: model.session,
+      ...(methods.length ? { responses: { tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods } } : {}),
+      tasks: judges.map((j) => j.builder),
+      traces: o.traces !== false,
+      batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
+      onProgress: o.onProgress,
+      signal: o.signal,
+      prefixSharing: o.prefixSharing,
+    });
     await finishRun(runDir, {
       startedAt: started,
       finishedAt: new Date(),
@@ -201,14 +180,3 @@ function buildManifest(
   };
 }
 
-async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIterable<Pair> {
-  if (limit === undefined) return yield* pairs;
-  if (limit <= 0) return;
-  let n = 0;
-  for await (const pair of pairs) {
-    yield pair;
-    if (++n >= limit) return;
-  }
-}
-
-export { RUN_FILES };

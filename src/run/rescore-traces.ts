@@ -3,8 +3,6 @@ import path from 'node:path';
 import { readScoreLines } from '../run-store/read-score-lines.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
-import { summarizeRun } from '../report/summarize-run.js';
-import { writeReports } from '../report/write-reports.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { rescoreMethods } from '../methods/plan-methods.js';
@@ -31,6 +29,9 @@ export interface RescoreRunOptions {
 
 export interface RescoreRunResult {
   runDir: string;
+  startedAt: Date;
+  /** What the new run's summary must say about where its scores come from. */
+  notes: string[];
   /** Where the traces were read from: the run, the run it was itself rescored from, or the shards it was merged from. */
   tracesDirs: string[];
   responses: number;
@@ -42,10 +43,10 @@ export interface RescoreRunResult {
 const APPEND_EVERY = 1024;
 
 /**
- * `endorm rescore` as a library call: per-response methods recomputed from a run's token traces with no model, into a
- * new run folder (run.json, scores.jsonl, summary and reports) that `endorm report` treats like any other.
+ * Per-response methods recomputed from a run's token traces with no model, into a new run folder (run.json and
+ * scores.jsonl; api/rescore-run.ts adds the summary and reports).
  */
-export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult> {
+export async function rescoreTraces(o: RescoreRunOptions): Promise<RescoreRunResult> {
   const startedAt = o.now ?? new Date();
   const started = performance.now();
   const manifest = await readRunManifest(o.run);
@@ -126,9 +127,7 @@ async function rescoreFromTraces(
   const notes = [`Rescored from the token traces of ${tracesDirs.map((d) => path.resolve(d)).join(', ')} without the model: ${rescored} responses in ${seconds.toFixed(2)} s.`];
   if (missingTraces > 0) notes.push(`${missingTraces} response(s) of ${o.run} have no token trace and were not rescored.`);
   if (comparisons > 0) notes.push(`${comparisons} pairwise judge line(s) were left out: judges need the model and cannot be rescored from traces.`);
-  const summary = await summarizeRun(out, { timing: { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds }, notes });
-  await writeReports(out, summary);
-  return { runDir: out, tracesDirs, responses: rescored, missingTraces, seconds };
+  return { runDir: out, tracesDirs, responses: rescored, missingTraces, seconds, startedAt, notes };
 }
 
 /** Methods that do not read the model (length) are carried over; `length` is the character count every line keeps. */

@@ -8,8 +8,8 @@ import { writeSyntheticRun } from '../report/synthetic-run.js';
 import { writeReports } from '../report/write-reports.js';
 import { mergeRuns } from './merge-runs.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
-import { SettingsError } from './settings-error.js';
-import { shardOfKey } from './shard.js';
+import { SettingsError } from '../run/settings-error.js';
+import { shardOfKey } from '../run/shard.js';
 
 const temp = () => fs.mkdtemp(path.join(os.tmpdir(), 'endorm-merge-'));
 

@@ -1,0 +1,20 @@
+import type { RunSummary } from '../benchmarks/method-summary.js';
+import { summarizeRun } from '../report/summarize-run.js';
+import { writeReports } from '../report/write-reports.js';
+import { mergeShards } from '../run/merge-shards.js';
+
+export interface MergeRunsResult {
+  runDir: string;
+  summary: RunSummary;
+}
+
+/**
+ * `endorm merge` as a library call: the runs of `--shard 1/N` … `--shard N/N` combined into one run folder (see
+ * mergeShards for what is refused), then its summary and reports, as if the dataset had been scored in one go.
+ */
+export async function mergeRuns(dirs: readonly string[], out: string): Promise<MergeRunsResult> {
+  const merged = await mergeShards(dirs, out);
+  const summary = await summarizeRun(merged.runDir, { timing: merged.timing, skipped: merged.skipped, notes: merged.notes });
+  await writeReports(merged.runDir, summary);
+  return { runDir: merged.runDir, summary };
+}

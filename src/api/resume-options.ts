@@ -1,0 +1,37 @@
+import { isHubDatasetAlias } from '../protocols/registry.js';
+import { readRunManifest } from '../run-store/run-manifest.js';
+import type { PinnedDatasetOption } from '../run/resume.js';
+import type { ShardSpec } from '../run/shard.js';
+
+/** What `endorm score --resume DIR` takes from DIR's run.json: everything that decides what the scores mean. */
+export interface RunOptionsFromManifest {
+  model: string;
+  dtype: string;
+  dataset: string;
+  datasetOptions: Partial<Record<PinnedDatasetOption, string>>;
+  methods: string[];
+  template: 'chat' | 'none';
+  scoreEot: boolean;
+  maxLength: number;
+  limit?: number;
+  shard?: ShardSpec;
+  reference?: string;
+}
+
+export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
+  const m = await readRunManifest(runDir);
+  return {
+    model: m.model.spec,
+    dtype: m.model.dtype,
+    // The absolute path, so that a resume from another working folder reads the same file (its hash is checked).
+    dataset: isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,
+    datasetOptions: { ...(m.dataset.options ?? {}) },
+    methods: m.settings.methods,
+    template: m.settings.template,
+    scoreEot: m.settings.scoreEot,
+    maxLength: m.settings.maxLength,
+    ...(m.settings.limit !== undefined ? { limit: m.settings.limit } : {}),
+    ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
+    ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
+  };
+}

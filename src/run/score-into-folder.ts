@@ -1,0 +1,57 @@
+import type { Pair } from '../datasets/pair.js';
+import type { BatchLimits } from '../engine/batching.js';
+import type { ScoringSession } from '../engine/scoring-session.js';
+import { ScoresWriter } from '../run-store/scores-writer.js';
+import { TraceWriter, type TraceWriteStats } from '../run-store/trace-writer.js';
+import type { TaskBuilder } from '../tasks/work-item.js';
+import { responseTaskBuilder, type ResponseTaskOptions } from './response-task.js';
+import { scorePairs, type ScoreProgress } from './score-pairs.js';
+
+export interface ScoreIntoFolderOptions {
+  runDir: string;
+  session: ScoringSession;
+  /** Per-response methods, all from one model pass per response; absent when the run has none. */
+  responses?: Omit<ResponseTaskOptions, 'onTrace'>;
+  /** Further task builders (the judges). */
+  tasks: TaskBuilder[];
+  /** Keep each response's token trace beside the scores (for rescore and show). */
+  traces: boolean;
+  batch: BatchLimits;
+  prefixSharing?: boolean;
+  onProgress?: (p: ScoreProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Scores pairs into a run folder's scores.jsonl (and token traces). Each batch's traces are synced to disk before its
+ * score lines, so a score line always has its trace; a failed run leaves whole batches only.
+ */
+export async function scoreIntoFolder(pairs: AsyncIterable<Pair>, o: ScoreIntoFolderOptions): Promise<{ progress: ScoreProgress; traces?: TraceWriteStats }> {
+  const writer = await ScoresWriter.open(o.runDir);
+  try {
+    // Judges read their own prompts, not the responses' token values, so a run without per-response methods has
+    // nothing to trace.
+    const traces = o.traces && o.responses ? await TraceWriter.open(o.runDir) : undefined;
+    try {
+      const progress = await scorePairs(pairs, {
+        session: o.session,
+        builders: [...(o.responses ? [responseTaskBuilder({ ...o.responses, onTrace: traces && ((record, trace) => traces.add(record, trace)) })] : []), ...o.tasks],
+        batch: o.batch,
+        sink: async (records) => {
+          await traces?.flush();
+          await writer.append(records);
+        },
+        onProgress: o.onProgress,
+        signal: o.signal,
+        prefixSharing: o.prefixSharing,
+      });
+      const stats = await traces?.close();
+      return { progress, ...(stats ? { traces: stats } : {}) };
+    } catch (err) {
+      await traces?.abandon();
+      throw err;
+    }
+  } finally {
+    await writer.close();
+  }
+}

@@ -1,4 +1,0 @@
-import { readFileSync } from 'node:fs';
-
-/** endorm's version, from the package.json one folder above `dist/` (and `src/`). */
-export const ENDORM_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
