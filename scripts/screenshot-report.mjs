@@ -4,9 +4,10 @@
 //   node scripts/screenshot-report.mjs [REPORT.html | FILE.svg | RUN_DIR] [--out FILE.png] [--width 1200] [--height 1600]
 //
 // Any page or SVG works: report.html, grid-heatmap.svg, grid-lines.svg, or a per-token page from `endorm show --html`.
-// With no input it builds a synthetic RM-Bench run (3 methods, 20 records; with --grid, a 4 α × 5 γ sweep instead; needs
-// `npm run build`), writes its reports into a temporary folder and screenshots report.html (with --grid, also
-// grid-heatmap.svg and grid-lines.svg). Needs `npm run build` and Chromium: `apt-get install -y chromium` on Debian.
+// With no input it builds a synthetic RM-Bench run (3 methods, 20 records; with --grid, a 4 α × 5 γ sweep instead),
+// writes its reports into a temporary folder and screenshots report.html (with --grid, also grid-heatmap.svg and
+// grid-lines.svg). Needs the test build (`npm test`, or `npm run build && npx tsc -p tsconfig.test.json`: the synthetic
+// run and the Chromium helper are test scaffolding, in dist-test/) and Chromium: `apt-get install -y chromium` on Debian.
 import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,8 +36,8 @@ async function main() {
 }
 
 async function shoot(html, out) {
-  const chromium = join(root, 'dist', 'testing', 'chromium.js');
-  if (!existsSync(chromium)) throw new Error('build first: npx tsc -p tsconfig.json');
+  const chromium = join(root, 'dist-test', 'testing', 'chromium.js');
+  if (!existsSync(chromium)) throw new Error('build the tests first: npx tsc -p tsconfig.test.json');
   const { CHROMIUM, screenshot } = await import(pathToFileURL(chromium).href);
   if (!CHROMIUM) throw new Error('Chromium not found; on Debian: apt-get update && apt-get install -y chromium');
   const png = screenshot(html, Number(values.width), Number(values.height));
@@ -46,9 +47,9 @@ async function shoot(html, out) {
 }
 
 async function syntheticReport() {
-  const dist = join(root, 'dist', 'report');
-  if (!existsSync(join(dist, 'synthetic-run.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
-  const { writeSyntheticRun } = await import(pathToFileURL(join(dist, 'synthetic-run.js')).href);
+  const synthetic = join(root, 'dist-test', 'testing', 'synthetic-run.js');
+  if (!existsSync(synthetic) || !existsSync(join(root, 'dist', 'index.js'))) throw new Error('build first: npm run build && npx tsc -p tsconfig.test.json');
+  const { writeSyntheticRun } = await import(pathToFileURL(synthetic).href);
   const { reportRun } = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
   const dir = mkdtempSync(join(tmpdir(), 'endorm-synthetic-run-'));
   const grid = { alphas: [0.25, 0.5, 1, 2], gammas: [0.8, 0.9, 0.95, 0.99, 1] };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { summarizeRun } from '../report/summarize-run.js';
-import { writeSyntheticRun } from '../report/synthetic-run.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { writeReports } from '../report/write-reports.js';
 import { mergeRuns } from './merge-runs.js';
 import type { RunManifest } from '../run-store/run-manifest.js';

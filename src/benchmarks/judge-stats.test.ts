@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accuracyStats } from './accuracy.js';
 import { cellJudgements, methodCells, type RecordOutcome } from './cells.js';
-import { comparisonLine, singleMethodLines } from './fixture-lines.js';
+import { comparisonLine, singleMethodLines } from '../testing/fixture-lines.js';
 import { positionStats } from './judge-stats.js';
 import { ScoreRecordStore } from './record-store.js';
 import { styleMatrix } from '../protocols/rm-bench/rm-bench-summary.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparisonLine, responseLines } from './fixture-lines.js';
+import { comparisonLine, responseLines } from '../testing/fixture-lines.js';
 import { ScoreRecordStore } from './record-store.js';
 import { summarizeMethods } from './summarize-methods.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { datasetRoute, folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../model/hub/fake-hub-server.js';
+import { datasetRoute, folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../testing/fake-hub-server.js';
 import { hubRevisionFolder } from '../model/hub/hub-paths.js';
 import { SHARED, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { runEndorm, startEndorm } from '../testing/spawn-endorm.js';

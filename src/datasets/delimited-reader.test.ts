@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, CSV_MULTILINE, tempDir, TSV_PAIRS, type TempDir } from './fixtures/fixtures.js';
+import { collect, CSV_MULTILINE, tempDir, TSV_PAIRS, type TempDir } from '../testing/dataset-fixtures.js';
 import { readDelimitedRecords } from './delimited-reader.js';
 import { InputError } from './input-error.js';
 import type { RawRecord } from './raw-record.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, INVALID_UTF8, tempDir, type TempDir } from './fixtures/fixtures.js';
+import { collect, INVALID_UTF8, tempDir, type TempDir } from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { readJsonArrayRecords } from './json-reader.js';
 import type { RawRecord } from './raw-record.js';

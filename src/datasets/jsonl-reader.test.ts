@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, INVALID_UTF8, JSONL_MESSAGES, tempDir, type TempDir } from './fixtures/fixtures.js';
+import { collect, INVALID_UTF8, JSONL_MESSAGES, tempDir, type TempDir } from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { readJsonlRecords } from './jsonl-reader.js';
 import type { RawRecord } from './raw-record.js';

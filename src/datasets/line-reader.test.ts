@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, tempDir, type TempDir } from './fixtures/fixtures.js';
+import { collect, tempDir, type TempDir } from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { decodeUtf8, decodeUtf8Lenient, readLines } from './line-reader.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, jsonl, MULTIFACETED_BENCH_RECORDS, MULTIFACETED_DPO, MULTIFACETED_RM, tempDir, withoutSource, type TempDir } from './fixtures/fixtures.js';
+import { collect, jsonl, MULTIFACETED_BENCH_RECORDS, MULTIFACETED_DPO, MULTIFACETED_RM, tempDir, withoutSource, type TempDir } from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs } from './multifaceted.js';
 import { openDataset } from './open-dataset.js';

@@ -12,7 +12,7 @@ import {
   tempDir,
   TSV_PAIRS,
   type TempDir,
-} from './fixtures/fixtures.js';
+} from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { openDataset } from './open-dataset.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { collect } from './fixtures/fixtures.js';
+import { collect } from '../testing/dataset-fixtures.js';
 import { openDataset } from './open-dataset.js';
 
 /** The shipped sample, from dist/datasets/ or src/datasets/ alike. */

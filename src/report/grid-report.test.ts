@@ -9,7 +9,7 @@ import { accuracyGrid, bestCell, gridMarkdown } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
 import { gridLinesSvg } from './svg-line-plot.js';
-import { writeSyntheticRun, type SyntheticMethod } from './synthetic-run.js';
+import { writeSyntheticRun, type SyntheticMethod } from '../testing/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 const GRID = { alphas: [0.5, 1, 2], gammas: [0.9, 0.99, 1] };

@@ -11,7 +11,7 @@ import { countColour, decodePng } from '../testing/png.js';
 import { accuracyGrid } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
-import { writeSyntheticRun } from './synthetic-run.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 
 const skip = CHROMIUM ? false : 'no Chromium on this machine';
 

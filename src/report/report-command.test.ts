@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { reportCommand } from '../commands/report.js';
-import { writeSyntheticRun } from './synthetic-run.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 
 /** Runs `endorm report ARGS` capturing stdout/stderr and the exit code, then restores the process state. */
 async function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {

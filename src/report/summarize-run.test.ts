@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
 import { summarizeRun } from './summarize-run.js';
-import { writeSyntheticRun } from './synthetic-run.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 async function tempDir(): Promise<string> {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { comparisonGrid } from './comparison-grid.js';
 import { modelName, runLabels } from './run-labels.js';
 import { summarizeRun } from './summarize-run.js';
-import { writeSyntheticRun } from './synthetic-run.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { writeComparisonReports } from './write-comparison-reports.js';
 
 async function runs() {

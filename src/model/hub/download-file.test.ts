@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { downloadHubFile, removeStalePartFiles } from './download-file.js';
-import { datasetRoute, modelRoute, startFakeHub, type FakeHub } from './fake-hub-server.js';
+import { datasetRoute, modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { HubError } from './hub-errors.js';
 import { hubCachePath } from './hub-paths.js';
 import type { HubProgressEvent } from './progress.js';

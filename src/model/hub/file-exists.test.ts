@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { downloadHubFile } from './download-file.js';
-import { modelRoute, startFakeHub, type FakeHub } from './fake-hub-server.js';
+import { modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { fileExistsOnHub } from './file-exists.js';
 import { HubError } from './hub-errors.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { folderRoutes, modelRoute, startFakeHub, type FakeHub } from './fake-hub-server.js';
+import { folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { HubError } from './hub-errors.js';
 import { resolveHubModel } from './resolve-hub-model.js';
 import type { HubProgressEvent } from './progress.js';

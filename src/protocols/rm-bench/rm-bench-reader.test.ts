@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { collect, collectUntilError, jsonl, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from '../../datasets/fixtures/fixtures.js';
+import { collect, collectUntilError, jsonl, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from '../../testing/dataset-fixtures.js';
 import { InputError } from '../../datasets/input-error.js';
 import { fileSha256, folderSha256, type Dataset } from '../../datasets/open-dataset.js';
 import type { Pair } from '../../datasets/pair.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { methodOutcomes } from '../../benchmarks/cells.js';
-import { responseLines, singleMethodLines } from '../../benchmarks/fixture-lines.js';
+import { responseLines, singleMethodLines } from '../../testing/fixture-lines.js';
 import { ScoreRecordStore } from '../../benchmarks/record-store.js';
 import { summarizeMethods } from '../../benchmarks/summarize-methods.js';
 import { rmBenchDomainOf } from './rm-bench-domains.js';
