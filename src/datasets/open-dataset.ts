@@ -51,16 +51,10 @@ interface SourceFile {
 export async function openDataset(pathOrFolder: string, options: DatasetOptions = {}): Promise<Dataset> {
   const format = options.format ?? 'auto';
   if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
-  let isFolder: boolean;
-  try {
-    isFolder = (await stat(pathOrFolder)).isDirectory();
-  } catch (error) {
-    throw fileError(pathOrFolder, error);
-  }
   const path = resolve(pathOrFolder);
 
   // Folders are read by benchmark protocols that know their layout (see src/protocols/registry.ts).
-  if (isFolder) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
+  if (await isFolder(pathOrFolder)) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
 
   const file: SourceFile = { path, displayName: pathOrFolder };
   const sha256 = await fileSha256(path, pathOrFolder);
@@ -83,6 +77,15 @@ export async function openDataset(pathOrFolder: string, options: DatasetOptions 
     sha256,
     pairs: () => guarded(pairs(), options, pathOrFolder),
   };
+}
+
+/** Whether --dataset names a folder; a path that cannot be read is an InputError naming it. */
+export async function isFolder(pathOrFolder: string): Promise<boolean> {
+  try {
+    return (await stat(pathOrFolder)).isDirectory();
+  } catch (error) {
+    throw fileError(pathOrFolder, error);
+  }
 }
 
 function readRecords(file: SourceFile, container: Container): AsyncGenerator<RecordItem> {

@@ -1,7 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fileError, InputError } from '../datasets/input-error.js';
-import { peekFirstRecord, type Dataset } from '../datasets/open-dataset.js';
+import { InputError } from '../datasets/input-error.js';
+import { isFolder, peekFirstRecord, type Dataset } from '../datasets/open-dataset.js';
 import type { BenchmarkDatasetOptions, BenchmarkProtocol, DatasetInput } from './protocol.js';
 import { datasetFormats, protocols } from './registry.js';
 
@@ -15,24 +14,19 @@ export interface BenchmarkDataset {
 export async function openBenchmarkDataset(pathOrFolder: string, options: BenchmarkDatasetOptions = {}): Promise<BenchmarkDataset> {
   const format = options.format ?? 'auto';
   if (!datasetFormats().includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
-  let isFolder: boolean;
-  try {
-    isFolder = (await stat(pathOrFolder)).isDirectory();
-  } catch (error) {
-    throw fileError(pathOrFolder, error);
-  }
+  const folder = await isFolder(pathOrFolder);
   const path = resolve(pathOrFolder);
   let first: Promise<unknown> | undefined;
   const input: DatasetInput = {
     spec: pathOrFolder,
     path,
-    isFolder,
+    isFolder: folder,
     format,
-    firstRecord: () => (first ??= isFolder ? Promise.resolve(undefined) : peekFirstRecord(path)),
+    firstRecord: () => (first ??= folder ? Promise.resolve(undefined) : peekFirstRecord(path)),
   };
   for (const protocol of protocols()) {
     if (!(await protocol.recognises(input))) continue;
-    if (isFolder && !protocol.readsFolders) {
+    if (folder && !protocol.readsFolders) {
       const readers = protocols().filter((p) => p.readsFolders).map((p) => `${p.label} (--format ${p.formats[0]})`);
       throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: `is a folder; only ${readers.join(' or ')} is read from a folder` });
     }
