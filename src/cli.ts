@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { inspectCommand } from './commands/inspect.js';
-import { reportCommand } from './commands/report.js';
-import { scoreCommand } from './commands/score.js';
 import { mergeCommand } from './commands/merge.js';
+import { reportCommand } from './commands/report.js';
 import { rescoreCommand } from './commands/rescore.js';
+import { scoreCommand } from './commands/score.js';
 import { showCommand } from './commands/show.js';
 import { EndormError } from './util/endorm-error.js';
 import { EXIT } from './util/exit-codes.js';

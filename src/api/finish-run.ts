@@ -1,5 +1,5 @@
-import { summarizeRun } from '../report/summarize-run.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 

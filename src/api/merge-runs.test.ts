@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { summarizeRun } from '../report/summarize-run.js';
-import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { writeReports } from '../report/write-reports.js';
-import { mergeRuns } from './merge-runs.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
 import { SettingsError } from '../run/settings-error.js';
 import { shardOfKey } from '../run/shard.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
+import { mergeRuns } from './merge-runs.js';
 
 const temp = () => fs.mkdtemp(path.join(os.tmpdir(), 'endorm-merge-'));
 

@@ -3,16 +3,16 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { RunFolderError } from '../run-store/run-folder-error.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
-import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
+import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { TRACE_FILES } from '../run-store/trace-format.js';
+import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { mergeRuns } from './merge-runs.js';
 import { rescoreRun } from './rescore-run.js';
 import { scoreRun, type ScoreRunOptions } from './score-run.js';
-import type { ResponseScoreRecord } from '../run-store/score-record.js';
 
 // Several kinds of setting: γ < 1, α ≠ 1 (both sides of 1), terminal keep and drop, shaping, mean normalisation,
 // the likelihood baselines, and length (carried over, not recomputed).

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { comparisonLine, responseLines, singleMethodLines } from '../testing/fixture-lines.js';
 import { methodCells, methodOutcomes, pairShape } from './cells.js';
 import { ScoreRecordStore } from './record-store.js';
-import { comparisonLine, responseLines, singleMethodLines } from '../testing/fixture-lines.js';
 
 function storeOf(...lines: Parameters<ScoreRecordStore['add']>[0][]): ScoreRecordStore {
   const store = new ScoreRecordStore();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { styleMatrix } from '../protocols/rm-bench/rm-bench-summary.js';
+import { comparisonLine, singleMethodLines } from '../testing/fixture-lines.js';
 import { accuracyStats } from './accuracy.js';
 import { cellJudgements, methodCells, type RecordOutcome } from './cells.js';
-import { comparisonLine, singleMethodLines } from '../testing/fixture-lines.js';
 import { positionStats } from './judge-stats.js';
 import { ScoreRecordStore } from './record-store.js';
-import { styleMatrix } from '../protocols/rm-bench/rm-bench-summary.js';
 import { summarizeMethods } from './summarize-methods.js';
 
 /** A pairwise judge's comparison line with both orders' P(chosen wins). */

@@ -1,7 +1,7 @@
 import type { RunSummaryOf } from '../run-store/run-summary.js';
 import type { AccuracyStats } from './accuracy.js';
-import type { PairedTest } from './paired-comparison.js';
 import type { PositionStats } from './judge-stats.js';
+import type { PairedTest } from './paired-comparison.js';
 import type { MethodKind } from './record-store.js';
 
 /**

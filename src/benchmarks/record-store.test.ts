@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScoreRecordStore } from './record-store.js';
 import { comparisonLine, singleMethodLines } from '../testing/fixture-lines.js';
+import { ScoreRecordStore } from './record-store.js';
 
 test('a repeated (pair, role, index) or (pair, chosen, rejected) keeps the last line', () => {
   const store = new ScoreRecordStore();

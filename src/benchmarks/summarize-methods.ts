@@ -2,9 +2,9 @@ import { referenceMethod } from '../methods/reference-method.js';
 import { accuracyStats, groupAccuracy } from './accuracy.js';
 import type { BootstrapOptions } from './bootstrap.js';
 import { methodOutcomes, type RecordOutcome, type Shape } from './cells.js';
+import { positionStats, truncatedJudgeLines } from './judge-stats.js';
 import type { MethodSummary } from './method-summary.js';
 import { pairedTest } from './paired-comparison.js';
-import { positionStats, truncatedJudgeLines } from './judge-stats.js';
 import type { ScoreRecordStore } from './record-store.js';
 
 export interface SummarizeMethodsOptions {

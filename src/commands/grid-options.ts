@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { readRunManifest } from '../run-store/run-manifest.js';
 import { parseGridAxis, type MethodGrid } from '../rewards/method-grid.js';
+import { readRunManifest } from '../run-store/run-manifest.js';
 
 export interface GridCliOptions {
   alpha?: number[];

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { resolveTemplate } from '../formatting/format-response.js';
+import { inspectPage } from '../inspect/inspect-page.js';
 import { inspectResponse, type InspectResult } from '../inspect/inspect-response.js';
+import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { loadModel } from '../model/load-model.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { defaultModelSpec } from './default-model.js';
+import { createDownloadReporter } from './download-progress.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';
-import { createDownloadReporter } from './download-progress.js';
-import { inspectPage } from '../inspect/inspect-page.js';
-import { renderTokenViewHtml } from '../inspect/token-view-html.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { RunFolderError } from '../run-store/run-folder-error.js';
-import { splitMethodList } from '../rewards/method-spec.js';
-import { withGridMethods } from '../rewards/method-grid.js';
 import { rescoreRun } from '../api/rescore-run.js';
-import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { withGridMethods } from '../rewards/method-grid.js';
+import { splitMethodList } from '../rewards/method-spec.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
+import { addGridOptions, type GridCliOptions } from './grid-options.js';
 
 interface RescoreCliOptions extends GridCliOptions {
   methods: string[];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { FieldOptions } from '../datasets/field-mapping.js';
 import { runOptionsFromFolder } from '../api/resume-options.js';
+import type { FieldOptions } from '../datasets/field-mapping.js';
 import { PINNED_DATASET_OPTIONS } from '../run/resume.js';
 import { SettingsError } from '../run/settings-error.js';
 import type { ShardSpec } from '../run/shard.js';

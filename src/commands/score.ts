@@ -1,25 +1,25 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
-import { splitMethodList } from '../rewards/method-spec.js';
-import { judgePromptFiles } from '../methods/judge-setup.js';
-import { checkReference } from '../methods/reference-method.js';
-import { planMethods } from '../methods/plan-methods.js';
 import { scoreRun } from '../api/score-run.js';
-import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
+import type { FieldOptions } from '../datasets/field-mapping.js';
+import { judgePromptFiles } from '../methods/judge-setup.js';
+import { planMethods } from '../methods/plan-methods.js';
+import { checkReference } from '../methods/reference-method.js';
+import { datasetFormats, datasetHelp } from '../protocols/registry.js';
+import { withGridMethods } from '../rewards/method-grid.js';
+import { splitMethodList } from '../rewards/method-spec.js';
+import { readSummary } from '../run-store/summary-file.js';
+import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
+import { parseShard, type ShardSpec } from '../run/shard.js';
+import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
+import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
+import { createDownloadReporter } from './download-progress.js';
+import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
+import { stopOnSignals } from './interrupt.js';
+import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { readSummary } from '../run-store/summary-file.js';
-import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { createDownloadReporter } from './download-progress.js';
-import { stopOnSignals } from './interrupt.js';
 import { withRunDefaults } from './resume-options.js';
-import { parseShard, type ShardSpec } from '../run/shard.js';
-import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
-import { withGridMethods } from '../rewards/method-grid.js';
-import { bytesText } from '../util/bytes-text.js';
-import type { FieldOptions } from '../datasets/field-mapping.js';
-import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 
 /** --prompt-field and the other field options come straight from commander, named as the dataset readers take them. */
 interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions {

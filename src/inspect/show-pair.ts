@@ -1,19 +1,19 @@
 import path from 'node:path';
-import { protocolOfKind } from '../protocols/registry.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
-import { readScoreLines } from '../run-store/read-score-lines.js';
-import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
-import { RUN_FILES } from '../run-store/run-files.js';
-import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { locateTraces } from '../run-store/locate-traces.js';
+import { readScoreLines } from '../run-store/read-score-lines.js';
+import { RUN_FILES } from '../run-store/run-files.js';
+import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
+import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { TraceSource } from '../run-store/trace-source.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
 import { describeTrace, tokenizerDecode } from './inspect-response.js';
 import type { Decode } from './token-texts.js';
 import type { TokenViewPage, TokenViewResponse } from './token-view-html.js';
-import { EndormError } from '../util/endorm-error.js';
-import { EXIT } from '../util/exit-codes.js';
 
 export interface ShowPairOptions {
   run: string;

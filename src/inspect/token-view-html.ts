@@ -1,7 +1,7 @@
 import { escapeHtml } from '../render/format.js';
 import { card, htmlPage } from '../render/html-page.js';
-import type { TokenView } from './inspect-response.js';
 import { mix, rgbText, type Rgb } from '../util/colour.js';
+import type { TokenView } from './inspect-response.js';
 
 /** One response as the page shows it. */
 export interface TokenViewResponse {

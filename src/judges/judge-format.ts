@@ -1,9 +1,9 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
 import { encode, promptMessages, renderChat, type TemplateMode } from '../formatting/format-response.js';
-import { fillPlaceholders, type JudgePrompt } from './prompt-template.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
+import { fillPlaceholders, type JudgePrompt } from './prompt-template.js';
 
 /** A judge prompt with its values filled, as token ids that end at the answer position. */
 export interface EncodedJudgePrompt {

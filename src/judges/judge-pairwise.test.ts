@@ -5,11 +5,11 @@ import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import type { Pair } from '../datasets/pair.js';
 import type { PositionRequest, PositionResult, ScoringSession } from '../engine/scoring-session.js';
-import { loadTokenizer } from '../model/load-tokenizer.js';
-import { scorePairs } from '../run/score-pairs.js';
-import type { ComparisonScoreRecord, ScoreRecord } from '../run-store/score-record.js';
-import { TINY_LLAMA3 } from '../testing/shared-models.js';
 import { createJudge } from '../methods/judge-setup.js';
+import { loadTokenizer } from '../model/load-tokenizer.js';
+import type { ComparisonScoreRecord, ScoreRecord } from '../run-store/score-record.js';
+import { scorePairs } from '../run/score-pairs.js';
+import { TINY_LLAMA3 } from '../testing/shared-models.js';
 import { pairwiseScore } from './judge-pairwise.js';
 import { loadJudgePrompt } from './prompt-template.js';
 

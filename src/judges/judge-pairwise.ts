@@ -1,8 +1,8 @@
 import type { Pair } from '../datasets/pair.js';
 import { recordFields, type ComparisonScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
-import { judgeItems, type PreparedJudge } from './judge-task.js';
 import { judgeQuestion } from './judge-format.js';
+import { judgeItems, type PreparedJudge } from './judge-task.js';
 import { logSumExp, normalize, type LabelSpec } from './label-tokens.js';
 
 /** The verdict labels: the response in position A or in position B is better. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { JudgePromptError } from '../judges/prompt-template.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { judgePromptFiles, loadJudgePrompts } from './judge-setup.js';
 import { planMethods } from './plan-methods.js';
-import { JudgePromptError } from '../judges/prompt-template.js';
 
 test('--methods splits into per-response methods and judges', () => {
   const plan = planMethods(['endorm', 'loglik', 'judge-pairwise', 'judge-pointwise', 'verifier', 'verifier']);

@@ -1,6 +1,6 @@
 import { escapeHtml, percent } from './format.js';
-import { svgDocument } from './svg-document.js';
 import { accuracyColor, textColorOn } from './palette.js';
+import { svgDocument } from './svg-document.js';
 
 export interface HeatmapOptions {
   title: string;

@@ -1,7 +1,7 @@
-import { comparisonGrid } from './comparison-grid.js';
-import { csvLine } from '../render/format.js';
-import { runLabels } from './run-labels.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { csvLine } from '../render/format.js';
+import { comparisonGrid } from './comparison-grid.js';
+import { runLabels } from './run-labels.js';
 
 /**
  * comparison.csv: one row per method x scope, and for every run (labelled as in the reports) its accuracy, bootstrap

@@ -1,13 +1,13 @@
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import type { BenchmarkProtocol } from '../protocols/protocol.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { comparisonGrid, type GridCell, type GridRow } from './comparison-grid.js';
 import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } from '../render/format.js';
 import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
-import { runLabels } from './run-labels.js';
-import type { RunSummary } from '../benchmarks/method-summary.js';
-import { settingsEntries } from './settings-text.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
+import { comparisonGrid, type GridCell, type GridRow } from './comparison-grid.js';
+import { runLabels } from './run-labels.js';
+import { settingsEntries } from './settings-text.js';
 
 /** comparison.html: runs side by side (runs are the colours in charts and the columns in tables). */
 export function renderComparisonHtml(summaries: readonly RunSummary[]): string {

@@ -1,7 +1,7 @@
-import { comparisonGrid, type GridCell } from './comparison-grid.js';
-import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
-import { runLabels } from './run-labels.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
+import { comparisonGrid, type GridCell } from './comparison-grid.js';
+import { runLabels } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
 /** comparison.md: runs as columns, one table per method with every scope as a row. */

@@ -3,13 +3,13 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gridMethodSpec, gridMethodSpecs } from '../rewards/method-grid.js';
 import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
+import { gridMethodSpec, gridMethodSpecs } from '../rewards/method-grid.js';
+import { writeSyntheticRun, type SyntheticMethod } from '../testing/synthetic-run.js';
 import { accuracyGrid, bestCell, gridMarkdown } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
 import { gridLinesSvg } from './svg-line-plot.js';
-import { writeSyntheticRun, type SyntheticMethod } from '../testing/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 const GRID = { alphas: [0.5, 1, 2], gammas: [0.9, 0.99, 1] };

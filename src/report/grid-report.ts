@@ -1,7 +1,7 @@
-import { escapeHtml } from '../render/format.js';
-import { accuracyGrid, gridMarkdown, gridTablesHtml } from './grid-table.js';
-import { card } from '../render/html-page.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { escapeHtml } from '../render/format.js';
+import { card } from '../render/html-page.js';
+import { accuracyGrid, gridMarkdown, gridTablesHtml } from './grid-table.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
 import { gridLinesSvg } from './svg-line-plot.js';
 

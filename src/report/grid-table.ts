@@ -1,7 +1,7 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { gridMethodSpec, type MethodGrid } from '../rewards/method-grid.js';
 import { escapeHtml, mdCell, percent } from '../render/format.js';
+import { gridMethodSpec, type MethodGrid } from '../rewards/method-grid.js';
 
 /** One accuracy measure laid out over the grid: values[i][j] for alphas[i], gammas[j] (0..1; null without data). */
 export interface GridPanel {

@@ -1,7 +1,7 @@
 import type { PositionStats } from '../benchmarks/judge-stats.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { DASH, escapeHtml, integer, mdCell, percent, shortHash } from '../render/format.js';
 import { card } from '../render/html-page.js';
-import type { RunSummary } from '../benchmarks/method-summary.js';
 
 /** What run.json says about one judge (settings.judges[spec], written by score-run). */
 interface JudgeSettingsView {

@@ -8,10 +8,10 @@ import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { gridMethodSpecs } from '../rewards/method-grid.js';
 import { CHROMIUM, screenshot } from '../testing/chromium.js';
 import { countColour, decodePng } from '../testing/png.js';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { accuracyGrid } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
-import { writeSyntheticRun } from '../testing/synthetic-run.js';
 
 const skip = CHROMIUM ? false : 'no Chromium on this machine';
 

@@ -1,5 +1,5 @@
-import { csvLine } from '../render/format.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { csvLine } from '../render/format.js';
 import { summaryRows } from './summary-rows.js';
 
 const HEADER = [

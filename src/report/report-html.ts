@@ -1,14 +1,14 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { card, htmlPage, legend } from '../render/html-page.js';
-import { countsText, runTimeText } from './report-markdown.js';
 import { seriesColor } from '../render/palette.js';
-import { settingsEntries } from './settings-text.js';
-import { judgeHtml } from './judge-report.js';
-import { protocolOfKind } from '../protocols/registry.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { foldWhenSwept, gridCard } from './grid-report.js';
+import { judgeHtml } from './judge-report.js';
+import { countsText, runTimeText } from './report-markdown.js';
+import { settingsEntries } from './settings-text.js';
 
 /** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and the protocol's card. */
 export function renderRunHtml(summary: RunSummary): string {

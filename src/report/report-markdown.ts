@@ -1,10 +1,10 @@
-import { referenceMethod } from '../methods/reference-method.js';
-import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { settingsText } from './settings-text.js';
-import { judgeMarkdown } from './judge-report.js';
+import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
+import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
+import { judgeMarkdown } from './judge-report.js';
+import { settingsText } from './settings-text.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {

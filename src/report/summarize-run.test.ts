@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RunFolderError } from '../run-store/run-folder-error.js';
 import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
-import { summarizeRun } from './summarize-run.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeSyntheticRun } from '../testing/synthetic-run.js';
+import { summarizeRun } from './summarize-run.js';
 import { writeReports } from './write-reports.js';
 
 async function tempDir(): Promise<string> {

@@ -4,13 +4,13 @@ import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
+import { protocolOfKind } from '../protocols/registry.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
 import { RUN_FILES } from '../run-store/run-files.js';
 import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { RunTiming } from '../run-store/run-summary.js';
 import { readCarriedOver } from '../run-store/summary-file.js';
 import { summarizeTraces } from '../run-store/trace-summary.js';
-import { protocolOfKind } from '../protocols/registry.js';
 
 export interface SummarizeRunOptions {
   /** Timing known to the caller (the scorer); fields given here win over an existing summary.json's. */

@@ -1,7 +1,7 @@
 import { escapeHtml, percent } from '../render/format.js';
+import { seriesColor } from '../render/palette.js';
 import { svgDocument } from '../render/svg-document.js';
 import type { AccuracyGrid, GridPanel } from './grid-table.js';
-import { seriesColor } from '../render/palette.js';
 
 const PANEL_W = 470;
 const PANEL_H = 270;

@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { comparisonGrid } from './comparison-grid.js';
 import { modelName, runLabels } from './run-labels.js';
 import { summarizeRun } from './summarize-run.js';
-import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { writeComparisonReports } from './write-comparison-reports.js';
 
 async function runs() {

@@ -1,7 +1,7 @@
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { renderComparisonCsv } from './comparison-csv.js';
 import { renderComparisonHtml } from './comparison-html.js';
 import { renderComparisonMarkdown } from './comparison-markdown.js';
-import type { RunSummary } from '../benchmarks/method-summary.js';
 import { writeTextFiles } from './write-text-files.js';
 
 /** Writes comparison.md, comparison.csv and comparison.html into `outDir` (created if needed); returns their paths. */

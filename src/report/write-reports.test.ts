@@ -3,8 +3,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { summarizeRun } from './summarize-run.js';
 import { writeSyntheticRun } from '../testing/synthetic-run.js';
+import { summarizeRun } from './summarize-run.js';
 import { writeReports } from './write-reports.js';
 
 async function renderedRun(groups?: string[]): Promise<{ dir: string; read: (name: string) => Promise<string> }> {

@@ -1,11 +1,11 @@
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { RUN_FILES } from '../run-store/run-files.js';
+import { summaryJson } from '../run-store/summary-file.js';
+import { gridSvgFiles } from './grid-report.js';
 import { renderRunCsv } from './report-csv.js';
 import { renderRunHtml } from './report-html.js';
 import { renderRunMarkdown } from './report-markdown.js';
-import type { RunSummary } from '../benchmarks/method-summary.js';
-import { summaryJson } from '../run-store/summary-file.js';
 import { writeTextFiles } from './write-text-files.js';
-import { gridSvgFiles } from './grid-report.js';
 
 /** Writes summary.json, report.md, report.csv, report.html (and grid-*.svg for an α × γ sweep) into `dir` (created if needed); returns their paths. */
 export async function writeReports(dir: string, summary: RunSummary): Promise<string[]> {

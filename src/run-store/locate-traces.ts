@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { readRunManifest, type RunManifest } from './run-manifest.js';
 import { RunFolderError } from './run-folder-error.js';
+import { readRunManifest, type RunManifest } from './run-manifest.js';
 import { TRACE_FILES } from './trace-format.js';
 import { hasTraces } from './trace-reader.js';
 

@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ScoreRecord } from './score-record.js';
 import { readScoreLines } from './read-score-lines.js';
 import { RunFolderError } from './run-folder-error.js';
+import type { ScoreRecord } from './score-record.js';
 
 const line = (pair: string, index = 0) =>
   JSON.stringify({ type: 'response', pair, id: pair, role: 'chosen', index, tokens: 1, chars: 1, truncated: false, scores: { m: 1 } });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { ScoreRecord } from './score-record.js';
 import { RunFolderError } from './run-folder-error.js';
+import type { ScoreRecord } from './score-record.js';
 
 export interface ReadScoreLinesResult {
   /** Non-blank lines read, the torn one included. */

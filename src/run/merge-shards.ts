@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
-import { runDifferences } from './compare-runs.js';
+import { mergeTraces } from '../run-store/merge-traces.js';
 import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { scanScoreFile, type ScoreFileScan } from '../run-store/scan-scores.js';
+import { readSummaryFile } from '../run-store/summary-file.js';
+import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
 import { formatShard, shardOfKey, type ShardSpec } from './shard.js';
-import { mergeTraces } from '../run-store/merge-traces.js';
-import { readSummaryFile } from '../run-store/summary-file.js';
 
 /** A merged run folder before its summary: what the summary takes from the shards. */
 export interface MergedShards {

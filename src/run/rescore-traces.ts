@@ -1,18 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readScoreLines } from '../run-store/read-score-lines.js';
-import { RunFolderError } from '../run-store/run-folder-error.js';
-import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
-import type { MethodGrid } from '../rewards/method-grid.js';
-import { MethodSpecError } from '../rewards/method-spec.js';
 import { rescoreMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
+import type { MethodGrid } from '../rewards/method-grid.js';
+import { MethodSpecError } from '../rewards/method-spec.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { locateTraces } from '../run-store/locate-traces.js';
-import { TraceSource } from '../run-store/trace-source.js';
+import { readScoreLines } from '../run-store/read-score-lines.js';
 import { pathExists, RUN_FILES } from '../run-store/run-files.js';
-import { ScoresWriter } from '../run-store/scores-writer.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
+import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
+import { ScoresWriter } from '../run-store/scores-writer.js';
+import { TraceSource } from '../run-store/trace-source.js';
 
 export interface RescoreRunOptions {
   /** The run folder whose token traces are rescored. */

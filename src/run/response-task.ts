@@ -1,4 +1,5 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { InputError } from '../datasets/input-error.js';
 import type { Pair } from '../datasets/pair.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import type { PositionResult } from '../engine/scoring-session.js';
@@ -6,9 +7,8 @@ import type { TokenTrace } from '../engine/token-trace.js';
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
 import { truncateToLength } from '../formatting/truncate.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
-import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
-import { InputError } from '../datasets/input-error.js';
+import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
 
 export interface ResponseTaskOptions {
   tokenizer: PreTrainedTokenizer;

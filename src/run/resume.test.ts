@@ -5,10 +5,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Pair } from '../datasets/pair.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
-import { runDifferences } from './compare-runs.js';
-import { openRunFolder, skipDone } from './resume.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
 import type { ComparisonScoreRecord, ResponseScoreRecord } from '../run-store/score-record.js';
+import { runDifferences } from './compare-runs.js';
+import { openRunFolder, skipDone } from './resume.js';
 import { SettingsError } from './settings-error.js';
 
 function manifest(settings: Partial<RunManifest['settings']> = {}, model: Partial<RunManifest['model']> = {}): RunManifest {

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Pair } from '../datasets/pair.js';
+import { pathExists, RUN_FILES } from '../run-store/run-files.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
-import { runDifferences } from './compare-runs.js';
-import { pathExists, RUN_FILES } from '../run-store/run-files.js';
 import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
+import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
 
 /** The lines a run writes for every record: a response line per response, a comparison line per cell, or both. */

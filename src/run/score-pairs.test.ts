@@ -3,9 +3,9 @@ import { after, before, test } from 'node:test';
 import type { Pair } from '../datasets/pair.js';
 import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
+import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { responseTaskBuilder } from './response-task.js';
-import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { scorePairs } from './score-pairs.js';
 
 const STORY_PAIRS: Pair[] = [

@@ -1,9 +1,9 @@
 import type { Pair } from '../datasets/pair.js';
 import { packBatches, type BatchLimits } from '../engine/batching.js';
 import type { PastState, ScoringSession } from '../engine/scoring-session.js';
-import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 import type { ScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
+import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 
 export interface ScoreProgress {
   pairs: number;

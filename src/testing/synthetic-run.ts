@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mulberry32 } from '../util/prng.js';
 import type { DatasetKind } from '../datasets/pair.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
-import type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import type { RunTiming } from '../run-store/run-summary.js';
+import type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
+import { mulberry32 } from '../util/prng.js';
 
 /** A made-up scorer: `skill` separates chosen from rejected, `styleBias` rewards fancier styles regardless. */
 export interface SyntheticMethod {

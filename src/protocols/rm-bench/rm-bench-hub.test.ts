@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { datasetRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import type { HubProgressEvent } from '../../model/hub/progress.js';
+import { datasetRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { hubAliases, isHubDatasetAlias, resolveHubDataset } from '../registry.js';
 
 const RM_BENCH = Buffer.from(

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createHash } from 'node:crypto';
-import { collect, collectUntilError, jsonl, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from '../../testing/dataset-fixtures.js';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../../datasets/input-error.js';
 import { fileSha256, folderSha256, type Dataset } from '../../datasets/open-dataset.js';
 import type { Pair } from '../../datasets/pair.js';
+import { collect, collectUntilError, jsonl, RM_BENCH_CHAT, RM_BENCH_CODE, RM_BENCH_SAFETY_REFUSE, RM_BENCH_TOTAL, rmBenchRecord, tempDir, type TempDir } from '../../testing/dataset-fixtures.js';
 import { openBenchmarkDataset } from '../open-benchmark.js';
 import type { BenchmarkDatasetOptions } from '../protocol.js';
 import { RM_BENCH_FILE_DOMAINS, rmBenchDomainOf } from './rm-bench-domains.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { methodOutcomes } from '../../benchmarks/cells.js';
-import { responseLines, singleMethodLines } from '../../testing/fixture-lines.js';
 import { ScoreRecordStore } from '../../benchmarks/record-store.js';
 import { summarizeMethods } from '../../benchmarks/summarize-methods.js';
+import { responseLines, singleMethodLines } from '../../testing/fixture-lines.js';
 import { rmBenchDomainOf } from './rm-bench-domains.js';
 import { rmBenchProtocol } from './rm-bench-protocol.js';
 import { difficultySplit, rmBenchOf, rmBenchSummary } from './rm-bench-summary.js';
