@@ -1,13 +1,12 @@
-import path from 'node:path';
 import { alphaIndex } from '../engine/token-trace.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
-import { RUN_FILES } from '../run-store/run-files.js';
 import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
+import { scoresPath } from '../run-store/scores-file.js';
 import { TraceSource } from '../run-store/trace-source.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -100,7 +99,7 @@ export function shownPairPage(shown: ShownPair): TokenViewPage {
 async function recordLines(run: string, wanted: string): Promise<ResponseScoreRecord[]> {
   const byKey = new Map<string, Map<string, ResponseScoreRecord>>();
   const idToKeys = new Map<string, Set<string>>();
-  await readScoreLines(path.join(run, RUN_FILES.scores), (r) => {
+  await readScoreLines(scoresPath(run), (r) => {
     if (r.type !== 'response') return;
     if (r.pair !== wanted && r.id !== wanted) return;
     let lines = byKey.get(r.pair);
@@ -113,7 +112,7 @@ async function recordLines(run: string, wanted: string): Promise<ResponseScoreRe
   if (!lines) {
     const keys = [...(idToKeys.get(wanted) ?? [])];
     if (keys.length > 1) throw new RecordNotFoundError(`id ${wanted} names ${keys.length} records in ${run} (${keys.join(', ')}); pass one of these keys`);
-    if (keys.length === 0) throw new RecordNotFoundError(`no record with key or id "${wanted}" in ${path.join(run, RUN_FILES.scores)}`);
+    if (keys.length === 0) throw new RecordNotFoundError(`no record with key or id "${wanted}" in ${scoresPath(run)}`);
     lines = byKey.get(keys[0]!)!;
   }
   const order = (r: ResponseScoreRecord) => (r.role === 'chosen' ? 0 : 1) * 1e6 + r.index;

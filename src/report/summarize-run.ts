@@ -1,14 +1,12 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
-import { RUN_FILES } from '../run-store/run-files.js';
 import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { RunTiming } from '../run-store/run-summary.js';
+import { hasScores, scoresPath } from '../run-store/scores-file.js';
 import { readCarriedOver } from '../run-store/summary-file.js';
 import { summarizeTraces } from '../run-store/trace-summary.js';
 
@@ -34,13 +32,8 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   const notes = [...(options.notes ?? [])];
 
   const store = new ScoreRecordStore();
-  const scoresFile = join(runDir, RUN_FILES.scores);
-  const scoresExist = await stat(scoresFile).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (scoresExist) {
-    const read = await readScoreLines(scoresFile, (record) => store.add(record));
+  if (await hasScores(runDir)) {
+    const read = await readScoreLines(scoresPath(runDir), (record) => store.add(record));
     if (read.tornLine !== null) {
       notes.push(`scores.jsonl line ${read.tornLine} is incomplete (the run stopped mid-write) and was ignored.`);
     }

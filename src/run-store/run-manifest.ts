@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetKind } from '../datasets/pair.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { RUN_FILES } from './run-files.js';
+import { pathExists, RUN_FILES } from './run-files.js';
 import { RunFolderError } from './run-folder-error.js';
 
 /**
@@ -50,6 +50,11 @@ export interface RunManifest {
   };
   /** Set by `endorm merge`: the shard runs this run was combined from. */
   mergedFrom?: { path: string; shard: { index: number; count: number }; createdAt: string }[];
+}
+
+/** Whether the folder holds a run (its run.json). */
+export async function hasManifest(dir: string): Promise<boolean> {
+  return pathExists(join(dir, RUN_FILES.manifest));
 }
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {

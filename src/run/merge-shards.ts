@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { mergeTraces } from '../run-store/merge-traces.js';
-import { pathExists, RUN_FILES } from '../run-store/run-files.js';
-import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { RUN_FILES } from '../run-store/run-files.js';
+import { hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { scanScoreFile, type ScoreFileScan } from '../run-store/scan-scores.js';
+import { concatenateScores, scoresPath } from '../run-store/scores-file.js';
 import { readSummaryFile } from '../run-store/summary-file.js';
 import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
@@ -34,7 +33,7 @@ interface ShardRun {
  */
 export async function mergeShards(dirs: readonly string[], out: string): Promise<MergedShards> {
   if (dirs.length === 0) throw new SettingsError('merge needs the folders of the shard runs');
-  if (await pathExists(path.join(out, RUN_FILES.manifest))) throw new SettingsError(`${out} already holds a run; give merge a new --out folder`);
+  if (await hasManifest(out)) throw new SettingsError(`${out} already holds a run; give merge a new --out folder`);
   const runs: ShardRun[] = [];
   for (const dir of dirs) runs.push(await readShardRun(dir));
   checkShardSet(runs);
@@ -52,7 +51,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     settings,
     mergedFrom: runs.map((r) => ({ path: path.resolve(r.dir), shard: r.shard, createdAt: r.manifest.createdAt })),
   });
-  await concatenateScores(runs, path.join(out, RUN_FILES.scores));
+  await concatenateScores(runs.map((r) => ({ dir: r.dir, bytes: r.scan.validBytes })), out);
   const traces = await mergeTraces(runs.map((r) => r.dir), out);
 
   const started = runs.map((r) => r.finished.startedAt).filter((t): t is string => t !== null).sort();
@@ -78,7 +77,7 @@ async function readShardRun(dir: string): Promise<ShardRun> {
   const shard = manifest.settings.shard;
   if (!shard) throw new SettingsError(`${dir} is not a shard run (it was made without --shard K/N)`);
   const resume = `resume it with: endorm score --resume ${dir}`;
-  const scan = await scanScoreFile(path.join(dir, RUN_FILES.scores));
+  const scan = await scanScoreFile(scoresPath(dir));
   // Only the scorer writes a summary with finishedAt, after its last record; a torn line means it died after that.
   const summary = await readSummaryFile(dir);
   const timing = summary?.timing as { startedAt?: string | null; finishedAt?: string | null; seconds?: number | null } | undefined;
@@ -141,19 +140,5 @@ function checkRecords(runs: ShardRun[]): void {
     if (home !== run.shard.index) {
       throw new SettingsError(`record ${JSON.stringify(key)} in ${run.dir} belongs to shard ${home}/${run.shard.count}, not ${formatShard(run.shard)}`);
     }
-  }
-}
-
-async function concatenateScores(runs: ShardRun[], target: string): Promise<void> {
-  const handle = await fs.open(target, 'w');
-  try {
-    for (const run of runs) {
-      if (run.scan.validBytes === 0) continue;
-      const source = createReadStream(path.join(run.dir, RUN_FILES.scores), { start: 0, end: run.scan.validBytes - 1 });
-      for await (const chunk of source as AsyncIterable<Buffer>) await handle.writeFile(chunk);
-    }
-    await handle.datasync();
-  } finally {
-    await handle.close();
   }
 }

@@ -7,10 +7,11 @@ import { MethodSpecError } from '../rewards/method-spec.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
-import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { pathExists } from '../run-store/run-files.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
+import { removeScores, scoresPath } from '../run-store/scores-file.js';
 import { ScoresWriter } from '../run-store/scores-writer.js';
 import { TraceSource } from '../run-store/trace-source.js';
 
@@ -79,7 +80,7 @@ async function rescoreFromTraces(
   const { startedAt, started } = clock;
   const responses = new Map<string, ResponseScoreRecord>();
   let comparisons = 0;
-  const scoresFile = path.join(o.run, RUN_FILES.scores);
+  const scoresFile = scoresPath(o.run);
   await readScoreLines(scoresFile, (record) => {
     if (record.type === 'response') responses.set(`${record.pair}\u0000${record.role}\u0000${record.index}`, record);
     else comparisons++;
@@ -181,5 +182,5 @@ async function prepareOutDir(out: string, run: string): Promise<void> {
   if (!earlier || typeof earlier.settings['rescoredFrom'] !== 'string') {
     throw new RunFolderError(`--out ${out} is not empty and is not an earlier rescore; choose a new folder`, out);
   }
-  await fs.rm(path.join(out, RUN_FILES.scores), { force: true });
+  await removeScores(out);
 }

@@ -1,10 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Pair } from '../datasets/pair.js';
-import { pathExists, RUN_FILES } from '../run-store/run-files.js';
+import { RUN_FILES } from '../run-store/run-files.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
-import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
+import { cutScores, scoresBytes, scoresPath } from '../run-store/scores-file.js';
 import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
 
@@ -41,10 +40,10 @@ export async function openRunFolder(
   pairs: () => AsyncIterable<Pair>,
   expected: ExpectedLines = { responses: true, comparisons: false },
 ): Promise<RunFolderState> {
-  const scoresFile = path.join(runDir, RUN_FILES.scores);
+  const scoresFile = scoresPath(runDir);
   const fresh: RunFolderState = { resumed: false, donePairs: new Set(), notes: [] };
-  if (!(await pathExists(path.join(runDir, RUN_FILES.manifest)))) {
-    if ((await fileSize(scoresFile)) > 0) {
+  if (!(await hasManifest(runDir))) {
+    if ((await scoresBytes(runDir)) > 0) {
       throw new RunFolderError(`${runDir} has ${RUN_FILES.scores} but no ${RUN_FILES.manifest}: not a run endorm can continue; give another --out`, runDir);
     }
     await writeManifest(runDir, manifest);
@@ -99,7 +98,7 @@ export async function openRunFolder(
     state.totalPairs = total;
     state.notes.push(`Resumed: ${done.size} of ${total} records had been scored before.`);
   }
-  if (keep < (await fileSize(scoresFile))) await fs.truncate(scoresFile, keep);
+  await cutScores(runDir, keep);
   return state;
 }
 
@@ -125,11 +124,4 @@ export type PinnedDatasetOption = (typeof PINNED_DATASET_OPTIONS)[number];
 export function pinnedDatasetOptions(options: { readonly [K in PinnedDatasetOption]?: string } = {}): { options?: Record<string, string> } {
   const given = PINNED_DATASET_OPTIONS.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : []));
   return given.length ? { options: Object.fromEntries(given) } : {};
-}
-
-async function fileSize(file: string): Promise<number> {
-  return fs.stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
 }
