@@ -44,7 +44,7 @@ export function notEnoughSpace(dir: string, neededBytes: number, availableBytes:
 }
 
 function megabytes(bytes: number): string {
-  return `${Math.ceil(bytes / 1e6)} MB`;
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 function isInside(p: string, dir: string): boolean {

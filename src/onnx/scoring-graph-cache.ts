@@ -74,7 +74,7 @@ async function buildGraphEntry(source: string, entryDir: string): Promise<void> 
   const graphsDir = path.dirname(entryDir);
   const cacheDir = path.dirname(graphsDir);
   try {
-    await fs.mkdir(graphsDir, { recursive: true });
+    await makeFolder(graphsDir);
   } catch (err) {
     throw cacheWriteError(err, cacheDir, graphsDir, 0) ?? err;
   }
@@ -176,6 +176,21 @@ async function linkExternalData(original: string, dir: string, location: string)
   } catch {
     const written = await copyFileRanges(original, [{ offset: 0, length: Number(sourceStamp.size) }], target);
     return { file: location, ...written, stamp: await fileStamp(target), from: { path: original, stamp: sourceStamp, linked: false } };
+  }
+}
+
+/**
+ * `mkdir -p`, failing with the error of the first folder that could not be made: Node's recursive mkdir reports a
+ * read-only file system as ENOENT, which would read as a missing model.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (err) {
+    let first = dir;
+    while (path.dirname(first) !== first && !(await fs.stat(path.dirname(first)).catch(() => undefined))) first = path.dirname(first);
+    await fs.mkdir(first);
+    throw err;
   }
 }
 

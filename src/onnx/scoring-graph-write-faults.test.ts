@@ -108,7 +108,7 @@ test('a disk that fills up during the build: a ModelError naming the folder and 
     assert.ok(err instanceof ModelError, err.stack);
     assert.equal(
       err.message,
-      `cannot write the scoring graph into ${path.join(cache, 'graphs')}: no space left on the device (ENOSPC); the graph needs about 3 MB there. ` +
+      `cannot write the scoring graph into ${path.join(cache, 'graphs')}: no space left on the device (ENOSPC); the graph needs about 2.6 MB there. ` +
         `Free some space, or point ENDORM_CACHE at a folder on a larger disk`,
     );
     return true;
@@ -122,11 +122,11 @@ test('a disk that fills up during the build: a ModelError naming the folder and 
 test('a disk without room for the weights is refused before anything is written', async (t) => {
   const cache = tempCacheDir();
   const statfs = fsp.statfs;
-  t.mock.method(fsp, 'statfs', async (dir: string) => ({ ...(await statfs(dir)), bavail: 10, bsize: 4096 }));
+  t.mock.method(fsp, 'statfs', async (dir: string) => ({ ...(await statfs(dir)), bavail: 300, bsize: 4096 }));
   await assert.rejects(
     prepareScoringGraph(SOURCE, cache),
     new ModelError(
-      `cannot write the scoring graph into ${path.join(cache, 'graphs')}: it needs about 3 MB and the disk has 1 MB free. ` +
+      `cannot write the scoring graph into ${path.join(cache, 'graphs')}: it needs about 2.6 MB and the disk has 1.2 MB free. ` +
         `Free some space, or point ENDORM_CACHE at a folder on a larger disk`,
     ),
   );
@@ -136,7 +136,10 @@ test('a disk without room for the weights is refused before anything is written'
 test('a read-only cache: exit 4 saying the cache cannot be written, not that the model is incomplete', async (t) => {
   const cache = tempCacheDir();
   process.env.ENDORM_CACHE = cache;
-  t.mock.method(fsp, 'mkdir', async (dir: string) => Promise.reject(errno('EROFS', 'mkdir', dir)));
+  // As Node reports it: a recursive mkdir says ENOENT, a plain one says EROFS.
+  t.mock.method(fsp, 'mkdir', async (dir: string, options?: { recursive?: boolean }) =>
+    Promise.reject(errno(options?.recursive ? 'ENOENT' : 'EROFS', 'mkdir', dir)),
+  );
   const out = path.join(tempCacheDir(), 'run');
   const { code, stderr } = await endorm(['score', '--model', STORIES, '--template', 'none', '--quiet', '--dataset', path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), '--limit', '1', '--out', out]);
   assert.equal(code, EXIT.model, stderr);
