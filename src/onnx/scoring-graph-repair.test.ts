@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -124,4 +124,33 @@ test('a model whose external data file was replaced gets its cached link renewed
 
   fs.truncateSync(data, 5000);
   await assert.rejects(prepareScoringGraph(source, tempCacheDir()), /external data file .*model\.onnx_data is 5000 bytes, but the model's tensors need \d+/);
+});
+
+test("a cache on another file system copies the model's external data, hashed, and checks the copy like its own", async (t) => {
+  const dir = writeModelVariant(TINY_LLAMA3, toExternalData);
+  const source = path.join(dir, 'onnx', 'model.onnx');
+  const data = path.join(dir, 'onnx', 'model.onnx_data');
+  const cache = tempCacheDir();
+  // As across file systems: no hard link.
+  t.mock.method(fsp, 'link', async () => Promise.reject(Object.assign(new Error('EXDEV: injected, link'), { code: 'EXDEV' })));
+  const graph = await prepareScoringGraph(source, cache);
+  const copy = path.join(path.dirname(graph), 'model.onnx_data');
+  assert.notEqual(fs.statSync(copy).ino, fs.statSync(data).ino);
+  assert.ok(fs.readFileSync(copy).equals(fs.readFileSync(data)));
+  const [record] = JSON.parse(fs.readFileSync(path.join(path.dirname(graph), RECORD_FILE), 'utf8')).data;
+  assert.equal(record.sha256, createHash('sha256').update(fs.readFileSync(data)).digest('hex'));
+  assert.equal(record.from.linked, false);
+
+  const notes: string[] = [];
+  randomise(copy);
+  assert.equal(await prepareScoringGraph(source, cache, { onNote: (n) => notes.push(n) }), graph);
+  assert.match(notes.at(-1)!, /has model\.onnx_data whose bytes differ from those written \(sha256\); rebuilding it/);
+  assert.ok(fs.readFileSync(copy).equals(fs.readFileSync(data)));
+
+  // The model's own file rewritten in place (same inode): the copy is stale.
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(data, later, later);
+  assert.equal(await prepareScoringGraph(source, cache, { onNote: (n) => notes.push(n) }), graph);
+  assert.match(notes.at(-1)!, /was made from .*model\.onnx_data, which has changed since; rebuilding it/);
+  assert.equal(notes.length, 2);
 });
