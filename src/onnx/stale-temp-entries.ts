@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../util/process-alive.js';
 
 /** A temporary entry younger than this may belong to a build on another machine sharing the cache: left alone. */
 export const STALE_TEMP_MS = 10 * 60 * 1000;
@@ -49,14 +50,4 @@ async function newestMtime(entry: string): Promise<number | undefined> {
     }
   }
   return newest;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
