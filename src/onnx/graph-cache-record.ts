@@ -83,7 +83,8 @@ export async function checkGraphEntry(entryDir: string, graphFile: string): Prom
     }
     return damaged(`has an unreadable ${RECORD_FILE} (${(err as Error).message})`);
   }
-  if (record.format !== RECORD_FORMAT || record.graph?.file !== graphFile || !Array.isArray(record.data)) {
+  const wellFormed = (f: unknown) => typeof (f as FileRecord)?.file === 'string' && typeof (f as FileRecord).size === 'number';
+  if (record?.format !== RECORD_FORMAT || record.graph?.file !== graphFile || !wellFormed(record.graph) || !Array.isArray(record.data) || !record.data.every(wellFormed)) {
     return damaged(`has a ${RECORD_FILE} of another format or for another graph`);
   }
   const graphProblem =

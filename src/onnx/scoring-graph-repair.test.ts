@@ -154,3 +154,15 @@ test("a cache on another file system copies the model's external data, hashed, a
   assert.match(notes.at(-1)!, /was made from .*model\.onnx_data, which has changed since; rebuilding it/);
   assert.equal(notes.length, 2);
 });
+
+test('a record that is JSON but not a record is damage, not a crash', async () => {
+  const cache = tempCacheDir();
+  const source = path.join(STORIES, 'onnx', 'model.onnx');
+  const graph = await prepareScoringGraph(source, cache);
+  for (const text of ['null', '{"format": 1, "graph": {"file": "model.onnx"}, "data": [7]}', '{"format']) {
+    fs.writeFileSync(path.join(path.dirname(graph), RECORD_FILE), text);
+    const notes: string[] = [];
+    assert.equal(await prepareScoringGraph(source, cache, { onNote: (n) => notes.push(n) }), graph);
+    assert.match(notes.join(), /has (a|an unreadable) endorm-graph\.json/, text);
+  }
+});
