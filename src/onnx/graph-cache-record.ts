@@ -84,7 +84,13 @@ export async function checkGraphEntry(entryDir: string, graphFile: string): Prom
     return damaged(`has an unreadable ${RECORD_FILE} (${(err as Error).message})`);
   }
   const wellFormed = (f: unknown) => typeof (f as FileRecord)?.file === 'string' && typeof (f as FileRecord).size === 'number';
-  if (record?.format !== RECORD_FORMAT || record.graph?.file !== graphFile || !wellFormed(record.graph) || !Array.isArray(record.data) || !record.data.every(wellFormed)) {
+  const usable =
+    record?.format === RECORD_FORMAT &&
+    record.graph?.file === graphFile &&
+    wellFormed(record.graph) &&
+    Array.isArray(record.data) &&
+    record.data.every(wellFormed);
+  if (!usable) {
     return damaged(`has a ${RECORD_FILE} of another format or for another graph`);
   }
   const graphProblem =
