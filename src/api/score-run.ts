@@ -56,6 +56,8 @@ export interface ScoreRunOptions {
   prefixSharing?: boolean;
   onProgress?: (p: ScoreProgress) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
+  /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt). */
+  onNote?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -90,6 +92,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     device: o.device,
     cacheDir: o.cacheDir,
     onDownloadProgress: o.onDownloadProgress,
+    onNote: o.onNote,
     signal: o.signal,
   });
   try {

@@ -39,6 +39,7 @@ export function inspectCommand(): Command {
     const downloads = createDownloadReporter({});
     const model = await loadModel(opts.model ?? defaultModelSpec(), {
       onDownloadProgress: (e) => downloads.onEvent(e),
+      onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
       dtype: opts.dtype,
       offline: opts.offline,
       device: opts.device,

@@ -124,6 +124,7 @@ export function scoreCommand(): Command {
         prefixSharing: opts.prefixSharing,
         onProgress: (p) => progress.update(p),
         onDownloadProgress: (e) => downloads.onEvent(e),
+        onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
         signal: stop.signal,
       });
       progress.stop();

@@ -16,6 +16,8 @@ export interface LoadModelOptions extends ResolveModelOptions {
   device?: 'cpu' | 'cuda';
   cacheDir?: string;
   chunkElements?: number;
+  /** Told when a damaged cached scoring graph is rebuilt. */
+  onNote?: (message: string) => void;
 }
 
 /** A model ready to score: its folder, config, tokenizer and one onnxruntime session over the scoring graph. */
@@ -38,7 +40,7 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
   const onnxFile = await findOnnxFile(folder, options.dtype);
   let graph: string;
   try {
-    graph = await prepareScoringGraph(onnxFile, options.cacheDir);
+    graph = await prepareScoringGraph(onnxFile, options.cacheDir, { onNote: options.onNote });
   } catch (err) {
     if (err instanceof ModelError) throw err;
     throw new ModelError(`cannot prepare ${onnxFile} for scoring: ${(err as Error).message} (is the file complete?)`);

@@ -1,39 +1,61 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ModelError } from '../model/model-errors.js';
 import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
+import { cacheWriteError, notEnoughSpace } from './cache-write-error.js';
+import { alignedLayout, copyFileRanges } from './copy-file-ranges.js';
+import { checkGraphEntry, fileStamp, writeGraphRecord, type FileRecord } from './graph-cache-record.js';
 import { onnx } from './onnx-proto.js';
+import type { ModelProto } from './onnx-proto.js';
+import { scanOnnxFile, type RawDataRange } from './onnx-wire-scan.js';
+import { removeStaleTempEntries, tempPath } from './stale-temp-entries.js';
 
 export function defaultCacheDir(): string {
   return process.env.ENDORM_CACHE || path.join(process.env.HOME || '.', '.cache', 'endorm');
 }
 
+export interface PrepareScoringGraphOptions {
+  /** Told when a cached graph fails its check and is rebuilt (the CLI prints it as a note). */
+  onNote?: (message: string) => void;
+}
+
 /**
  * Returns the path of the scoring graph for `onnxPath`, rewriting it only the first time: the rewrite of a 1 GB model
- * takes seconds, a cached file costs a stat. The key covers the source file's identity and the rewrite's version.
+ * takes seconds, a cached graph costs a stat and the hash of its small graph file (see graph-cache-record.ts). The key
+ * covers the source file's identity and the rewrite's version. A cached graph that fails its check is rebuilt once,
+ * with a note; one that fails again is a ModelError naming the folder to delete.
  */
-export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCacheDir()): Promise<string> {
+export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCacheDir(), options: PrepareScoringGraphOptions = {}): Promise<string> {
   const source = await fs.realpath(onnxPath);
   const stat = await fs.stat(source);
   const key = createHash('sha256')
     .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, size: stat.size, mtime: stat.mtimeMs }))
     .digest('hex')
     .slice(0, 24);
-  const dir = path.join(cacheDir, 'graphs', key);
-  const target = path.join(dir, path.basename(source));
-  if (await exists(target)) return target;
+  const entryDir = path.join(cacheDir, 'graphs', key);
+  const graphFile = path.basename(source);
+  // On every run, not only before builds: the run after a killed first one finds its graph cached and builds nothing.
+  await removeStaleTempEntries(path.dirname(entryDir));
+  const before = await checkGraphEntry(entryDir, graphFile);
+  if (before.state === 'ok') return path.join(entryDir, graphFile);
+  if (before.state === 'damaged') options.onNote?.(`the cached scoring graph ${entryDir} ${before.problem}; rebuilding it from ${source}`);
 
-  await fs.mkdir(dir, { recursive: true });
-  const model = onnx.ModelProto.decode(await fs.readFile(source));
-  const rewritten = buildScoringGraph(model);
-  await linkExternalData(rewritten, path.dirname(source), dir);
-  await writeInitializersExternally(rewritten, dir, `${path.basename(source)}${ENDORM_DATA_SUFFIX}`);
-  const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(rewritten)).finish();
-  // Written under a temporary name and renamed, so a crash never leaves a graph that looks complete.
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  await fs.writeFile(tmp, bytes);
-  await fs.rename(tmp, target);
-  return target;
+  try {
+    await buildGraphEntry(source, entryDir);
+  } catch (err) {
+    if (before.state === 'damaged' && err instanceof ModelError) {
+      throw new ModelError(`${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`);
+    }
+    throw err;
+  }
+  const after = await checkGraphEntry(entryDir, graphFile);
+  if (after.state === 'ok') return path.join(entryDir, graphFile);
+  const problem = after.state === 'damaged' ? after.problem : 'is gone';
+  throw new ModelError(
+    `the scoring graph cached in ${entryDir} ${problem}, right after it was ${before.state === 'damaged' ? 'rebuilt' : 'written'}; ` +
+      `delete ${entryDir} and run again (if this repeats, check the disk holding ${cacheDir})`,
+  );
 }
 
 /** Suffix of the external data file that holds the weights of a rewritten graph whose source had them inline. */
@@ -44,79 +66,158 @@ const EXTERNAL_MIN_BYTES = 1024;
 const EXTERNAL_ALIGNMENT = 1 << 16;
 
 /**
- * Moves the large inline initializers into an external data file at aligned offsets, so that onnxruntime memory-maps
- * the weights instead of parsing them into the protobuf and copying them into tensors: for a 1.3 GB model the session
- * loads in a quarter of the time and holds one copy of the weights instead of about 1.5 (see README, Performance).
- * Initializers already external (linked by linkExternalData) stay where they are.
+ * Builds the entry in a temporary folder beside it and renames it into place, so that a graph is either whole (with
+ * its record) or absent, whatever kills the build. The weights go from the source file to the data file a chunk at a
+ * time, never all in memory.
  */
-async function writeInitializersExternally(model: object, dir: string, dataName: string): Promise<void> {
-  type Initializer = { rawData?: Uint8Array | null; externalData?: Array<{ key?: string | null; value?: string | null }> | null; dataLocation?: number | null };
-  const initializers = ((model as { graph?: { initializer?: Initializer[] } }).graph?.initializer ?? []).filter(
-    (t) => t.rawData && t.rawData.length >= EXTERNAL_MIN_BYTES,
-  );
-  if (initializers.length === 0) return;
-  const target = path.join(dir, dataName);
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const file = await fs.open(tmp, 'w');
+async function buildGraphEntry(source: string, entryDir: string): Promise<void> {
+  const graphsDir = path.dirname(entryDir);
+  const cacheDir = path.dirname(graphsDir);
   try {
-    let offset = 0;
-    for (const t of initializers) {
-      const data = t.rawData!;
-      offset = Math.ceil(offset / EXTERNAL_ALIGNMENT) * EXTERNAL_ALIGNMENT;
-      for (let written = 0; written < data.length; ) {
-        const { bytesWritten } = await file.write(data, written, data.length - written, offset + written);
-        written += bytesWritten;
-      }
-      t.externalData = [
-        { key: 'location', value: dataName },
-        { key: 'offset', value: String(offset) },
-        { key: 'length', value: String(data.length) },
-      ];
-      t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-      t.rawData = new Uint8Array(0);
-      offset += data.length;
-    }
-    await file.sync();
-  } finally {
-    await file.close();
+    await makeFolder(graphsDir);
+  } catch (err) {
+    throw cacheWriteError(err, cacheDir, graphsDir, 0) ?? err;
   }
-  await fs.rename(tmp, target);
+
+  const scan = await scanOnnxFile(source, EXTERNAL_MIN_BYTES);
+  const model = onnx.ModelProto.decode(scan.skeleton);
+  const graphFile = path.basename(source);
+  const dataName = `${graphFile}${ENDORM_DATA_SUFFIX}`;
+  const layout = alignedLayout(scan.moved, EXTERNAL_ALIGNMENT);
+  markExternal(model, scan.moved, layout.offsets, dataName);
+  const rewritten = buildScoringGraph(model);
+  const externals = await externalDataFiles(rewritten, path.dirname(source));
+  const space = await fs.statfs(graphsDir).catch(() => undefined);
+  if (space) {
+    const tooBig = notEnoughSpace(graphsDir, layout.size, space.bavail * space.bsize);
+    if (tooBig) throw tooBig;
+  }
+
+  const tmpDir = tempPath(entryDir);
+  try {
+    await fs.mkdir(tmpDir);
+    const records: FileRecord[] = [];
+    for (const [location, file] of externals) records.push(await linkExternalData(file.original, tmpDir, location));
+    if (scan.moved.length > 0) {
+      const dataPath = path.join(tmpDir, dataName);
+      const written = await copyFileRanges(source, scan.moved, dataPath, EXTERNAL_ALIGNMENT);
+      records.push({ file: dataName, ...written, stamp: await fileStamp(dataPath) });
+    }
+    const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(rewritten)).finish();
+    await writeSynced(path.join(tmpDir, graphFile), bytes);
+    await writeGraphRecord(tmpDir, graphFile, bytes, records);
+    await installEntry(tmpDir, entryDir);
+  } catch (err) {
+    await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    throw cacheWriteError(err, cacheDir, graphsDir, layout.size) ?? err;
+  }
+}
+
+/**
+ * Points the initializers whose raw_data stayed in the source file at their place in the data file, as the tensors
+ * onnxruntime memory-maps instead of parsing them out of the protobuf: for a 1.3 GB model the session loads in a
+ * quarter of the time and holds one copy of the weights instead of about 1.5 (see README, Performance).
+ */
+function markExternal(model: ModelProto, moved: RawDataRange[], offsets: number[], dataName: string): void {
+  const initializers = model.graph?.initializer ?? [];
+  moved.forEach((range, i) => {
+    const t = initializers[range.initializer];
+    if (!t) throw new Error(`initializer ${range.initializer} found by the scan is missing from the decoded graph`);
+    t.externalData = [
+      { key: 'location', value: dataName },
+      { key: 'offset', value: String(offsets[i]) },
+      { key: 'length', value: String(range.length) },
+    ];
+    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    t.rawData = new Uint8Array(0);
+  });
+}
+
+/**
+ * The data files the source model itself keeps its weights in (`model.onnx_data`), by location, each checked to hold
+ * every byte its tensors claim: a cut data file is the source's fault, found here rather than as garbage scores.
+ */
+async function externalDataFiles(model: ModelProto, sourceDir: string): Promise<Map<string, { original: string; size: number }>> {
+  const needs = new Map<string, number>();
+  for (const t of model.graph?.initializer ?? []) {
+    if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    const entry = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
+    if (!entry.location || entry.location.endsWith(ENDORM_DATA_SUFFIX)) continue;
+    const end = Number(entry.offset ?? 0) + Number(entry.length ?? 0);
+    needs.set(entry.location, Math.max(needs.get(entry.location) ?? 0, end));
+  }
+  const files = new Map<string, { original: string; size: number }>();
+  for (const [location, end] of needs) {
+    const original = path.resolve(sourceDir, location);
+    const relative = path.relative(sourceDir, original);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new Error(`external data location "${location}" points outside the model's folder`);
+    }
+    const stat = await fs.stat(original).catch(() => undefined);
+    if (!stat) throw new Error(`external data file "${location}" referenced by the model is missing (looked for ${original})`);
+    if (stat.size < end) throw new Error(`external data file ${original} is ${stat.size} bytes, but the model's tensors need ${end}`);
+    files.set(location, { original, size: stat.size });
+  }
+  return files;
 }
 
 /**
  * Weights in external data files are found relative to the graph file, and onnxruntime refuses any path that resolves
  * outside the graph's folder (symbolic links included). So the cache folder gets a hard link to each data file (no
- * copy, same bytes), or a copy where the cache sits on another file system.
+ * copy, same bytes), or a copy, hashed as it is written, where the cache sits on another file system.
  */
-async function linkExternalData(model: object, sourceDir: string, cacheDir: string) {
-  const graph = (model as { graph?: { initializer?: Array<{ externalData?: Array<{ key?: string | null; value?: string | null }> }> } }).graph;
-  const locations = new Set<string>();
-  for (const t of graph?.initializer ?? []) {
-    for (const entry of t.externalData ?? []) if (entry.key === 'location' && entry.value) locations.add(entry.value);
-  }
-  for (const location of locations) {
-    const target = path.join(cacheDir, location);
-    const original = path.resolve(sourceDir, location);
-    if (!(await exists(original))) {
-      throw new Error(`external data file "${location}" referenced by the model is missing (looked for ${original})`);
-    }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rm(target, { force: true });
-    try {
-      await fs.link(original, target);
-    } catch {
-      const tmp = `${target}.tmp-${process.pid}`;
-      await fs.copyFile(original, tmp);
-      await fs.rename(tmp, target);
-    }
+async function linkExternalData(original: string, dir: string, location: string): Promise<FileRecord> {
+  const target = path.join(dir, location);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const sourceStamp = await fileStamp(original);
+  try {
+    await fs.link(original, target);
+    return { file: location, size: Number(sourceStamp.size), from: { path: original, stamp: sourceStamp, linked: true } };
+  } catch {
+    const written = await copyFileRanges(original, [{ offset: 0, length: Number(sourceStamp.size) }], target);
+    return { file: location, ...written, stamp: await fileStamp(target), from: { path: original, stamp: sourceStamp, linked: false } };
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/**
+ * `mkdir -p`, failing with the error of the first folder that could not be made: Node's recursive mkdir reports a
+ * read-only file system as ENOENT, which would read as a missing model.
+ */
+async function makeFolder(dir: string): Promise<void> {
   try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
+    await fs.mkdir(dir, { recursive: true });
+  } catch (err) {
+    let first = dir;
+    while (path.dirname(first) !== first && !(await fs.stat(path.dirname(first)).catch(() => undefined))) first = path.dirname(first);
+    await fs.mkdir(first);
+    throw err;
   }
+}
+
+async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    // Synced before the record that vouches for it is written: after a power cut the record may be lost, never the bytes.
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Renames the built folder into place, moving aside (then deleting) a damaged entry or one another process just built. */
+async function installEntry(tmpDir: string, entryDir: string): Promise<void> {
+  try {
+    await fs.rename(tmpDir, entryDir);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+  }
+  const old = tempPath(entryDir, 'old');
+  await fs.rename(entryDir, old).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await fs.rename(tmpDir, entryDir);
+  await fs.rm(old, { recursive: true, force: true }).catch(() => undefined);
 }

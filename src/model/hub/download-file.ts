@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { processAlive } from '../../util/process-alive.js';
 import { isRegularFile } from './cache-entries.js';
 import { HubError, describeCause } from './hub-errors.js';
 import { describeHubFile, hubCachePath, validateRepoId, validateRepoPath, type HubFileRef } from './hub-paths.js';
@@ -129,16 +130,6 @@ export async function removeStalePartFiles(finalPath: string, now = Date.now()):
     removed.push(file);
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 function expectedLength(response: Response): number | undefined {
