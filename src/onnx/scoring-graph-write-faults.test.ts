@@ -5,7 +5,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { EXIT } from '../commands/exit-codes.js';
+import { EXIT } from '../util/exit-codes.js';
 import { ModelError } from '../model/model-errors.js';
 import { runCliInProcess as endorm } from '../testing/run-cli.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
