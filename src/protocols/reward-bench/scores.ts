@@ -14,7 +14,8 @@ import { EXAMPLE_COUNTS, REWARD_BENCH_SECTIONS, REWARD_BENCH_SUBSETS, SUBSET_MAP
  *    `weights = [2, 2, 2, 2, 1]` over a masked array); ArmoRM-Llama3-8B-v0.1 was listed at 89.0 with sections 96.9,
  *    76.8, 92.2, 97.3 and prior sets 74.3 ((2 x 363.2 + 74.3) / 9 = 88.97). Later listings drop prior sets: the same
  *    sections give 90.8 = 363.2 / 4 (SkyworkAI/Skywork-Reward README, commit 1cb93a4e7dfcbfa29f094f418c7270e8301e6bb6).
- *    endorm does not run the prior sets, and with that column masked the old formula is the same plain mean.
+ *    The dataset card still says the score averages the sections "including Prior Sets". endorm does not run the
+ *    prior sets, and with that column masked the old formula is the same plain mean.
  */
 
 /** One record's outcome for one method. */
