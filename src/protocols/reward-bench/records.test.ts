@@ -25,9 +25,11 @@ describe('RewardBench records', () => {
   });
   after(() => tmp.remove());
 
-  it('are recognised by their four fields', () => {
+  it('are recognised by their four fields and a RewardBench subset', () => {
     assert.ok(isRewardBenchRecord(record(1)));
-    assert.ok(isRewardBenchRecord({ prompt: 1, chosen: 2, rejected: 3, subset: 4 }));
+    assert.ok(isRewardBenchRecord({ prompt: 1, chosen: 2, rejected: 3, subset: 'math-prm' }));
+    assert.ok(!isRewardBenchRecord(record(1, { subset: 'shp' })));
+    assert.ok(!isRewardBenchRecord(record(1, { subset: 4 })));
     const { subset: _subset, ...withoutSubset } = record(1);
     assert.ok(!isRewardBenchRecord(withoutSubset));
     assert.ok(!isRewardBenchRecord([record(1)]));

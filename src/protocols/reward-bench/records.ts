@@ -2,6 +2,7 @@ import { expectObject, labelValue, parsePrompt, recordId, requiredString, source
 import { InputError, recordError } from '../../datasets/input-error.js';
 import type { Pair } from '../../datasets/pair.js';
 import type { RawRecord, RecordItem } from '../../datasets/raw-record.js';
+import { isRewardBenchSubset } from './constants.js';
 
 /**
  * RewardBench's record (allenai/reward-bench, split "filtered"): `{prompt, chosen, rejected, subset, id}` with one
@@ -9,10 +10,14 @@ import type { RawRecord, RecordItem } from '../../datasets/raw-record.js';
  */
 export const REWARD_BENCH_FIELDS = ['prompt', 'chosen', 'rejected', 'subset'] as const;
 
-/** A record with RewardBench's four fields (whatever their values, which rewardBenchRecordToPair checks). */
+/**
+ * A record with RewardBench's four fields whose subset is one of its 23 (other pair datasets have a `subset` column
+ * too). Only the subset's value is looked at: rewardBenchRecordToPair checks the rest.
+ */
 export function isRewardBenchRecord(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  return REWARD_BENCH_FIELDS.every((field) => field in value);
+  const subset = (value as Record<string, unknown>)['subset'];
+  return REWARD_BENCH_FIELDS.every((field) => field in value) && typeof subset === 'string' && isRewardBenchSubset(subset);
 }
 
 /**
