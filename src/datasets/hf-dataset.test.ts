@@ -32,9 +32,10 @@ describe('resolveHfDataset', () => {
         [datasetRoute('org/two', 'a.jsonl'), SHARD_0],
         [datasetRoute('org/two', 'b.parquet'), SHARD_1],
         [datasetRoute('org/empty', 'README.md'), Buffer.from('# nothing')],
+        [datasetRoute('org/evil', 'train/../../../escape.jsonl'), SHARD_0],
       ]),
     );
-    for (const repo of ['org/pairs', 'org/two', 'org/empty']) hub.setCommit(repo, 'main', SHA);
+    for (const repo of ['org/pairs', 'org/two', 'org/empty', 'org/evil']) hub.setCommit(repo, 'main', SHA);
   });
   after(() => hub.close());
   beforeEach(async () => {
@@ -92,5 +93,16 @@ describe('resolveHfDataset', () => {
     );
     await assert.rejects(resolveHfDataset({ repo: 'org/empty' }, opts()), hubError('not-found', /has no Parquet, JSONL or JSON data files named for a split/));
     await assert.rejects(resolveHfDataset({ repo: 'org/pairs', revision: 'v9' }, opts()), hubError('not-found', /has no revision "v9"/));
+  });
+
+  it('refuses a listed path that would climb out of the cache', async () => {
+    await assert.rejects(
+      resolveHfDataset({ repo: 'org/evil', split: 'train' }, opts()),
+      hubError('invalid', /"train\/\.\.\/\.\.\/\.\.\/escape\.jsonl" is not a valid file path inside a Hub repository/),
+    );
+    assert.deepEqual(
+      hub.requests.map((r) => r.path),
+      [listingRoute('org/evil')],
+    );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -89,6 +89,14 @@ describe('listHubRepoFiles', () => {
     await assert.rejects(listHubRepoFiles({ repo: 'org/garbled', repoType: 'dataset', ...opts() }), hubError('http', /is not a repository listing/));
     hub.misbehave(listingRoute('org/bench'), { kind: 'status', status: 503 });
     await assert.rejects(listHubRepoFiles({ ...dataset, ...opts() }), hubError('http', /answered HTTP 503/));
+  });
+
+  it('still lists when the cache cannot be written, and then has nothing for --offline', async () => {
+    // A file where the listings folder should be: every write under it fails.
+    await mkdir(path.join(cacheRoot, 'hub', 'datasets--org--bench'), { recursive: true });
+    await writeFile(path.join(cacheRoot, 'hub', 'datasets--org--bench', '.listings'), 'in the way');
+    assert.equal((await listHubRepoFiles({ ...dataset, ...opts() })).commit, SHA);
+    await assert.rejects(listHubRepoFiles({ ...dataset, ...opts(), offline: true }), hubError('not-cached', /is not cached/));
   });
 
   it('offline, fails without a request when the list was never fetched or its cache is damaged', async () => {
