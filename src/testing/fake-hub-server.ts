@@ -1,7 +1,9 @@
 /**
  * A stand-in for the Hub's file routes, on 127.0.0.1, for tests only: the real Hub is never contacted.
  * Serves `[/datasets]/<repo>/resolve/<revision>/<path>` from memory, records every request, and can misbehave on
- * demand (cut a body short, stall, redirect, refuse) to exercise the download's failure handling.
+ * demand (cut a body short, stall, redirect, refuse) to exercise the download's failure handling. A revision given a
+ * commit with setCommit is also listed, as the Hub's `/api/<datasets|models>/<repo>/revision/<revision>` lists it,
+ * and its files are served under the commit too.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -32,6 +34,8 @@ export interface FakeHub {
   omitLength(route: string): void;
   /** Every request must carry `Authorization: Bearer <token>`, else 401. */
   requireToken(token: string | undefined): void;
+  /** `revision` of `repo` is at commit `sha`: listed by the API route, its files served under the sha as well. */
+  setCommit(repo: string, revision: string, sha: string, repoType?: 'model' | 'dataset'): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,10 @@ export function modelRoute(repo: string, file: string, revision = 'main'): strin
 
 export function datasetRoute(repo: string, file: string, revision = 'main'): string {
   return `/datasets/${repo}/resolve/${revision}/${file}`;
+}
+
+export function listingRoute(repo: string, revision = 'main', repoType: 'model' | 'dataset' = 'dataset'): string {
+  return `/api/${repoType}s/${repo}/revision/${revision}`;
 }
 
 /** Every file under `folder`, keyed by its model route, read once into memory (the source stays untouched). */
@@ -62,12 +70,31 @@ export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifet
   const noLength = new Set<string>();
   const requests: RecordedRequest[] = [];
   let token: string | undefined;
+  // "<prefix>/resolve/<revision>" keyed by "<prefix>/resolve/<sha>", where prefix is "/<repo>" or "/datasets/<repo>".
+  const commits = new Map<string, { resolve: string; sha: string }>();
+
+  /** The repo-info answer for a listing route: a JSON body, or the Hub's error code for a 404. */
+  const listing = (route: string): Buffer | { errorCode: string } | undefined => {
+    const match = /^\/api\/(datasets|models)\/([^/]+\/[^/]+)\/revision\/(.+)$/.exec(route);
+    if (!match) return undefined;
+    const [, type, repo, revision] = match;
+    const prefix = type === 'datasets' ? `/datasets/${repo}` : `/${repo}`;
+    const commit = commits.get(`${prefix}/resolve/${revision}`) ?? [...commits.values()].find((c) => c.resolve === `${prefix}/resolve/${revision}`);
+    if (commit === undefined) {
+      const known = [...bodies.keys()].some((r) => r.startsWith(`${prefix}/resolve/`));
+      return { errorCode: known ? 'RevisionNotFound' : 'RepoNotFound' };
+    }
+    const files = [...bodies.keys()].filter((r) => r.startsWith(`${commit.resolve}/`)).map((r) => r.slice(commit.resolve.length + 1));
+    return Buffer.from(JSON.stringify({ id: repo, sha: commit.sha, siblings: files.map((rfilename) => ({ rfilename })) }));
+  };
 
   const server = http.createServer((req, res) => {
-    const route = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const asked = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const bySha = [...commits.keys()].find((k) => asked.startsWith(`${k}/`));
+    const route = bySha === undefined ? asked : commits.get(bySha)!.resolve + asked.slice(bySha.length);
     requests.push({
       method: req.method ?? '',
-      path: route,
+      path: asked,
       authorization: req.headers.authorization,
       acceptEncoding: req.headers['accept-encoding'],
     });
@@ -80,9 +107,9 @@ export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifet
       res.writeHead(302, { Location: target }).end();
       return;
     }
-    const body = bodies.get(route);
-    if (body === undefined) {
-      res.writeHead(404, { 'X-Error-Code': 'EntryNotFound' }).end();
+    const body = bodies.get(route) ?? listing(route);
+    if (body === undefined || !Buffer.isBuffer(body)) {
+      res.writeHead(404, { 'X-Error-Code': body?.errorCode ?? 'EntryNotFound' }).end();
       return;
     }
     const pending = misbehaviours.get(route);
@@ -127,6 +154,10 @@ export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifet
     omitLength: (route) => void noLength.add(route),
     requireToken: (value) => {
       token = value;
+    },
+    setCommit: (repo, revision, sha, repoType = 'dataset') => {
+      const prefix = repoType === 'dataset' ? `/datasets/${repo}` : `/${repo}`;
+      commits.set(`${prefix}/resolve/${sha}`, { resolve: `${prefix}/resolve/${revision}`, sha });
     },
     close,
   };

@@ -14,6 +14,11 @@ export async function requestHubFile(
   signal?: AbortSignal,
 ): Promise<{ url: string; response: Response }> {
   const url = hubFileUrl(settings.endpoint, ref);
+  return { url, response: await requestHubUrl(url, method, settings, signal) };
+}
+
+/** One request to any Hub URL (a file, or the API), with the same headers, token and network errors as files. */
+export async function requestHubUrl(url: string, method: 'GET' | 'HEAD', settings: HubSettings, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = {
     // Content-Length must describe the bytes we count: a compressed answer would be inflated by fetch and never match.
     'Accept-Encoding': 'identity',
@@ -21,8 +26,7 @@ export async function requestHubFile(
   };
   if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
   try {
-    const response = await fetch(url, { method, headers, redirect: 'follow', signal });
-    return { url, response };
+    return await fetch(url, { method, headers, redirect: 'follow', signal });
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err;
     throw new HubError(
