@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { datasetRoute, listingRoute, startFakeHub, type FakeHub } from '../model/hub/fake-hub-server.js';
+import { datasetRoute, listingRoute, startFakeHub, type FakeHub } from '../testing/fake-hub-server.js';
 import { HubError } from '../model/hub/hub-errors.js';
-import { jsonl } from './fixtures/fixtures.js';
+import { jsonl } from '../testing/dataset-fixtures.js';
 import { parseHfDatasetSpec } from './hf-dataset-spec.js';
 import { resolveHfDataset } from './hf-dataset.js';
 

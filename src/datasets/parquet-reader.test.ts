@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { parquetMetadata, type AsyncBuffer } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { collect, collectUntilError, tempDir, type TempDir } from './fixtures/fixtures.js';
+import { collect, collectUntilError, tempDir, type TempDir } from '../testing/dataset-fixtures.js';
 import { InputError } from './input-error.js';
 import { readParquetRecords, readParquetRowGroups } from './parquet-reader.js';
 import type { RawRecord } from './raw-record.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { datasetRoute, listingRoute, modelRoute, startFakeHub, type FakeHub } from './fake-hub-server.js';
+import { datasetRoute, listingRoute, modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { HubError } from './hub-errors.js';
 import { hubListingCachePath, listHubRepoFiles } from './repo-files.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { collect, jsonl, tempDir, type TempDir } from '../../datasets/fixtures/fixtures.js';
+import { collect, jsonl, tempDir, type TempDir } from '../../testing/dataset-fixtures.js';
 import { InputError, type RecordLocation } from '../../datasets/input-error.js';
 import { readJsonlRecords } from '../../datasets/jsonl-reader.js';
 import { isRewardBenchRecord, rewardBenchPairs, rewardBenchRecordToPair } from './records.js';
