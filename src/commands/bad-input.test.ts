@@ -94,6 +94,12 @@ const cases: { name: string; args: () => string[]; code: number; message: RegExp
     message: /no-such-file\.jsonl: cannot read: no such file/,
   },
   {
+    name: '--methods naming no method (it used to run the defaults)',
+    args: () => score(SAMPLE, '--methods', ','),
+    code: EXIT.usage,
+    message: /option '--methods <specs>' argument ',' is invalid\. names no method/,
+  },
+  {
     name: 'prompt that cannot fit --max-length even after the truncation rules cut it',
     args: () => score(file('fits.jsonl', `${GOOD[0]}\n${GOOD[1]}\n`), '--max-length', '2'),
     code: EXIT.input,

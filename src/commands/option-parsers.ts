@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { splitMethodList } from '../rewards/method-spec.js';
 
 /** Option value parsers shared by the commands: each validates once, at the edge. */
 export function positiveInt(value: string): number {
@@ -24,4 +25,11 @@ export function oneOf<T extends string>(choices: readonly T[]) {
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
     return value as T;
   };
+}
+
+/** `--methods` (repeatable): a value that names no method (`--methods ,`) is an error, not a silent fall back to the defaults. */
+export function methodList(value: string, previous: string[]): string[] {
+  const specs = splitMethodList(value);
+  if (specs.length === 0) throw new InvalidArgumentError('names no method; give comma-separated specs, e.g. endorm,loglik');
+  return [...previous, ...specs];
 }

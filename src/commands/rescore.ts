@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { RunFolderError } from '../report/run-folder-error.js';
-import { splitMethodList } from '../rewards/method-spec.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { rescoreRun } from '../run/rescore-run.js';
 import { EXIT } from './exit-codes.js';
 import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { methodList } from './option-parsers.js';
 import { readSummary } from './read-summary.js';
 
 interface RescoreCliOptions extends GridCliOptions {
@@ -22,7 +22,7 @@ export function rescoreCommand(): Command {
         'without the model, into a new run folder with its own summary and reports',
     )
     .argument('<run>', 'run folder scored with traces (the default)')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', (v: string, prev: string[]) => [...prev, ...splitMethodList(v)], [])
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', methodList, [])
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
     .option('--json', 'print summary.json to stdout when done')
     .option('-q, --quiet', 'no output but errors');

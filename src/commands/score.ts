@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
-import { splitMethodList } from '../rewards/method-spec.js';
 import { judgePromptFiles, planMethods } from '../judges/judge-methods.js';
 import { scoreRun } from '../run/score-run.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { EXIT } from './exit-codes.js';
-import { nonNegativeInt, positiveInt } from './option-parsers.js';
+import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
@@ -46,7 +45,7 @@ export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .option('-d, --dataset <path>', 'pair file (JSONL, JSON, CSV, TSV), RM-Bench file or folder, or "rm-bench" (required unless --resume)')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', methodList, [])
     .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
@@ -181,8 +180,4 @@ function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function collectMethods(value: string, previous: string[]): string[] {
-  return [...previous, ...splitMethodList(value)];
 }
