@@ -94,6 +94,12 @@ const cases: { name: string; args: () => string[]; code: number; message: RegExp
     message: /no-such-file\.jsonl: cannot read: no such file/,
   },
   {
+    name: 'a JSON array in a .jsonl file',
+    args: () => score(file('array.jsonl', JSON.stringify([JSON.parse(GOOD[0]!), JSON.parse(GOOD[1]!)], null, 2))),
+    code: EXIT.input,
+    message: /array\.jsonl:1: this is a JSON array, not JSON Lines .*: pass --format json/,
+  },
+  {
     name: '--methods naming no method (it used to run the defaults)',
     args: () => score(SAMPLE, '--methods', ','),
     code: EXIT.usage,

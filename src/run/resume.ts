@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetOptions } from '../datasets/open-dataset.js';
+import { isStreamInput } from '../datasets/byte-source.js';
 import { isHubDatasetAlias } from '../datasets/hub-datasets.js';
 import type { Pair } from '../datasets/pair.js';
 import { RunFolderError } from '../report/run-folder-error.js';
@@ -105,6 +106,18 @@ export async function openRunFolder(
   }
   if (keep < (await fileSize(scoresFile))) await fs.truncate(scoresFile, keep);
   return state;
+}
+
+/**
+ * A run folder that holds a run is continued by reading the dataset twice (what is done, then the rest), which a stream
+ * (stdin, a pipe, a FIFO) cannot give; refused before anything waits on the stream.
+ */
+export async function refuseStreamResume(dataset: string, runDir: string): Promise<void> {
+  if (!(await isStreamInput(dataset)) || !(await pathExists(path.join(runDir, RUN_FILES.manifest)))) return;
+  throw new SettingsError(
+    `${runDir} holds a run, which cannot be resumed from ${dataset === '-' ? 'stdin' : dataset}: a stream (stdin, a pipe or a FIFO) ` +
+      `cannot be read again to see what is done; resume with --dataset FILE (the same records), or give a new --out`,
+  );
 }
 
 function expectedSlots(pair: Pair, expected: ExpectedLines): string[] {

@@ -9,13 +9,13 @@ import type { ResponseMethod } from '../rewards/response-methods.js';
 import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
 import { responseTaskBuilder } from './response-task.js';
-import { defaultRunDir, RUN_FILES, ScoresWriter } from './run-folder.js';
+import { defaultRunDir, RUN_FILES, ScoresWriter, writeManifest } from './run-folder.js';
 import type { RunManifest } from './run-manifest.js';
 import { scorePairs, type ScoreProgress } from './score-pairs.js';
 import { finishRun } from './finish-run.js';
 import type { Pair } from '../datasets/pair.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
-import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from './resume.js';
+import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from './resume.js';
 import { shardPairs, type ShardSpec } from './shard.js';
 import { SettingsError } from './settings-error.js';
 import { skippedRecords } from './skipped-records.js';
@@ -77,7 +77,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
     : o.dataset;
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
-  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
+  if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
+  const dataset = await openDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -126,6 +127,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
         prefixSharing: o.prefixSharing,
       });
       traceStats = await traces?.close();
+      // A stream's hash is known once it was read to its end (not after --limit stopped early).
+      if (dataset.rereadable === false && dataset.sha256 !== '') await writeManifest(runDir, { ...manifest, dataset: { ...manifest.dataset, sha256: dataset.sha256 } });
     } catch (err) {
       await traces?.abandon();
       throw err;
