@@ -66,6 +66,7 @@ export function scoreCommand(): Command {
     .option('--system-field <name>', 'field holding the system message')
     .option('--id-field <name>', 'field holding the record id')
     .option('--group-field <name>', 'field to report per-category accuracy by')
+    .option('--dedupe-ids', 'make a repeated record id unique by its line number (id@LINE) instead of stopping with exit 3')
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
     .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them')
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
@@ -99,6 +100,7 @@ export function scoreCommand(): Command {
           systemField: opts.systemField,
           idField: opts.idField,
           groupField: opts.groupField,
+          ...(opts.dedupeIds ? { dedupeIds: true } : {}),
           skipInvalid: opts.skipInvalid,
           onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },

@@ -5,6 +5,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileSource, openStreamSource, type ByteSource } from './byte-source.js';
 import { readDelimitedRecords } from './delimited-reader.js';
+import { uniqueKeys } from './unique-keys.js';
 import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
 import { fileError, InputError } from './input-error.js';
 import { readJsonArrayRecords } from './json-reader.js';
@@ -169,7 +170,7 @@ async function genericPairs(
     const mapping: PairMapping = semantics === 'multifaceted' ? multifacetedMapping(options) : { fields: fieldNames(options) };
     pairs = () => mapRecords(records(), mapping);
   }
-  return { kind: semantics === 'pairs' ? 'pairs' : 'multifaceted', pairs };
+  return { kind: semantics === 'pairs' ? 'pairs' : 'multifaceted', pairs: () => uniqueKeys(pairs(), options) };
 }
 
 function readRecords(source: ByteSource, container: Container): AsyncGenerator<RecordItem> {

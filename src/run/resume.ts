@@ -135,7 +135,7 @@ export async function* skipDone(pairs: AsyncIterable<Pair>, done: ReadonlySet<st
 }
 
 /** The dataset options that decide what the records are; run.json keeps those given, and a resume must match them. */
-export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
+export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField', 'dedupeIds'] as const;
 
 /** run.json's `dataset.options` entry: the pinned options that were given (not 'auto'); none given, no entry. */
 export function pinnedDatasetOptions(options: DatasetOptions = {}): { options?: Record<string, string> } {
