@@ -3,7 +3,8 @@
 // story text, scores it with `endorm score --max-length N` in a fresh process, and prints that process's peak RSS
 // (its own maxRSS) and wall time. The file and the run folder are deleted afterwards.
 //   npm run build && node scripts/measure-long-record.mjs [--size-mb 5,50] [--where response|prompt|both]
-//     [--max-length 256] [--model ../shared/models/stories260K] [--template auto] [--dir /tmp]
+//     [--max-length 256] [--model ../shared/models/stories260K] [--template auto] [--dir /tmp] [--reader-only]
+// --reader-only measures the dataset reader alone (no model, no tokenizer).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,17 @@ const option = (name, fallback) => {
   const at = args.indexOf(name);
   return at === -1 ? fallback : args[at + 1];
 };
+
+if (args[0] === '--reader') {
+  // Only the dataset reader: open the file and read its pairs, to see what the line reader and JSON parsing cost.
+  const { openDataset } = await import(pathToFileURL(join(root, 'dist', 'datasets', 'open-dataset.js')).href);
+  const t0 = performance.now();
+  let pairs = 0;
+  for await (const _pair of (await openDataset(args[1])).pairs()) pairs++;
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(`${JSON.stringify({ code: pairs === 1 ? 0 : 1, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
+}
 
 if (args[0] === '--child') {
   // The CLI in this process, so that maxRSS is the run's own; one line of JSON on stdout at the end.
@@ -32,16 +44,19 @@ const where = option('--where', 'response').split(',');
 const maxLength = option('--max-length', '256');
 const model = option('--model', join(root, '..', 'shared', 'models', 'stories260K'));
 const template = option('--template', 'auto');
+const readerOnly = args.includes('--reader-only');
 const dir = mkdtempSync(join(option('--dir', os.tmpdir()), 'endorm-long-record-'));
 
 try {
-  console.log(`model ${model}, --template ${template}, --max-length ${maxLength}; node ${process.version}`);
+  console.log(readerOnly ? `the dataset reader alone (openDataset + pairs); node ${process.version}` : `model ${model}, --template ${template}, --max-length ${maxLength}; node ${process.version}`);
   for (const part of where) {
     for (const mb of sizes) {
       const file = join(dir, `long-${part}-${mb}mb.jsonl`);
       await writeRecord(file, mb * 2 ** 20, part);
       const out = join(dir, `run-${part}-${mb}`);
-      const child = [fileURLToPath(import.meta.url), '--child', 'score', '--model', model, '--template', template, '--max-length', maxLength, '--dataset', file, '--out', out, '--quiet'];
+      const child = readerOnly
+        ? [fileURLToPath(import.meta.url), '--reader', file]
+        : [fileURLToPath(import.meta.url), '--child', 'score', '--model', model, '--template', template, '--max-length', maxLength, '--dataset', file, '--out', out, '--quiet'];
       // GNU time, where there is one, reports the peak RSS of a run that crashes too (out of heap, killed).
       const gnuTime = existsSync('/usr/bin/time');
       const t0 = performance.now();

@@ -131,7 +131,7 @@ test('a run folder that holds a run is not resumed from a stream (exit 2), befor
   assert.equal(first.code, 0, first.stderr);
   const again = await withStdin(score('-', out), fs.readFileSync(SAMPLE));
   assert.equal(again.code, EXIT.usage, again.stderr);
-  assert.match(again.stderr, /holds a run, which cannot be resumed from stdin: a stream .* cannot be read again .* --dataset FILE/);
+  assert.match(again.stderr, /holds a run, which cannot be resumed from stdin: a stream .* cannot be read again .* give a new --out/);
   // --resume takes the dataset from run.json ("-"); a terminal or an idle pipe on stdin must not leave it waiting.
   const resumed = await runEndorm(['score', '--resume', out, '--quiet'], env);
   assert.equal(resumed.code, EXIT.usage, resumed.stderr);

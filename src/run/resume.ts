@@ -116,7 +116,7 @@ export async function refuseStreamResume(dataset: string, runDir: string): Promi
   if (!(await isStreamInput(dataset)) || !(await pathExists(path.join(runDir, RUN_FILES.manifest)))) return;
   throw new SettingsError(
     `${runDir} holds a run, which cannot be resumed from ${dataset === '-' ? 'stdin' : dataset}: a stream (stdin, a pipe or a FIFO) ` +
-      `cannot be read again to see what is done; resume with --dataset FILE (the same records), or give a new --out`,
+      `cannot be read again to see what is done; give a new --out (to be able to resume, save the stream to a file and score the file)`,
   );
 }
 
