@@ -19,18 +19,20 @@ const score = (dataset: string, out: string, ...more: string[]) => [
   'score', '--model', STORIES, '--template', 'none', '--methods', 'loglik', '--quiet', '--dataset', dataset, '--out', out, ...more,
 ];
 
-/** bin/endorm with `input` piped to its stdin. */
-function withStdin(args: string[], input: string | Buffer): Promise<Finished> {
+/** bin/endorm with `input` piped to its stdin, which is left open (a producer still at work) with `keepOpen`. */
+function withStdin(args: string[], input: string | Buffer, keepOpen = false): Promise<Finished> {
   const child = spawn(process.execPath, [ENDORM, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(input);
+  if (keepOpen) child.stdin.write(input);
+  else child.stdin.end(input);
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise((resolve) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       resolve({ code, signal, stdout, stderr });
     }),
   );
@@ -136,4 +138,11 @@ test('a run folder that holds a run is not resumed from a stream (exit 2), befor
   const resumed = await runEndorm(['score', '--resume', out, '--quiet'], env);
   assert.equal(resumed.code, EXIT.usage, resumed.stderr);
   assert.equal(scoredPairs(out), 2, 'the folder is left as it was');
+});
+
+test('a run that fails does not wait for the producer of its stdin to finish', async () => {
+  const started = Date.now();
+  const end = await withStdin(score('-', path.join(tmp, 'bad-model')).map((a) => (a === STORIES ? path.join(tmp, 'no-model') : a)), fs.readFileSync(SAMPLE).subarray(0, 500), true);
+  assert.equal(end.code, EXIT.model, end.stderr);
+  assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
 });

@@ -69,6 +69,17 @@ export class StreamSource implements ByteSource {
     private readonly stream: Readable,
   ) {
     this.iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    this.holdProcess(false);
+  }
+
+  /**
+   * A pipe read ahead of its reader would keep the process alive until the writer stops (a run that failed would wait
+   * for its producer): the stream holds the process only while a read waits on it.
+   */
+  private holdProcess(hold: boolean): void {
+    const handle = this.stream as Partial<{ ref(): unknown; unref(): unknown }>;
+    if (hold) handle.ref?.();
+    else handle.unref?.();
   }
 
   /** Hex sha256 of every byte, once the stream has been read to its end; undefined before. */
@@ -112,10 +123,13 @@ export class StreamSource implements ByteSource {
   private async pull(): Promise<Buffer | undefined> {
     if (this.ended) return undefined;
     let next: IteratorResult<Buffer>;
+    this.holdProcess(true);
     try {
       next = await this.iterator.next();
     } catch (error) {
       throw fileError(this.displayName, error);
+    } finally {
+      this.holdProcess(false);
     }
     if (next.done) {
       this.ended = true;
@@ -130,8 +144,8 @@ export class StreamSource implements ByteSource {
 
 const openFd = promisify(fs.open);
 
-/** `/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`: the descriptor itself, since a socket behind it cannot be reopened. */
-function inheritedFd(spec: string): number | undefined {
+/** `-`, `/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`: the descriptor itself, since a socket behind it cannot be reopened. */
+export function inheritedFd(spec: string): number | undefined {
   if (spec === '-' || spec === '/dev/stdin') return 0;
   const match = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(spec);
   return match ? Number(match[1]) : undefined;

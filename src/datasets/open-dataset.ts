@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileSource, openStreamSource, type ByteSource } from './byte-source.js';
+import { fileSource, inheritedFd, openStreamSource, type ByteSource } from './byte-source.js';
 import { readDelimitedRecords } from './delimited-reader.js';
 import { uniqueKeys } from './unique-keys.js';
 import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
@@ -295,9 +295,8 @@ async function firstSignificantChar(file: ByteSource): Promise<string | undefine
 
 /** `stdin` for `-`, `fd-63` for a `<(…)` descriptor, else as for files. */
 function streamName(spec: string): string {
-  if (spec === '-' || spec === '/dev/stdin') return 'stdin';
-  const fd = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(spec);
-  return fd ? `fd-${fd[1]}` : shortName(spec);
+  const fd = inheritedFd(spec);
+  return fd === undefined ? shortName(spec) : fd === 0 ? 'stdin' : `fd-${fd}`;
 }
 
 /** For run-folder names: the base name without extension, reduced to characters every file system accepts. */

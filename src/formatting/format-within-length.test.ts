@@ -4,6 +4,7 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
 import { randomTextSource } from '../testing/random-text.js';
+import { spiedTokenizer } from '../testing/spied-tokenizer.js';
 import { STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { formatResponse, type FormatInput } from './format-response.js';
 import { formatWithinLength } from './format-within-length.js';
@@ -16,17 +17,6 @@ before(async () => {
   stories = await loadTokenizer(STORIES);
   llama3 = await loadTokenizer(TINY_LLAMA3);
 });
-
-/** The tokenizer, recording the longest text it was asked to encode. */
-function spied(tokenizer: PreTrainedTokenizer): { tokenizer: PreTrainedTokenizer; longest: () => number } {
-  let longest = 0;
-  const spy = Object.create(tokenizer) as PreTrainedTokenizer;
-  spy.encode = ((text: string, options: unknown) => {
-    longest = Math.max(longest, text.length);
-    return tokenizer.encode(text, options as never);
-  }) as PreTrainedTokenizer['encode'];
-  return { tokenizer: spy, longest: () => longest };
-}
 
 /** What the old path gives: the whole texts tokenised, then cut to --max-length; errors by their message. */
 function whole(tokenizer: PreTrainedTokenizer, input: FormatInput, maxLength: number) {
@@ -64,7 +54,7 @@ for (const template of ['none', 'chat'] as const) {
               { role: 'user', content: text(pick([2, 300, 3000])) },
             ];
       const input: FormatInput = { template, prompt, response: text(pick([2, 40, 800, 4000])), ...(next() < 0.3 ? { system: text(pick([3, 1500])) } : {}) };
-      const spy = spied(tokenizer);
+      const spy = spiedTokenizer(tokenizer);
       const got = cut(spy.tokenizer, input, maxLength);
       assert.deepEqual(got, whole(tokenizer, input, maxLength), `trial ${trial}`);
       const chars = JSON.stringify(input).length;
@@ -85,7 +75,7 @@ test('a 300 kB response and prompt are tokenised some ten thousand characters at
       { template: 'none' as const, prompt: long, response: 'there was a cat.' },
       { template: 'chat' as const, prompt: long, response: long },
     ]) {
-      const spy = spied(tokenizer);
+      const spy = spiedTokenizer(tokenizer);
       const got = formatWithinLength(spy.tokenizer, input, 256);
       assert.ok(spy.longest() < 70_000, `longest encoded text: ${spy.longest()}`);
       const expected = truncateToLength(formatResponse(tokenizer, input), 256, (tokenizer as unknown as { bos_token_id?: number }).bos_token_id);

@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { loadTokenizer } from '../model/load-tokenizer.js';
 import { randomTextSource } from '../testing/random-text.js';
+import { spiedTokenizer } from '../testing/spied-tokenizer.js';
 import { STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { JudgeFormatter } from './judge-format.js';
 import { loadJudgePrompt, type JudgePrompt } from './prompt-template.js';
@@ -38,17 +39,12 @@ test('judge prompts: responses and question cut before tokenising give the ids t
     const size = () => pick([3, 100, 3000, 12_000]);
     const values: Record<string, string> = both ? { question: text(size()), answer_a: text(size()), answer_b: text(size()) } : { question: text(size()), answer: text(size()) };
     const cuttable = both ? ['answer_a', 'answer_b'] : ['answer'];
-    let longest = 0;
-    const spy = Object.create(tokenizer) as PreTrainedTokenizer;
-    spy.encode = ((t: string, o: unknown) => {
-      longest = Math.max(longest, t.length);
-      return tokenizer.encode(t, o as never);
-    }) as PreTrainedTokenizer['encode'];
+    const spy = spiedTokenizer(tokenizer);
     const prompt = both ? pairwise : pointwise;
     const expected = outcome(() => new JudgeFormatter(tokenizer, template, prompt).encodeWhole(values, cuttable, budget));
-    const got = outcome(() => new JudgeFormatter(spy, template, prompt, 1).encode(values, cuttable, budget));
+    const got = outcome(() => new JudgeFormatter(spy.tokenizer, template, prompt, 1).encode(values, cuttable, budget));
     assert.deepEqual(got, expected, `trial ${trial}`);
-    if (longest < JSON.stringify(values).length / 2) cutCases++;
+    if (spy.longest() < JSON.stringify(values).length / 2) cutCases++;
   }
   assert.ok(cutCases > trials / 3, `${cutCases} of ${trials} cut`);
 });
