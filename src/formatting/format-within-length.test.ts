@@ -84,6 +84,15 @@ test('a 300 kB response and prompt are tokenised some ten thousand characters at
   }
 });
 
+test('a limit the texts cannot meet at any length fails as the whole texts do, without tokenising them whole', () => {
+  const { text } = randomTextSource(5);
+  const input: FormatInput = { template: 'none', prompt: text(20_000), response: text(20_000) };
+  const spy = spiedTokenizer(stories);
+  assert.deepEqual(cut(spy.tokenizer, input, 2), whole(stories, input, 2));
+  assert.match(String(whole(stories, input, 2).error), /--max-length 2 leaves no room for the response after 2 prompt token/);
+  assert.ok(spy.longest() < 20_000, `longest encoded text: ${spy.longest()}`);
+});
+
 test('elideMiddle keeps both edges and joins them at a single space between words', () => {
   const text = 'one two three four five six seven eight nine ten';
   assert.equal(elideMiddle(text, 5, 5), 'one two nine ten');

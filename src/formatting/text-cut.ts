@@ -42,7 +42,8 @@ export type KeepSide = 'start' | 'end';
  * Runs `attempt` on the texts cut to about `chars` characters each, keeping the side each needs, and doubles `chars`
  * until two sizes in a row give the same result (a size the cut reaches into gives a different one) or nothing needs
  * cutting any more (then the result is that of the whole texts). `attempt` returns undefined for a cut too short to
- * decide, and whatever it throws on cut texts only counts as such; on whole texts it is thrown.
+ * decide. What it throws counts as a result too: the same error (class and message) from two sizes is thrown, as
+ * a limit that does not depend on the texts' length (a prompt alone over --max-length) would be by the whole texts.
  */
 export function withCutTexts<T>(
   texts: readonly string[],
@@ -51,19 +52,29 @@ export function withCutTexts<T>(
   attempt: (texts: string[], cut: boolean) => T | undefined,
   same: (a: T, b: T) => boolean,
 ): T {
-  let previous: T | undefined;
+  type Outcome = { value: T } | { error: Error } | undefined;
+  const agree = (a: Outcome, b: Outcome): boolean => {
+    if (a === undefined || b === undefined) return false;
+    if ('value' in a && 'value' in b) return same(a.value, b.value);
+    return 'error' in a && 'error' in b && a.error.constructor === b.error.constructor && a.error.message === b.error.message;
+  };
+  let previous: Outcome;
   for (let chars = Math.max(1, startChars); ; chars *= 2) {
     const cutTexts = texts.map((text, i) => (keep[i] === 'start' ? elideMiddle(text, chars, EDGE_CHARS) : elideMiddle(text, EDGE_CHARS, chars)));
     const cut = cutTexts.some((text, i) => text !== texts[i]);
     if (!cut) return attempt(cutTexts, false)!;
-    let result: T | undefined;
+    let outcome: Outcome;
     try {
-      result = attempt(cutTexts, true);
-    } catch {
-      result = undefined;
+      const value = attempt(cutTexts, true);
+      outcome = value === undefined ? undefined : { value };
+    } catch (error) {
+      outcome = error instanceof Error ? { error } : undefined;
     }
-    if (result !== undefined && previous !== undefined && same(previous, result)) return result;
-    previous = result;
+    if (agree(previous, outcome)) {
+      if ('error' in outcome!) throw outcome.error;
+      return outcome!.value;
+    }
+    previous = outcome;
   }
 }
 

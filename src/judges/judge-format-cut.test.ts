@@ -48,3 +48,14 @@ test('judge prompts: responses and question cut before tokenising give the ids t
   }
   assert.ok(cutCases > trials / 3, `${cutCases} of ${trials} cut`);
 });
+
+test('a judge prompt too long for the budget even with empty values fails as with the whole values, without tokenising them whole', () => {
+  const { text } = randomTextSource(22);
+  const values = { question: text(20_000), answer: text(20_000) };
+  const spy = spiedTokenizer(llama3);
+  const expected = outcome(() => new JudgeFormatter(llama3, 'chat', pointwise).encodeWhole(values, ['answer'], 60));
+  assert.match(String((expected as { error: string }).error), /judge-pointwise prompt .* needs \d+ tokens even with empty responses, over the 60 allowed/);
+  assert.deepEqual(outcome(() => new JudgeFormatter(spy.tokenizer, 'chat', pointwise).encode(values, ['answer'], 60)), expected);
+  const total = values.question.length + values.answer.length;
+  assert.ok(spy.longest() < total / 2, `longest encoded text: ${spy.longest()} of ${total}`);
+});
