@@ -11,9 +11,9 @@ import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
-import type { RunManifest } from '../run-store/run-manifest.js';
+import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { TraceWriteStats } from '../run-store/trace-writer.js';
-import { openRunFolder, pinnedDatasetOptions, skipDone, type RunFolderState } from '../run/resume.js';
+import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
 import { scoreIntoFolder } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { selectPairs } from '../run/select-pairs.js';
@@ -83,7 +83,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
     : o.dataset;
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
-  const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid });
+  if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
+  const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -119,6 +120,8 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       signal: o.signal,
       prefixSharing: o.prefixSharing,
     });
+    // A stream's hash is known once it was read to its end (not after --limit stopped early).
+    if (dataset.rereadable === false && dataset.sha256 !== '') await writeManifest(runDir, { ...manifest, dataset: { ...manifest.dataset, sha256: dataset.sha256 } });
     await finishRun(runDir, {
       startedAt: started,
       finishedAt: new Date(),

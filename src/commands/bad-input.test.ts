@@ -94,6 +94,24 @@ const cases: { name: string; args: () => string[]; code: number; message: RegExp
     message: /no-such-file\.jsonl: cannot read: no such file/,
   },
   {
+    name: 'duplicate id in a pair file',
+    args: () => score(file('dupes.csv', 'id,prompt,chosen,rejected\na,p,c,r\nb,p,c,r\na,p,c,r\n')),
+    code: EXIT.input,
+    message: /dupes\.csv:4: field "id": duplicate id "a" \(also on line 2\); pass --dedupe-ids/,
+  },
+  {
+    name: 'a JSON array in a .jsonl file',
+    args: () => score(file('array.jsonl', JSON.stringify([JSON.parse(GOOD[0]!), JSON.parse(GOOD[1]!)], null, 2))),
+    code: EXIT.input,
+    message: /array\.jsonl:1: this is a JSON array, not JSON Lines .*: pass --format json/,
+  },
+  {
+    name: '--methods naming no method (it used to run the defaults)',
+    args: () => score(SAMPLE, '--methods', ','),
+    code: EXIT.usage,
+    message: /option '--methods <specs>' argument ',' is invalid\. names no method/,
+  },
+  {
     name: 'prompt that cannot fit --max-length even after the truncation rules cut it',
     args: () => score(file('fits.jsonl', `${GOOD[0]}\n${GOOD[1]}\n`), '--max-length', '2'),
     code: EXIT.input,

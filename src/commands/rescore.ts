@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { rescoreRun } from '../api/rescore-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
-import { splitMethodList } from '../rewards/method-spec.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
 import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { methodList } from './option-parsers.js';
 
 interface RescoreCliOptions extends GridCliOptions {
   methods: string[];
@@ -22,7 +22,7 @@ export function rescoreCommand(): Command {
         'without the model, into a new run folder with its own summary and reports',
     )
     .argument('<run>', 'run folder scored with traces (the default)')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', (v: string, prev: string[]) => [...prev, ...splitMethodList(v)], [])
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', methodList, [])
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')

@@ -6,7 +6,6 @@ import { planMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
 import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 import { withGridMethods } from '../rewards/method-grid.js';
-import { splitMethodList } from '../rewards/method-spec.js';
 import { readSummary } from '../run-store/summary-file.js';
 import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
@@ -17,7 +16,7 @@ import { createDownloadReporter } from './download-progress.js';
 import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
 import { stopOnSignals } from './interrupt.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { nonNegativeInt, positiveInt } from './option-parsers.js';
+import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { withRunDefaults } from './resume-options.js';
 
@@ -48,8 +47,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
-    .option('-d, --dataset <path>', `${datasetHelp()} (required unless --resume)`)
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', collectMethods, [])
+    .option('-d, --dataset <path>', `${datasetHelp()}; "-" reads stdin, and a FIFO or <(…) is streamed once (required unless --resume)`)
+    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', methodList, [])
     .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
@@ -71,6 +70,7 @@ export function scoreCommand(): Command {
     .option('--system-field <name>', 'field holding the system message')
     .option('--id-field <name>', 'field holding the record id')
     .option('--group-field <name>', 'field to report per-category accuracy by')
+    .option('--dedupe-ids', 'make a repeated record id unique by its line number (id@LINE) instead of stopping with exit 3')
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
     .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them')
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
@@ -105,6 +105,7 @@ export function scoreCommand(): Command {
           systemField: opts.systemField,
           idField: opts.idField,
           groupField: opts.groupField,
+          ...(opts.dedupeIds ? { dedupeIds: true } : {}),
           skipInvalid: opts.skipInvalid,
           onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },
@@ -188,8 +189,4 @@ function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function collectMethods(value: string, previous: string[]): string[] {
-  return [...previous, ...splitMethodList(value)];
 }

@@ -36,6 +36,18 @@ describe('readDelimitedRecords', () => {
     );
   });
 
+  it('keeps a CRLF inside a quoted field as CRLF (and an LF as LF), whatever the rows end with', async () => {
+    // Rows end in CRLF; inside the first quoted field a CRLF and a bare LF, in the second a CRLF across a batch of rows.
+    const rows = ['id,prompt,chosen,rejected', 'a,"two\r\nlines","one\nline\r\nand more",r', ...Array.from({ length: 3000 }, (_, i) => `x${i},p,c,r`), 'b,p,"last\r\nrow",r'];
+    const file = await tmp.write({ 'crlf.csv': rows.join('\r\n') + '\r\n' });
+    const items = (await collect(readDelimitedRecords(file, ','))) as RawRecord[];
+    const first = items[0]!.value as Record<string, string>;
+    assert.deepEqual([first.prompt, first.chosen, first.rejected], ['two\r\nlines', 'one\nline\r\nand more', 'r']);
+    const last = items[items.length - 1]!;
+    assert.deepEqual([items[0]!.location.line, items[1]!.location.line, last.location.line, (last.value as Record<string, string>).chosen], [2, 6, 3006, 'last\r\nrow']);
+    assert.ok(items.every((r) => !Object.values(r.value as Record<string, string>).some((v) => v.endsWith('\r'))), 'no row end leaks a CR');
+  });
+
   it('reports rows with the wrong number of fields, an unclosed quote and invalid UTF-8, each at its line', async () => {
     const file = await tmp.write({
       'bad.csv': Buffer.concat([

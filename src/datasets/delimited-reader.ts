@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import type { ByteSource } from './byte-source.js';
 import { InputError } from './input-error.js';
 import { decodeUtf8, decodeUtf8Lenient, readLines } from './line-reader.js';
 import type { RecordItem } from './raw-record.js';
@@ -18,9 +19,10 @@ interface ParsedRow {
 /**
  * CSV or TSV with a header row, streamed through papaparse's low-level parser so that rows (quoted fields may span
  * lines) come with the line they start on. Lines are decoded here, one at a time with a fatal decoder, so that a bad
- * byte is blamed on its row. Line ends are normalised to LF, also inside quoted fields.
+ * byte is blamed on its row. Rows may end in LF or CRLF; a line break inside a quoted field is kept as the file wrote it.
  */
-export async function* readDelimitedRecords(file: string, delimiter: ',' | '\t', displayName: string = file): AsyncGenerator<RecordItem> {
+export async function* readDelimitedRecords(file: string | ByteSource, delimiter: ',' | '\t', displayName?: string): AsyncGenerator<RecordItem> {
+  displayName ??= typeof file === 'string' ? file : file.displayName;
   let header: string[] | undefined;
   for await (const row of readRows(file, delimiter, displayName)) {
     const location = { file: displayName, line: row.startLine, unit: 'line' as const };
@@ -54,8 +56,10 @@ export async function* readDelimitedRecords(file: string, delimiter: ',' | '\t',
   }
 }
 
-async function* readRows(file: string, delimiter: string, displayName: string): AsyncGenerator<ParsedRow> {
+async function* readRows(file: string | ByteSource, delimiter: string, displayName: string): AsyncGenerator<ParsedRow> {
   const badLines = new Set<number>();
+  // Lines are handed to the parser joined by LF; these ended in CRLF, which a quoted field gets back (see withCrlf).
+  const crlfLines = new Set<number>();
   let pending = '';
   let pendingLine = 1;
   let batch: string[] = [];
@@ -78,13 +82,19 @@ async function* readRows(file: string, delimiter: string, displayName: string): 
         const quoteError = results.errors.find((e) => e.type === 'Quotes');
         if (quoteError !== undefined) row.error = quoteError.code === 'MissingQuotes' ? 'quoted field never closed' : 'stray quote in a quoted field';
         for (let l = row.startLine; l <= row.endLine; l++) if (badLines.has(l)) row.error = 'invalid UTF-8';
+        if (row.endLine > row.startLine) row.fields = withCrlf(row.fields, row.startLine, crlfLines);
         rows.push(row);
         line += inner + (terminated ? 1 : 0);
         rowStart = rowEnd;
       },
     });
     parser.parse(pending, 0, !last);
-    for (const row of rows) for (let l = row.startLine; l <= row.endLine; l++) badLines.delete(l);
+    for (const row of rows) {
+      for (let l = row.startLine; l <= row.endLine; l++) {
+        badLines.delete(l);
+        crlfLines.delete(l);
+      }
+    }
     pending = pending.slice(rowStart);
     pendingLine = line;
     if (pending.length > MAX_PENDING_CHARS) {
@@ -93,7 +103,8 @@ async function* readRows(file: string, delimiter: string, displayName: string): 
     return rows;
   };
 
-  for await (const { line, bytes } of readLines(file, displayName)) {
+  for await (const { line, bytes, cr } of readLines(file, displayName)) {
+    if (cr) crlfLines.add(line);
     let text = decodeUtf8(bytes);
     if (text === undefined) {
       badLines.add(line);
@@ -113,6 +124,15 @@ async function* readRows(file: string, delimiter: string, displayName: string): 
   pending += batch.join('');
   if (pending !== '') yield* take(false);
   if (pending !== '') yield* take(true);
+}
+
+/**
+ * A row that spans lines does so inside quoted fields only, so the n-th LF across its fields, in order, is the end of
+ * its n-th line: where that line ended in CRLF, the field gets the CR back.
+ */
+function withCrlf(fields: string[], startLine: number, crlfLines: ReadonlySet<number>): string[] {
+  let line = startLine;
+  return fields.map((field) => field.replace(/\n/g, () => (crlfLines.has(line++) ? '\r\n' : '\n')));
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -20,6 +20,8 @@ export interface FieldOptions {
   systemField?: string;
   idField?: string;
   groupField?: string;
+  /** A repeated id becomes `id@LINE` instead of an invalid record (see unique-keys.ts). */
+  dedupeIds?: boolean;
 }
 
 export const DEFAULT_FIELDS: Readonly<FieldNames> = { prompt: 'prompt', chosen: 'chosen', rejected: 'rejected', system: 'system', id: 'id' };

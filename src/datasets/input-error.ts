@@ -81,6 +81,7 @@ export function fileError(file: string, error: unknown): unknown {
     ENOTDIR: 'a part of the path is not a folder',
     EMFILE: 'too many open files',
     EIO: 'read error',
+    ENXIO: 'no such device (a socket cannot be opened by name; pipe it to stdin and pass -)',
   };
   if (typeof code !== 'string' || !(code in reasons)) return error;
   return new InputError({ code: 'unreadable', file, reason: `cannot read: ${reasons[code]}`, cause: error });

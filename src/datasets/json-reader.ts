@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fileError, InputError } from './input-error.js';
+import { asSource, type ByteSource } from './byte-source.js';
+import { InputError } from './input-error.js';
 import { jsonErrorPosition } from './json-error-position.js';
 import { jsonReason } from './jsonl-reader.js';
 import { decodeUtf8 } from './line-reader.js';
@@ -10,20 +10,22 @@ import type { RecordItem } from './raw-record.js';
  * by their 1-based index. Damage to the file itself (bad UTF-8, broken JSON, not an array) stops the read whatever
  * skipInvalid says, because no record after it can be trusted; it is located by line.
  */
-export async function* readJsonArrayRecords(file: string, displayName: string = file): AsyncGenerator<RecordItem> {
-  const records = await loadJsonArray(file, displayName);
+export async function* readJsonArrayRecords(file: string | ByteSource, displayName?: string): AsyncGenerator<RecordItem> {
+  const source = asSource(file, displayName);
+  displayName = source.displayName;
+  const records = await loadJsonArray(source);
   for (let i = 0; i < records.length; i++) {
     yield { value: records[i], location: { file: displayName, line: i + 1, unit: 'record' } };
   }
 }
 
-export async function loadJsonArray(file: string, displayName: string = file): Promise<unknown[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw fileError(displayName, error);
-  }
+export async function loadJsonArray(file: string | ByteSource, name?: string): Promise<unknown[]> {
+  const source = asSource(file, name);
+  const displayName = source.displayName;
+  const chunks: Buffer[] = [];
+  for await (const chunk of source.chunks()) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  chunks.length = 0;
   const text = decodeUtf8(bytes);
   if (text === undefined) {
     throw new InputError({ code: 'invalid-utf8', file: displayName, line: firstBadLine(bytes), reason: 'invalid UTF-8' });

@@ -46,7 +46,7 @@ describe('readJsonlRecords', () => {
   });
 
   it('does not echo a huge malformed line into the message', async () => {
-    const file = await tmp.write({ 'long.jsonl': `[${'1,'.repeat(50_000)}]\n` });
+    const file = await tmp.write({ 'long.jsonl': `{"a": [${'1,'.repeat(50_000)}]}\n` });
     const [err] = await collect(readJsonlRecords(file));
     assert.ok(err instanceof InputError);
     assert.ok(err.message.length < 400, err.message);

@@ -1,20 +1,32 @@
+import type { ByteSource } from './byte-source.js';
 import { InputError } from './input-error.js';
 import { decodeUtf8, readLines } from './line-reader.js';
 import type { RecordItem } from './raw-record.js';
 
 /**
  * JSON Lines, one record per line, streamed: memory does not grow with the file. Blank lines are skipped but still
- * counted, so that line numbers match an editor's.
+ * counted, so that line numbers match an editor's. A file whose first record starts with `[` is a JSON array, not JSON
+ * Lines: that stops the read (no line of it can be trusted) with a hint to read it as JSON.
  */
-export async function* readJsonlRecords(file: string, displayName: string = file): AsyncGenerator<RecordItem> {
-  for await (const { line, bytes } of readLines(file, displayName)) {
-    const location = { file: displayName, line, unit: 'line' as const };
+export async function* readJsonlRecords(file: string | ByteSource, displayName?: string): AsyncGenerator<RecordItem> {
+  const name = displayName ?? (typeof file === 'string' ? file : file.displayName);
+  let first = true;
+  for await (const { line, bytes } of readLines(file, name)) {
+    const location = { file: name, line, unit: 'line' as const };
     const text = decodeUtf8(bytes);
     if (text === undefined) {
       yield new InputError({ code: 'invalid-utf8', ...location, reason: 'invalid UTF-8' });
       continue;
     }
     if (text.trim() === '') continue;
+    if (first && text.trimStart().startsWith('[')) {
+      throw new InputError({
+        code: 'malformed-json',
+        ...location,
+        reason: 'this is a JSON array, not JSON Lines (one object per line): pass --format json, or name the file .json',
+      });
+    }
+    first = false;
     let value: unknown;
     try {
       value = JSON.parse(text);

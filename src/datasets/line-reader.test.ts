@@ -21,6 +21,7 @@ describe('readLines', () => {
       [3, ''],
       [4, 'three'],
     ]);
+    assert.deepEqual((await collect(readLines(file))).map((l) => l.cr), [true, false, false, false]);
   });
 
   it('joins lines that straddle read chunks', async () => {

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { fileError } from './input-error.js';
+import { asSource, type ByteSource } from './byte-source.js';
 
 export interface RawLine {
   /** 1-based. */
@@ -10,51 +9,46 @@ export interface RawLine {
   end: number;
   /** False only for a last line that the file ends inside of (no LF after it). */
   terminated: boolean;
+  /** The line ended in CRLF (or, last, in a CR), which `bytes` leaves out: CSV keeps it inside quoted fields. */
+  cr: boolean;
 }
-
-const CHUNK_BYTES = 1 << 20;
 
 /**
  * Splits a file into lines at the byte level, so that every line can be decoded on its own with a fatal decoder and an
  * invalid byte is blamed on the right line. Memory stays at about one chunk plus the longest line.
  */
-export async function* readLines(file: string, displayName: string = file): AsyncGenerator<RawLine> {
-  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+export async function* readLines(file: string | ByteSource, displayName?: string): AsyncGenerator<RawLine> {
   let carry: Buffer[] = [];
   let line = 0;
   let consumed = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let start = 0;
-      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-        let bytes = chunk.subarray(start, nl);
-        if (carry.length > 0) {
-          carry.push(bytes);
-          bytes = Buffer.concat(carry);
-          carry = [];
-        }
-        // The whole line plus its LF, carried parts included.
-        consumed += bytes.length + 1;
-        start = nl + 1;
-        line += 1;
-        yield { line, bytes: withoutCr(bytes), end: consumed, terminated: true };
+  for await (const chunk of asSource(file, displayName).chunks()) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      let bytes = chunk.subarray(start, nl);
+      if (carry.length > 0) {
+        carry.push(bytes);
+        bytes = Buffer.concat(carry);
+        carry = [];
       }
-      if (start < chunk.length) carry.push(chunk.subarray(start));
+      // The whole line plus its LF, carried parts included.
+      consumed += bytes.length + 1;
+      start = nl + 1;
+      line += 1;
+      yield lineOf(line, bytes, consumed, true);
     }
-  } catch (error) {
-    throw fileError(displayName, error);
-  } finally {
-    stream.destroy();
+    // A copy, not a view: a view would keep the whole chunk alive while a long line waits for its end.
+    if (start < chunk.length) carry.push(start === 0 ? chunk : Buffer.from(chunk.subarray(start)));
   }
   if (carry.length > 0) {
     const bytes = Buffer.concat(carry);
     line += 1;
-    yield { line, bytes: withoutCr(bytes), end: consumed + bytes.length, terminated: false };
+    yield lineOf(line, bytes, consumed + bytes.length, false);
   }
 }
 
-function withoutCr(bytes: Buffer): Buffer {
-  return bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, bytes.length - 1) : bytes;
+function lineOf(line: number, bytes: Buffer, end: number, terminated: boolean): RawLine {
+  const cr = bytes.length > 0 && bytes[bytes.length - 1] === 13;
+  return { line, bytes: cr ? bytes.subarray(0, bytes.length - 1) : bytes, end, terminated, cr };
 }
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileSource, inheritedFd, openStreamSource, type ByteSource } from './byte-source.js';
 import { readDelimitedRecords } from './delimited-reader.js';
+import { uniqueKeys } from './unique-keys.js';
 import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
 import { fileError, InputError } from './input-error.js';
 import { readJsonArrayRecords } from './json-reader.js';
 import { readJsonlRecords } from './jsonl-reader.js';
+import { jsonTopLevelKeys } from './json-top-level-keys.js';
+import { readLines } from './line-reader.js';
 import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs, multifacetedMapping } from './multifaceted.js';
 import type { DatasetKind, Pair } from './pair.js';
 import type { RecordItem } from './raw-record.js';
@@ -22,6 +27,10 @@ export interface DatasetOptions extends FieldOptions {
   skipInvalid?: boolean;
   /** Hears every skipped record, and every Multifaceted-Bench instance that could not be paired (code 'unpaired'). */
   onInvalid?: (err: InputError) => void;
+  /** What `-` reads instead of the process's stdin (tests). */
+  stdin?: Readable;
+  /** Stops a wait on a stream input (a FIFO with no writer yet) with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface Dataset {
@@ -32,10 +41,15 @@ export interface Dataset {
   path: string;
   /** Absolute paths of the files read, in reading order. */
   files: string[];
-  /** Hex sha256 of the file's bytes; for a folder, see folderSha256. */
+  /**
+   * Hex sha256 of the file's bytes; for a folder, see folderSha256. For a stream it is taken while the records are read
+   * and is '' until the stream has been read to its end.
+   */
   sha256: string;
-  /** Reads the files afresh on every call. */
+  /** Reads the files afresh on every call; a stream input (see `rereadable`) allows one call. */
   pairs(): AsyncIterable<Pair>;
+  /** False for stdin, a pipe or a FIFO: read exactly once, so `pairs()` works once and a run cannot be resumed. */
+  rereadable?: boolean;
 }
 
 /** The record container, separate from what the records mean. */
@@ -48,30 +62,33 @@ interface SourceFile {
   displayName: string;
 }
 
+/** `-` (stdin), a FIFO or `<(…)`: anything that is neither a regular file nor a folder is streamed (see StreamSource). */
 export async function openDataset(pathOrFolder: string, options: DatasetOptions = {}): Promise<Dataset> {
   const format = options.format ?? 'auto';
   if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
+  let folder: boolean;
+  let isFile = false;
+  try {
+    const stats = pathOrFolder === '-' ? undefined : await stat(pathOrFolder);
+    folder = stats?.isDirectory() ?? false;
+    isFile = stats?.isFile() ?? false;
+  } catch (error) {
+    throw fileError(pathOrFolder, error);
+  }
+  if (!folder && !isFile) return openStreamDataset(pathOrFolder, format, options);
   const path = resolve(pathOrFolder);
 
   // Folders are read by benchmark protocols that know their layout (see src/protocols/registry.ts).
-  if (await isFolder(pathOrFolder)) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
+  if (folder) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
 
   const file: SourceFile = { path, displayName: pathOrFolder };
   const sha256 = await fileSha256(path, pathOrFolder);
 
-  const container = await containerOf(file, format);
-  const semantics = await semanticsOf(file, container, format, options);
-  const records = (): AsyncGenerator<RecordItem> => readRecords(file, container);
-  let pairs: () => AsyncIterable<Pair | InputError>;
-  if (semantics === 'multifaceted-bench') {
-    pairs = () => multifacetedBenchPairs(records(), options);
-  } else {
-    const mapping: PairMapping = semantics === 'multifaceted' ? multifacetedMapping(options) : { fields: fieldNames(options) };
-    pairs = () => mapRecords(records(), mapping);
-  }
+  const source = fileSource(path, pathOrFolder);
+  const { kind, pairs } = await genericPairs(path, source, source, format, options);
   return {
     name: shortName(path),
-    kind: semantics === 'pairs' ? 'pairs' : 'multifaceted',
+    kind,
     path,
     files: [path],
     sha256,
@@ -81,6 +98,7 @@ export async function openDataset(pathOrFolder: string, options: DatasetOptions 
 
 /** Whether --dataset names a folder; a path that cannot be read is an InputError naming it. */
 export async function isFolder(pathOrFolder: string): Promise<boolean> {
+  if (pathOrFolder === '-') return false; // stdin
   try {
     return (await stat(pathOrFolder)).isDirectory();
   } catch (error) {
@@ -88,16 +106,66 @@ export async function isFolder(pathOrFolder: string): Promise<boolean> {
   }
 }
 
-function readRecords(file: SourceFile, container: Container): AsyncGenerator<RecordItem> {
+/**
+ * A stream is read once: the format comes from the name or from the first bytes, which are kept and replayed; the
+ * sha256 is known once the stream has been read to its end.
+ */
+async function openStreamDataset(spec: string, format: DatasetFormat, options: DatasetOptions): Promise<Dataset> {
+  const stream = await openStreamSource(spec, options);
+  const path = spec === '-' ? '-' : resolve(spec);
+  const { kind, pairs } = await genericPairs(spec, stream.peek(), stream, format, options);
+  let read = false;
+  return {
+    name: streamName(spec),
+    kind,
+    path,
+    files: [path],
+    get sha256() {
+      return stream.sha256 ?? '';
+    },
+    rereadable: false,
+    pairs: () => {
+      if (read) throw new InputError({ code: 'unreadable', file: stream.displayName, reason: 'is a stream (stdin, a pipe or a FIFO) and can be read only once' });
+      read = true;
+      return guarded(pairs(), options, stream.displayName);
+    },
+  };
+}
+
+/**
+ * The records of a pair file as pairs: the container is told from `--format`, the name or the first character, and
+ * what the records mean from the first record; `peek` is read for that, `source` for the records.
+ */
+async function genericPairs(
+  name: string,
+  peek: ByteSource,
+  source: ByteSource,
+  format: DatasetFormat,
+  options: DatasetOptions,
+): Promise<{ kind: DatasetKind; pairs: () => AsyncIterable<Pair | InputError> }> {
+  const container = await containerOf(name, peek, format);
+  const semantics = await semanticsOf(name, peek, container, format, options);
+  const records = (): AsyncGenerator<RecordItem> => readRecords(source, container);
+  let pairs: () => AsyncIterable<Pair | InputError>;
+  if (semantics === 'multifaceted-bench') {
+    pairs = () => multifacetedBenchPairs(records(), options);
+  } else {
+    const mapping: PairMapping = semantics === 'multifaceted' ? multifacetedMapping(options) : { fields: fieldNames(options) };
+    pairs = () => mapRecords(records(), mapping);
+  }
+  return { kind: semantics === 'pairs' ? 'pairs' : 'multifaceted', pairs: () => uniqueKeys(pairs(), options) };
+}
+
+function readRecords(source: ByteSource, container: Container): AsyncGenerator<RecordItem> {
   switch (container) {
     case 'jsonl':
-      return readJsonlRecords(file.path, file.displayName);
+      return readJsonlRecords(source);
     case 'json':
-      return readJsonArrayRecords(file.path, file.displayName);
+      return readJsonArrayRecords(source);
     case 'csv':
-      return readDelimitedRecords(file.path, ',', file.displayName);
+      return readDelimitedRecords(source, ',');
     case 'tsv':
-      return readDelimitedRecords(file.path, '\t', file.displayName);
+      return readDelimitedRecords(source, '\t');
   }
 }
 
@@ -150,9 +218,9 @@ export async function* guarded(
   throw new InputError({ code: 'empty-dataset', file: displayName, reason: `no usable records (${why})` });
 }
 
-async function containerOf(file: SourceFile, format: DatasetFormat): Promise<Container> {
+async function containerOf(name: string, file: ByteSource, format: DatasetFormat): Promise<Container> {
   if (format === 'jsonl' || format === 'json' || format === 'csv' || format === 'tsv') return format;
-  const ext = extname(file.path).toLowerCase();
+  const ext = extname(name).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv') return 'tsv';
@@ -168,12 +236,12 @@ async function containerOf(file: SourceFile, format: DatasetFormat): Promise<Con
   });
 }
 
-async function semanticsOf(file: SourceFile, container: Container, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
+async function semanticsOf(name: string, file: ByteSource, container: Container, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
   if (format === 'multifaceted' || format === 'multifaceted-bench') return format;
   if (format !== 'auto') return 'pairs';
-  const first = await firstRecord(readRecords(file, container));
+  const first = container === 'jsonl' ? await firstLineKeys(file) : await firstRecord(readRecords(file, container));
   if (isMultifacetedBenchRecord(first, options)) return 'multifaceted-bench';
-  if (/multifaceted/i.test(basename(file.path)) && isMultifacetedPairRecord(first, options)) return 'multifaceted';
+  if (/multifaceted/i.test(basename(name)) && isMultifacetedPairRecord(first, options)) return 'multifaceted';
   return 'pairs';
 }
 
@@ -182,10 +250,10 @@ async function semanticsOf(file: SourceFile, container: Container, format: Datas
  * none can be read. Benchmark protocols that recognise a dataset by its records' fields look at it.
  */
 export async function peekFirstRecord(path: string): Promise<unknown> {
-  const file: SourceFile = { path, displayName: path };
+  const file = fileSource(path, path);
   let container: Container;
   try {
-    container = await containerOf(file, 'auto');
+    container = await containerOf(path, file, 'auto');
   } catch (error) {
     if (error instanceof InputError) return undefined;
     throw error;
@@ -207,26 +275,32 @@ async function firstRecord(records: AsyncGenerator<RecordItem>): Promise<unknown
   return undefined;
 }
 
-async function firstSignificantChar(file: SourceFile): Promise<string | undefined> {
-  let handle;
-  try {
-    handle = await open(file.path, 'r');
-  } catch (error) {
-    throw fileError(file.displayName, error);
+/**
+ * The first JSON Lines record as an object of its keys only (detection looks at nothing else): a first line of many
+ * megabytes is not parsed twice.
+ */
+async function firstLineKeys(file: ByteSource): Promise<Record<string, true> | undefined> {
+  for await (const { bytes } of readLines(file)) {
+    const keys = jsonTopLevelKeys(bytes);
+    if (keys !== undefined) return Object.fromEntries(keys.map((k) => [k, true]));
+    if (bytes.some((b) => b !== 0x20 && b !== 0x09)) return undefined;
   }
-  try {
-    const buffer = Buffer.alloc(1 << 16);
-    for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) return undefined;
-      const text = buffer.subarray(0, bytesRead).toString('latin1');
-      const match = /[^\s\u00ef\u00bb\u00bf]/.exec(text);
-      if (match) return match[0];
-      position += bytesRead;
-    }
-  } finally {
-    await handle.close();
+  return undefined;
+}
+
+/** Read in order, so that a stream is only read as far as its first significant byte. */
+async function firstSignificantChar(file: ByteSource): Promise<string | undefined> {
+  for await (const chunk of file.chunks()) {
+    const match = /[^\s\u00ef\u00bb\u00bf]/.exec(chunk.toString('latin1'));
+    if (match) return match[0];
   }
+  return undefined;
+}
+
+/** `stdin` for `-`, `fd-63` for a `<(…)` descriptor, else as for files. */
+function streamName(spec: string): string {
+  const fd = inheritedFd(spec);
+  return fd === undefined ? shortName(spec) : fd === 0 ? 'stdin' : `fd-${fd}`;
 }
 
 /** For run-folder names: the base name without extension, reduced to characters every file system accepts. */

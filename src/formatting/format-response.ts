@@ -1,5 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
+import { pythonRstrip } from './python-whitespace.js';
 
 export type TemplateMode = 'chat' | 'none';
 
@@ -30,8 +31,7 @@ export function resolveTemplate(tokenizer: PreTrainedTokenizer, mode: 'auto' | T
 }
 
 export function formatResponse(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
-  const formatted = input.template === 'chat' ? formatChat(tokenizer, input) : formatPlain(tokenizer, input);
-  return dropDoubleBos(tokenizer, formatted);
+  return input.template === 'chat' ? dropDoubleBos(tokenizer, formatChat(tokenizer, input)) : formatPlainText(tokenizer, plainText(input));
 }
 
 /** The conversation up to the response, as chat messages. */
@@ -64,25 +64,36 @@ function formatChat(tokenizer: PreTrainedTokenizer, input: FormatInput): Formatt
   return { ids: [...prefixIds, ...bodyIds, ...tailIds], responseStart: prefixIds.length, eotTokens: tailIds.length };
 }
 
+/** Raw text as lm-evaluation-harness splits it: the context, and the continuation whose likelihood is scored. */
+export interface PlainText {
+  context: string;
+  continuation: string;
+}
+
 /**
- * Raw text the way lm-evaluation-harness scores a continuation: encode(context + continuation), the continuation being
- * the tokens after encode(context); trailing whitespace of the context moves to the continuation.
+ * The prompt (system first, turns joined by blank lines) is the context and the response the continuation; trailing
+ * whitespace of the context moves to the continuation, by Python's `str.rstrip()` as the harness's `_encode_pair` does.
  */
-function formatPlain(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {
+export function plainText(input: Pick<FormatInput, 'system' | 'prompt' | 'response'>): PlainText {
   const promptText = typeof input.prompt === 'string' ? input.prompt : input.prompt.map((m) => m.content).join('\n\n');
-  let context = input.system ? `${input.system}\n\n${promptText}` : promptText;
-  let continuation = input.response;
-  const trimmed = context.replace(/\s+$/u, '');
-  if (trimmed.length < context.length) {
-    continuation = context.slice(trimmed.length) + continuation;
-    context = trimmed;
-  }
-  const whole = encode(tokenizer, context + continuation, true);
-  const contextIds = encode(tokenizer, context, true);
+  const context = input.system ? `${input.system}\n\n${promptText}` : promptText;
+  const trimmed = pythonRstrip(context);
+  return { context: trimmed, continuation: context.slice(trimmed.length) + input.response };
+}
+
+/**
+ * The tokens lm-evaluation-harness feeds for a continuation (`_encode_pair`): encode(context), then the tokens of
+ * encode(context + continuation) after the first len(encode(context)). Where the context's last word merges with the
+ * continuation's first characters, the fed context is still encode(context), not a prefix of encode(whole).
+ */
+export function formatPlainText(tokenizer: PreTrainedTokenizer, text: PlainText): FormattedResponse {
+  const contextIds = encode(tokenizer, text.context, true);
   if (contextIds.length === 0) {
     throw new Error('the prompt is empty and the tokenizer adds no BOS token, so the first response token has no state');
   }
-  return { ids: whole, responseStart: Math.min(contextIds.length, whole.length), eotTokens: 0 };
+  const whole = encode(tokenizer, text.context + text.continuation, true);
+  const continuationIds = whole.slice(contextIds.length);
+  return dropDoubleBos(tokenizer, { ids: [...contextIds, ...continuationIds], responseStart: contextIds.length, eotTokens: 0 });
 }
 
 /** Chat turns as the tokenizer's template writes them (as text), with the assistant's generation prompt by default. */

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../datasets/pair.js';
 import { encode, promptMessages, renderChat, type TemplateMode } from '../formatting/format-response.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
+import { encodeJudgeValuesCut } from '../formatting/judge-values-cut.js';
 import { fillPlaceholders, type JudgePrompt } from './prompt-template.js';
 
 /** A judge prompt with its values filled, as token ids that end at the answer position. */
@@ -30,6 +31,8 @@ export class JudgeFormatter {
     readonly tokenizer: PreTrainedTokenizer,
     readonly template: TemplateMode,
     readonly prompt: JudgePrompt,
+    /** Values longer than this are cut before they are tokenised (see encodeJudgeValuesCut); tests set it low. */
+    readonly cutFromChars?: number,
   ) {
     this.systemTurn = template === 'chat' && prompt.system !== undefined && rendersSystemTurn(tokenizer);
   }
@@ -64,6 +67,11 @@ export class JudgeFormatter {
    * The instruction itself is never cut: if it alone is over budget, JudgeLengthError.
    */
   encode(values: Readonly<Record<string, string>>, cuttable: readonly string[], budget: number, question = 'question'): EncodedJudgePrompt {
+    return encodeJudgeValuesCut(this.tokenizer, values, cuttable, budget, question, (cut) => this.encodeWhole(cut, cuttable, budget, question), this.cutFromChars);
+  }
+
+  /** `encode` on the values as given, however long: what the cut path must reproduce. */
+  encodeWhole(values: Readonly<Record<string, string>>, cuttable: readonly string[], budget: number, question = 'question'): EncodedJudgePrompt {
     let current = { ...values };
     let ids = this.encodeText(this.text(current));
     if (ids.length <= budget) return { ids, truncated: false };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isStreamInput } from '../datasets/byte-source.js';
 import { InputError } from '../datasets/input-error.js';
 import { isFolder, peekFirstRecord, type Dataset } from '../datasets/open-dataset.js';
 import type { BenchmarkDatasetOptions, BenchmarkProtocol, DatasetInput } from './protocol.js';
@@ -15,14 +16,16 @@ export async function openBenchmarkDataset(pathOrFolder: string, options: Benchm
   const format = options.format ?? 'auto';
   if (!datasetFormats().includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
   const folder = await isFolder(pathOrFolder);
-  const path = resolve(pathOrFolder);
+  const path = pathOrFolder === '-' ? '-' : resolve(pathOrFolder);
+  // A stream (stdin, a pipe, a FIFO) is read once, by the protocol that opens it: nothing may peek at it first.
+  const stream = !folder && (await isStreamInput(pathOrFolder));
   let first: Promise<unknown> | undefined;
   const input: DatasetInput = {
     spec: pathOrFolder,
     path,
     isFolder: folder,
     format,
-    firstRecord: () => (first ??= folder ? Promise.resolve(undefined) : peekFirstRecord(path)),
+    firstRecord: () => (first ??= folder || stream ? Promise.resolve(undefined) : peekFirstRecord(path)),
   };
   for (const protocol of protocols()) {
     if (!(await protocol.recognises(input))) continue;

@@ -1,4 +1,5 @@
 import type { TokenTrace } from '../engine/token-trace.js';
+import { codePointCount } from '../formatting/text-cut.js';
 import { endogenousReward, parseEndogenousReward } from './endogenous-reward.js';
 import { logLikelihood } from './log-likelihood.js';
 import { type MethodSpec, MethodSpecError, parseMethodSpec, rejectUnknownParams } from './method-spec.js';
@@ -36,7 +37,7 @@ const FACTORIES: Record<string, Factory> = {
   // The sanity baseline: longer wins. A dataset where this is strong rewards verbosity, not quality.
   length: (m) => {
     rejectUnknownParams(m, []);
-    return { spec: m.spec, name: m.name, alphas: [], score: ({ text }) => [...text].length };
+    return { spec: m.spec, name: m.name, alphas: [], score: ({ text }) => codePointCount(text) };
   },
 };
 

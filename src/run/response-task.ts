@@ -4,8 +4,9 @@ import type { Pair } from '../datasets/pair.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import type { PositionResult } from '../engine/scoring-session.js';
 import type { TokenTrace } from '../engine/token-trace.js';
-import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
-import { truncateToLength } from '../formatting/truncate.js';
+import type { TemplateMode } from '../formatting/format-response.js';
+import { formatWithinLength } from '../formatting/format-within-length.js';
+import { codePointCount } from '../formatting/text-cut.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
@@ -23,7 +24,6 @@ export interface ResponseTaskOptions {
 
 /** Every chosen and rejected response of a pair, scored by all per-response methods from one model pass. */
 export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
-  const bos = (o.tokenizer as unknown as { bos_token_id?: number | null }).bos_token_id;
   const needsModel = o.methods.some((m) => m.alphas.length > 0);
   return (pair: Pair): PairTask => {
     const responses = [
@@ -34,11 +34,7 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
     const prepared = responses.map((r) => {
       let formatted;
       try {
-        formatted = truncateToLength(
-          formatResponse(o.tokenizer, { template: o.template, system: pair.system, prompt: pair.prompt, response: r.text, scoreEot: o.scoreEot }),
-          o.maxLength,
-          bos,
-        );
+        formatted = formatWithinLength(o.tokenizer, { template: o.template, system: pair.system, prompt: pair.prompt, response: r.text, scoreEot: o.scoreEot }, o.maxLength);
       } catch (err) {
         throw new InputError({
           code: 'invalid-record',
@@ -77,7 +73,7 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
             role: p.role,
             index: p.index,
             tokens: p.formatted.ids.length - p.formatted.responseStart,
-            chars: [...p.text].length,
+            chars: codePointCount(p.text),
             truncated: p.formatted.truncated,
             scores,
           };

@@ -1,3 +1,4 @@
+import { isStreamInput } from '../datasets/byte-source.js';
 import type { Pair } from '../datasets/pair.js';
 import { RUN_FILES } from '../run-store/run-files.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
@@ -102,6 +103,18 @@ export async function openRunFolder(
   return state;
 }
 
+/**
+ * A run folder that holds a run is continued by reading the dataset twice (what is done, then the rest), which a stream
+ * (stdin, a pipe, a FIFO) cannot give; refused before anything waits on the stream.
+ */
+export async function refuseStreamResume(dataset: string, runDir: string): Promise<void> {
+  if (!(await isStreamInput(dataset)) || !(await hasManifest(runDir))) return;
+  throw new SettingsError(
+    `${runDir} holds a run, which cannot be resumed from ${dataset === '-' ? 'stdin' : dataset}: a stream (stdin, a pipe or a FIFO) ` +
+      `cannot be read again to see what is done; give a new --out (to be able to resume, save the stream to a file and score the file)`,
+  );
+}
+
 function expectedSlots(pair: Pair, expected: ExpectedLines): string[] {
   const slots: string[] = [];
   if (expected.responses) {
@@ -117,11 +130,11 @@ export async function* skipDone(pairs: AsyncIterable<Pair>, done: ReadonlySet<st
 }
 
 /** The dataset options that decide what the records are; run.json keeps those given, and a resume must match them. */
-export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField'] as const;
+export const PINNED_DATASET_OPTIONS = ['format', 'promptField', 'chosenField', 'rejectedField', 'systemField', 'idField', 'groupField', 'dedupeIds'] as const;
 export type PinnedDatasetOption = (typeof PINNED_DATASET_OPTIONS)[number];
 
 /** run.json's `dataset.options` entry: the pinned options that were given (not 'auto'); none given, no entry. */
-export function pinnedDatasetOptions(options: { readonly [K in PinnedDatasetOption]?: string } = {}): { options?: Record<string, string> } {
+export function pinnedDatasetOptions(options: { readonly [K in PinnedDatasetOption]?: string | boolean } = {}): { options?: Record<string, string> } {
   const given = PINNED_DATASET_OPTIONS.flatMap((k) => (options[k] !== undefined && options[k] !== 'auto' ? [[k, String(options[k])]] : []));
   return given.length ? { options: Object.fromEntries(given) } : {};
 }

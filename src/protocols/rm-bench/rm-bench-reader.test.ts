@@ -181,3 +181,9 @@ describe('RM-Bench', () => {
     assert.equal(new Set(pairs.map((p) => p.key)).size, pairs.length);
   });
 });
+
+describe('RM-Bench from a stream', () => {
+  it('is refused: its domain counts and its records are two reads', async () => {
+    await assert.rejects(openBenchmarkDataset('-', { format: 'rm-bench' }), /stdin: RM-Bench is read from its files or folder, not from stdin, a pipe or a FIFO/);
+  });
+});

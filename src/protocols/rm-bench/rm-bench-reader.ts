@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { expectObject, labelValue, recordId, requiredString, sourceOf } from '../../datasets/field-mapping.js';
 import { fileError, InputError, recordError } from '../../datasets/input-error.js';
+import { isStreamInput } from '../../datasets/byte-source.js';
 import { readJsonArrayRecords } from '../../datasets/json-reader.js';
 import { fileSha256, folderSha256, guarded, type Dataset } from '../../datasets/open-dataset.js';
 import type { Pair } from '../../datasets/pair.js';
@@ -138,6 +139,10 @@ export function rmBenchCoverage(groups: Iterable<string | undefined>): RmBenchCo
  */
 export async function openRmBench(input: DatasetInput, options: BenchmarkDatasetOptions): Promise<Dataset> {
   const { spec, path } = input;
+  // Its domain counts (run.json) and its records are two reads, which a stream cannot give.
+  if (await isStreamInput(spec)) {
+    throw new InputError({ code: 'unreadable', file: spec === '-' ? 'stdin' : spec, reason: 'RM-Bench is read from its files or folder, not from stdin, a pipe or a FIFO' });
+  }
   if (input.isFolder) {
     const files = (await listRmBenchFiles(spec)).map((p) => ({ path: resolve(p), displayName: join(spec, basename(p)) }));
     return {
