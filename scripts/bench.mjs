@@ -484,7 +484,7 @@ async function child(a) {
     }
     result = { loadSeconds: (loaded - t0) / 1000, seconds: (performance.now() - loaded) / 1000, checksum };
   } else {
-    const { loadModel } = await import('../dist/model/load-model.js');
+    const { loadModel } = await import('../dist/engine/load-model.js');
     const { scorePairs } = await import('../dist/run/score-pairs.js');
     const { responseRequest } = await import('../dist/engine/response-trace.js');
     const model = await loadModel(a.modelDir, { dtype: 'fp32', alphas: [1], threads: a.threads, chunkElements: a.chunkElements });

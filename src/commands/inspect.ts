@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolveTemplate } from '../formatting/format-response.js';
 import { inspectResponse, type InspectResult } from '../inspect/inspect-response.js';
-import { loadModel } from '../model/load-model.js';
+import { loadModel } from '../engine/load-model.js';
 import { defaultModelSpec } from './default-model.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';

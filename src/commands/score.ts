@@ -9,6 +9,7 @@ import { nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readSummary } from './read-summary.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
+import { DEVICES } from '../engine/devices.js';
 import { createDownloadReporter } from './download-progress.js';
 import { stopOnSignals } from './interrupt.js';
 import { withRunDefaults } from './resume-options.js';
@@ -28,8 +29,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   template: 'auto' | 'chat' | 'none';
   scoreEot: boolean;
   maxLength?: number;
-  batchSize: number;
-  maxBatchTokens: number;
+  batchSize?: number;
+  maxBatchTokens?: number;
   limit?: number;
   out?: string;
   quiet?: boolean;
@@ -51,8 +52,8 @@ export function scoreCommand(): Command {
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
-    .option('--batch-size <n>', 'most sequences per batch', positiveInt, 8)
-    .option('--max-batch-tokens <n>', 'most padded tokens per batch', positiveInt, 4096)
+    .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
+    .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadModel } from '../model/load-model.js';
+import { loadModel } from './load-model.js';
 import { ModelError } from '../model/model-errors.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';

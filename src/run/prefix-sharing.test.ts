@@ -5,7 +5,7 @@ import type { Pair } from '../datasets/pair.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import { ScoringSession, type PositionRequest, type PositionResult } from '../engine/scoring-session.js';
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import { STORIES, tempCacheDir, TINY_LLAMA3 } from '../testing/shared-models.js';

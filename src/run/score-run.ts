@@ -4,7 +4,8 @@ import { rmBenchDomainsPresent } from '../datasets/rm-bench.js';
 import { openDataset } from '../datasets/open-dataset.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../datasets/hub-datasets.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
+import type { DeviceChoice } from '../engine/devices.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { createJudge, loadJudgePrompts, planMethods, plannedLines, type JudgeSettings } from '../judges/judge-methods.js';
 import { ENDORM_VERSION } from '../version.js';
@@ -26,7 +27,7 @@ export interface ScoreRunOptions {
   model: string;
   dtype: string;
   offline?: boolean;
-  device?: 'cpu' | 'cuda';
+  device?: DeviceChoice;
   threads?: number;
   dataset: string;
   datasetOptions?: DatasetOptions;
@@ -37,8 +38,9 @@ export interface ScoreRunOptions {
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
   maxLength?: number;
-  batchSize: number;
-  maxBatchTokens: number;
+  /** Defaults: the device's (see engine/devices.ts). */
+  batchSize?: number;
+  maxBatchTokens?: number;
   limit?: number;
   /** Score only this shard's records (see shard.ts); --limit applies before the split. */
   shard?: ShardSpec;
@@ -115,7 +117,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
             : []),
           ...judges.map((j) => j.builder),
         ],
-        batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
+        batch: { batchSize: o.batchSize ?? model.session.device.batchSize, maxBatchTokens: o.maxBatchTokens ?? model.session.device.maxBatchTokens },
         // Traces go to disk before their scores, so a score line always has its trace.
         sink: async (records) => {
           await traces?.flush();
