@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { getFloat16 } from '@petamoriken/float16';
+import ort from 'onnxruntime-node';
+import { PROJECT_ROOT, STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
+import { runCliInProcess } from '../testing/run-cli.js';
+import { float16Twin } from './float16-twin.js';
+import { DataType, onnx } from './onnx-proto.js';
+
+const IDS = [1, 403, 407, 261, 378, 300, 301, 45, 99, 120, 17, 250, 33];
+
+/** A copy of a shared model folder with its float16 twin beside it as onnx/model_fp16.onnx (transformers.js naming). */
+function withFloat16Twin(sourceDir: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-fp16-'));
+  fs.cpSync(sourceDir, dir, { recursive: true, filter: (f) => !f.includes(`${path.sep}source`) });
+  const model = onnx.ModelProto.decode(fs.readFileSync(path.join(dir, 'onnx', 'model.onnx')));
+  fs.writeFileSync(path.join(dir, 'onnx', 'model_fp16.onnx'), onnx.ModelProto.encode(onnx.ModelProto.create(float16Twin(model))).finish());
+  return dir;
+}
+
+async function logits(file: string, half: boolean): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
+  const S = IDS.length;
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(IDS, BigInt), [1, S]),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(S).fill(1n), [1, S]),
+    position_ids: new ort.Tensor('int64', BigInt64Array.from(IDS, (_, i) => BigInt(i)), [1, S]),
+  };
+  for (const m of session.inputMetadata) {
+    if (!m.name.startsWith('past_key_values.') || !m.isTensor) continue;
+    assert.equal(m.type, half ? 'float16' : 'float32', m.name);
+    const dims = [1, Number(m.shape[1]), 0, Number(m.shape[3])];
+    feeds[m.name] = half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+  }
+  const out = (await session.run(feeds)).logits;
+  await session.release();
+  assert.equal(out.type, half ? 'float16' : 'float32');
+  if (!half) return out.data as Float32Array;
+  const raw = out.data as Uint16Array;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Float32Array.from({ length: raw.length }, (_, i) => getFloat16(view, 2 * i, true));
+}
+
+for (const [name, dir] of [['stories260K', STORIES], ['tiny-llama3', TINY_LLAMA3]] as const) {
+  test(`the float16 twin of ${name} is a valid graph onnxruntime runs, with logits close to float32's`, async () => {
+    const twin = withFloat16Twin(dir);
+    const model = onnx.ModelProto.decode(fs.readFileSync(path.join(twin, 'onnx', 'model_fp16.onnx')));
+    const matmulWeights = new Set(model.graph!.node!.filter((n) => n.opType === 'MatMul').map((n) => n.input![1]));
+    const weights = model.graph!.initializer!.filter((t) => matmulWeights.has(t.name!));
+    assert.ok(weights.length > 4 && weights.every((t) => t.dataType === DataType.FLOAT16), 'every weight matrix in float16');
+    // Position ids become floats for the rotary angles in float32: float16 holds integers exactly only up to 2048.
+    const producer = new Map(model.graph!.node!.flatMap((n) => n.output!.map((o) => [o, n] as const)));
+    const fromPositions = (name: string) => name === 'position_ids' || (producer.get(name)?.input ?? []).includes('position_ids');
+    const positions = model.graph!.node!.find((n) => n.opType === 'Cast' && fromPositions(n.input![0]) && Number(n.attribute![0].i) === DataType.FLOAT);
+    assert.ok(positions, 'the cast of positions to float stays float32');
+    const a = await logits(path.join(dir, 'onnx', 'model.onnx'), false);
+    const b = await logits(path.join(twin, 'onnx', 'model_fp16.onnx'), true);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    // float16 keeps 11 significant bits: logits of up to ~20 round to 0.01; these models measured 0.012 and 0.017.
+    assert.ok(worst < 0.05, `largest logit difference ${worst}`);
+    assert.ok(worst > 0, 'the twin computes in float16');
+    fs.rmSync(twin, { recursive: true, force: true });
+  });
+}
+
+test('--dtype fp16 on cpu scores the story sample; the winner of each pair is the float32 run\'s', async () => {
+  const twin = withFloat16Twin(STORIES);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-fp16-run-'));
+  const winners: Record<string, Map<string, number>> = {};
+  for (const dtype of ['fp32', 'fp16']) {
+    const dataset = path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl');
+    const run = path.join(out, dtype);
+    const r = await runCliInProcess(['score', '--model', twin, '--dtype', dtype, '--template', 'none', '--dataset', dataset, '--methods', 'endorm', '--out', run, '--quiet', '--threads', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = fs.readFileSync(path.join(run, 'scores.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const byPair = new Map<string, Record<string, number>>();
+    for (const l of lines) byPair.set(l.pair, { ...byPair.get(l.pair), [l.role]: l.scores.endorm });
+    winners[dtype] = new Map([...byPair].map(([pair, s]) => [pair, Math.sign(s.chosen - s.rejected)]));
+  }
+  assert.equal(winners.fp16.size, 64);
+  const same = [...winners.fp32].filter(([pair, w]) => winners.fp16.get(pair) === w).length;
+  assert.ok(same / winners.fp32.size >= 0.99, `${same} of ${winners.fp32.size} winners agree`);
+  fs.rmSync(twin, { recursive: true, force: true });
+});
