@@ -32,14 +32,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = path.resolve(ROOT, '..', 'shared');
-const BENCH_DIR = path.join(ROOT, 'bench-models');
-const RM_BENCH_FILES = ['chat', 'code', 'safety-refuse', 'safety-response'];
+import { mulberry32 } from '../dist/benchmarks/prng.js';
+import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT } from './bench-inputs.mjs';
+
 const PATHS = ['floor', 'naive', 'endorm', 'endorm-shared'];
 const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'endorm-shared': '(d) endorm + sharing' };
 const HEAD_ROWS = 256;
 
+if (process.argv.includes('--device')) {
+  // endorm on a device against the CPU, a bare onnxruntime floor and PyTorch: see bench-device.mjs
+  const { benchDevice } = await import('./bench-device.mjs');
+  await benchDevice(process.argv.slice(2));
+  process.exit(0);
+}
 const args = parseArgs(process.argv.slice(2));
 if (args.child === 'matmul-peak') {
   const ort = (await import('onnxruntime-node')).default;
@@ -226,49 +231,6 @@ function pct(x) {
   return x === undefined ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 }
 
-function readConfig(modelDir) {
-  return JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8'));
-}
-
-function ensureModel(preset) {
-  const candidates = [process.env.ENDORM_BENCH_MODELS && path.join(process.env.ENDORM_BENCH_MODELS, preset), path.join(BENCH_DIR, preset)].filter(Boolean);
-  for (const dir of candidates) if (fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) return dir;
-  const dir = path.join(BENCH_DIR, preset);
-  console.log(`generating ${preset} into ${dir} (once) ...`);
-  const r = spawnSync('/usr/bin/python3', [path.join(SHARED, 'tools', 'random-llama', 'make.py'), preset, dir], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`make.py ${preset} failed; it needs Debian's python3-torch and python3-onnx`);
-  return dir;
-}
-
-/** Records spread evenly over each RM-Bench file; token lengths from character counts (see the header). */
-function rmBenchInputs(perFile, vocab) {
-  const rand = mulberry32(7);
-  const id = () => 10 + Math.floor(rand() * (vocab - 20));
-  const tokens = (text) => Math.max(1, Math.ceil([...text].length / 4));
-  const records = [];
-  let longest = 0;
-  for (const name of RM_BENCH_FILES) {
-    const data = JSON.parse(fs.readFileSync(path.join(SHARED, 'datasets', 'rm-bench', `${name}_filtered.json`), 'utf8'));
-    for (let k = 0; k < perFile; k++) {
-      const rec = data[Math.floor(((k + 0.5) * data.length) / perFile)];
-      const prompt = Array.from({ length: tokens(rec.prompt) + 10 }, id);
-      const responses = [...rec.chosen, ...rec.rejected].map((t) => Array.from({ length: tokens(t) + 1 }, id));
-      for (const r of responses) longest = Math.max(longest, prompt.length + r.length);
-      records.push({ key: `${name}/${rec.id}`, prompt, responses });
-    }
-  }
-  return { records, longest };
-}
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Floor's work: per token the body's matmuls, causal attention (QKᵀ and AV), per scored position the vocab product. */
 function usefulFlops(c, inputs) {
   const h = c.hidden_size, H = c.num_attention_heads, KV = c.num_key_value_heads ?? H, D = c.head_dim ?? h / H;
@@ -367,7 +329,7 @@ async function prepareGraphs(modelDir, work) {
       valueInfo: [],
     },
   };
-  writeExternal(onnx, body, bodyPath);
+  await writeExternal(onnx, body, bodyPath);
   // Head: the projection nodes on [1, rows, hidden], then logsumexp over the vocabulary the way endorm's head takes it
   // (f(t) − log softmax(f)(t): onnxruntime's fastest reduction here), for one target per row.
   const I = (name, elemType, dim) => ({ name, type: { tensorType: { elemType, shape: { dim } } } });
@@ -390,26 +352,18 @@ async function prepareGraphs(modelDir, work) {
       output: [{ name: 'lse', type: { tensorType: { elemType: 1 } } }, { name: 'chosen', type: { tensorType: { elemType: 1 } } }],
     },
   };
-  writeExternal(onnx, head, headPath);
+  await writeExternal(onnx, head, headPath);
   fs.writeFileSync(stamp, key);
   return { bytes };
 }
 
 /** Writes a model with its large initializers in an aligned external file, as endorm's graph cache does. */
-function writeExternal(onnx, model, file) {
-  const dataName = `${path.basename(file)}.data`;
-  const fd = fs.openSync(path.join(path.dirname(file), dataName), 'w');
-  let offset = 0;
-  const initializer = model.graph.initializer.map((t) => {
-    if (!t.rawData || t.rawData.length < 1024) return t;
-    offset = Math.ceil(offset / 65536) * 65536;
-    fs.writeSync(fd, t.rawData, 0, t.rawData.length, offset);
-    const ext = { ...t, rawData: new Uint8Array(0), dataLocation: 1, externalData: [{ key: 'location', value: dataName }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(t.rawData.length) }] };
-    offset += t.rawData.length;
-    return ext;
-  });
-  fs.closeSync(fd);
-  fs.writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create({ ...model, graph: { ...model.graph, initializer } })).finish());
+async function writeExternal(onnx, model, file) {
+  const { moveInitializersToFile } = await import('../dist/onnx/external-data.js');
+  // The body and the head may share initializer objects (tied embeddings): each file gets its own copies.
+  model.graph.initializer = model.graph.initializer.map((t) => ({ ...t }));
+  await moveInitializersToFile(model, path.dirname(file), `${path.basename(file)}.data`, { alignment: 1 << 16 });
+  fs.writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
 }
 
 // ----------------------------------------------------------------------------------------------------------- child

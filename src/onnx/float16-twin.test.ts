@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { getFloat16 } from '@petamoriken/float16';
+import { getFloat16, setFloat16 } from '@petamoriken/float16';
 import ort from 'onnxruntime-node';
 import { PROJECT_ROOT, STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { runCliInProcess } from '../testing/run-cli.js';
-import { float16Twin } from './float16-twin.js';
+import { float16Bits, float16Twin } from './float16-twin.js';
 import { DataType, onnx } from './onnx-proto.js';
 
 const IDS = [1, 403, 407, 261, 378, 300, 301, 45, 99, 120, 17, 250, 33];
@@ -85,4 +85,21 @@ test('--dtype fp16 on cpu scores the story sample; the winner of each pair is th
   const same = [...winners.fp32].filter(([pair, w]) => winners.fp16.get(pair) === w).length;
   assert.ok(same / winners.fp32.size >= 0.99, `${same} of ${winners.fp32.size} winners agree`);
   fs.rmSync(twin, { recursive: true, force: true });
+});
+
+test('float16 bits are IEEE round-to-nearest-even (as @petamoriken/float16 computes them), clamped to ±65504, NaN kept', () => {
+  const edge = [0, -0, 1, -1, 65504, 65519, 65520, 1e6, -1e9, Infinity, -Infinity, 6.1e-5, 5.96e-8, 2.98e-8, 2.99e-8, 1e-9, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2049, 2051, 0.1, -3.4e38];
+  let seed = 1;
+  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const values = Float32Array.from([...edge, ...Array.from({ length: 200_000 }, () => (random() - 0.5) * 10 ** (random() * 16 - 10))]);
+  const bits = float16Bits(values);
+  const view = new DataView(new ArrayBuffer(2));
+  values.forEach((x, i) => {
+    setFloat16(view, 0, Math.max(-65504, Math.min(65504, x)), true);
+    assert.equal(bits[i], view.getUint16(0, true), `${x}`);
+  });
+  assert.ok(Number.isNaN(getFloat16(new DataView(float16Bits(Float32Array.of(NaN)).buffer), 0, true)));
+  assert.equal(bits[edge.indexOf(2049)], 0x6800, '2049 is halfway: to the even 2048');
+  assert.equal(bits[edge.indexOf(2051)], 0x6802, '2051 is halfway: to the even 2052');
+  assert.equal(bits[edge.indexOf(1e6)], 0x7bff, 'beyond 65504: clamped, not infinite');
 });
