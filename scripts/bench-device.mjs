@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT, SHARED } from './bench-inputs.mjs';
+import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs, SHARED } from './bench-inputs.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -230,35 +230,16 @@ async function endorm(spec, inputs) {
   const model = await loadModel(spec.dir, { dtype: spec.dtype, device: spec.device, head: spec.head, alphas: [1], threads: spec.threads, profileFilePrefix: profilePrefix });
   const loadSeconds = (performance.now() - t0) / 1000;
   const lse = {};
-  const loglik = {};
-  const byKey = new Map(inputs.records.map((r) => [r.key, r]));
-  const builder = (pair) => {
-    const r = byKey.get(pair.key);
-    loglik[r.key] = new Array(6).fill(0);
-    return {
-      truncated: 0,
-      items: r.responses.map((resp, k) => ({
-        request: responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
-        prefixKey: pair.key,
-        accept: (res) => {
-          lse[`${r.key}/${k}`] = Array.from(res.logSumExp);
-          // Σ log π(a_h) over the response (the last position has no token of the response)
-          for (let i = 0; i < resp.length; i++) loglik[r.key][k] += res.logits[i] - res.logSumExp[i];
-        },
-      })),
-      finish: () => [],
-    };
-  };
-  async function* pairs() {
-    for (const r of inputs.records) yield { key: r.key, id: r.key, prompt: '', chosen: ['', '', ''], rejected: ['', '', ''], source: { file: 'bench', line: 1 } };
-  }
+  const loglik = Object.fromEntries(inputs.records.map((r) => [r.key, new Array(6).fill(0)]));
   const started = performance.now();
   const device = model.session.device;
-  await scorePairs(pairs(), {
-    session: model.session,
-    builders: [builder],
+  await scoreBenchInputs({ scorePairs, responseRequest }, model.session, inputs, {
     batch: { batchSize: spec.batchSize ?? device.batchSize, maxBatchTokens: spec.maxBatchTokens ?? device.maxBatchTokens },
-    sink: () => {},
+    accept: (record, k, response, res) => {
+      lse[`${record.key}/${k}`] = Array.from(res.logSumExp);
+      // Σ log π(a_h) over the response (the last position has no token of the response)
+      for (let i = 0; i < response.length; i++) loglik[record.key][k] += res.logits[i] - res.logSumExp[i];
+    },
   });
   const seconds = (performance.now() - started) / 1000;
   fs.writeFileSync(path.join(spec.work, `scores-${spec.id}.json`), JSON.stringify({ lse, loglik }));

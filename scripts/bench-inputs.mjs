@@ -48,3 +48,28 @@ export function rmBenchInputs(perFile, vocab) {
   }
   return { records, longest };
 }
+
+/**
+ * Runs the inputs through `scorePairs` as `endorm score` runs them: a record's six responses share its prompt (prefix
+ * sharing, unless `prefixSharing` is false). `api` holds `scorePairs` and `responseRequest` from the build under test;
+ * `accept(record, k, response, result)` receives each response's result. Returns scorePairs' progress.
+ */
+export async function scoreBenchInputs(api, session, inputs, { batch, prefixSharing = true, accept }) {
+  const byKey = new Map(inputs.records.map((r) => [r.key, r]));
+  const builder = (pair) => {
+    const r = byKey.get(pair.key);
+    return {
+      truncated: 0,
+      items: r.responses.map((resp, k) => ({
+        request: api.responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
+        prefixKey: pair.key,
+        accept: (res) => accept(r, k, resp, res),
+      })),
+      finish: () => [],
+    };
+  };
+  async function* pairs() {
+    for (const r of inputs.records) yield { key: r.key, id: r.key, prompt: '', chosen: ['', '', ''], rejected: ['', '', ''], source: { file: 'bench', line: 1 } };
+  }
+  return api.scorePairs(pairs(), { session, builders: [builder], batch, prefixSharing, sink: () => {} });
+}

@@ -33,7 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { mulberry32 } from '../dist/benchmarks/prng.js';
-import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT } from './bench-inputs.mjs';
+import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs } from './bench-inputs.mjs';
 
 const PATHS = ['floor', 'naive', 'endorm', 'endorm-shared'];
 const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'endorm-shared': '(d) endorm + sharing' };
@@ -444,32 +444,12 @@ async function child(a) {
     const model = await loadModel(a.modelDir, { dtype: 'fp32', alphas: [1], threads: a.threads, chunkElements: a.chunkElements });
     const loaded = markLoaded();
     let checksum = 0;
-    const byKey = new Map(inputs.records.map((r) => [r.key, r]));
-    const builder = (pair) => {
-      const r = byKey.get(pair.key);
-      return {
-        truncated: 0,
-        items: r.responses.map((resp) => ({
-          request: responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
-          prefixKey: pair.key,
-          accept: (res) => {
-            for (const x of res.logSumExp) checksum += x;
-          },
-        })),
-        finish: () => [],
-      };
-    };
-    async function* pairs() {
-      for (const r of inputs.records) {
-        yield { key: r.key, id: r.key, prompt: '', chosen: ['', '', ''], rejected: ['', '', ''], source: { file: 'bench', line: 1 } };
-      }
-    }
-    const progress = await scorePairs(pairs(), {
-      session: model.session,
-      builders: [builder],
+    const progress = await scoreBenchInputs({ scorePairs, responseRequest }, model.session, inputs, {
       batch: { batchSize: a.batchSize, maxBatchTokens: a.maxBatchTokens },
       prefixSharing: a.child === 'endorm-shared',
-      sink: () => {},
+      accept: (_record, _k, _response, res) => {
+        for (const x of res.logSumExp) checksum += x;
+      },
     });
     result = {
       loadSeconds: (loaded - t0) / 1000,

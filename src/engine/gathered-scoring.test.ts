@@ -1,28 +1,26 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { Pair } from '../datasets/pair.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import { responseTaskBuilder } from '../run/response-task.js';
 import type { ResponseScoreRecord, ScoreRecord } from '../run/score-record.js';
 import { scorePairs, type ScoreProgress } from '../run/score-pairs.js';
-import { STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { loadModel } from './load-model.js';
 import type { ScoringHead } from '../onnx/scoring-io.js';
 
 const ALPHAS = [1, 0.5, 2];
-const PAIRS: Pair[] = [
-  {
-    prompt: 'Once upon a time, there was a little girl named Lily. She had a big red ball and a small brown dog.',
-    chosen: [' She loved to play in the park with her dog.', ' One day she threw the ball very high.', ' They ran.'],
-    rejected: [' dog her park with to in the She play loved.', ' high very ball the threw she day One.', ' ran They.'],
-  },
-  {
-    prompt: 'Tom had a red ball. He liked to kick it in the garden every day after school with his sister.',
-    chosen: [' He threw it high in the sky and laughed.'],
-    rejected: [' sky laughed the in it and threw high He.'],
-  },
-  { prompt: 'Hi.', chosen: [' Hello there.'], rejected: [' there Hello.'] },
-].map((p, i) => ({ ...p, key: `p${i}`, id: `p${i}`, source: { file: 'inline', line: i + 1 } }));
+// The story sample's first records: each prompt's chosen and rejected response share it, so prompts run once.
+const PAIRS: Pair[] = fs
+  .readFileSync(path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), 'utf8')
+  .split('\n')
+  .slice(0, 6)
+  .map((line, i) => {
+    const r = JSON.parse(line);
+    return { key: r.id, id: r.id, prompt: r.prompt, chosen: [r.chosen], rejected: [r.rejected], source: { file: 'stories-sample.jsonl', line: i + 1 } };
+  });
 
 async function* stream(pairs: Pair[]) {
   yield* pairs;
@@ -52,7 +50,7 @@ test('endorm scores through the gathered (GPU) head equal the Scan head\'s withi
   const gathered = await score('gathered');
   assert.ok(gathered.progress.savedTokens! > 0, 'some responses ran on a cached prompt');
   assert.equal(gathered.progress.savedTokens, scan.progress.savedTokens);
-  assert.equal(gathered.records.size, 10);
+  assert.equal(gathered.records.size, 12);
   for (const [key, r] of scan.records) {
     const g = gathered.records.get(key)!;
     assert.equal(g.tokens, r.tokens);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { getFloat16, setFloat16 } from '@petamoriken/float16';
 import ort from 'onnxruntime-node';
-import { PROJECT_ROOT, STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
+import { fullLogits, PROJECT_ROOT, STORIES, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { runCliInProcess } from '../testing/run-cli.js';
 import { float16Bits, float16Twin } from './float16-twin.js';
 import { DataType, onnx } from './onnx-proto.js';
@@ -21,29 +21,6 @@ function withFloat16Twin(sourceDir: string): string {
   return dir;
 }
 
-async function logits(file: string, half: boolean): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
-  const S = IDS.length;
-  const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(IDS, BigInt), [1, S]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(S).fill(1n), [1, S]),
-    position_ids: new ort.Tensor('int64', BigInt64Array.from(IDS, (_, i) => BigInt(i)), [1, S]),
-  };
-  for (const m of session.inputMetadata) {
-    if (!m.name.startsWith('past_key_values.') || !m.isTensor) continue;
-    assert.equal(m.type, half ? 'float16' : 'float32', m.name);
-    const dims = [1, Number(m.shape[1]), 0, Number(m.shape[3])];
-    feeds[m.name] = half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
-  }
-  const out = (await session.run(feeds)).logits;
-  await session.release();
-  assert.equal(out.type, half ? 'float16' : 'float32');
-  if (!half) return out.data as Float32Array;
-  const raw = out.data as Uint16Array;
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  return Float32Array.from({ length: raw.length }, (_, i) => getFloat16(view, 2 * i, true));
-}
-
 for (const [name, dir] of [['stories260K', STORIES], ['tiny-llama3', TINY_LLAMA3]] as const) {
   test(`the float16 twin of ${name} is a valid graph onnxruntime runs, with logits close to float32's`, async () => {
     const twin = withFloat16Twin(dir);
@@ -56,8 +33,13 @@ for (const [name, dir] of [['stories260K', STORIES], ['tiny-llama3', TINY_LLAMA3
     const fromPositions = (name: string) => name === 'position_ids' || (producer.get(name)?.input ?? []).includes('position_ids');
     const positions = model.graph!.node!.find((n) => n.opType === 'Cast' && fromPositions(n.input![0]) && Number(n.attribute![0].i) === DataType.FLOAT);
     assert.ok(positions, 'the cast of positions to float stays float32');
-    const a = await logits(path.join(dir, 'onnx', 'model.onnx'), false);
-    const b = await logits(path.join(twin, 'onnx', 'model_fp16.onnx'), true);
+    const a = (await fullLogits(dir, IDS)).logits;
+    const b = (await fullLogits(twin, IDS, path.join('onnx', 'model_fp16.onnx'))).logits;
+    const session = await ort.InferenceSession.create(path.join(twin, 'onnx', 'model_fp16.onnx'));
+    const caches = session.inputMetadata.filter((m) => m.name.startsWith('past_key_values.'));
+    assert.ok(caches.length > 0 && caches.every((m) => m.isTensor && m.type === 'float16'), 'float16 cache inputs');
+    assert.deepEqual(session.outputMetadata.filter((m) => m.isTensor && m.type !== 'float16').map((m) => m.name), [], 'float16 outputs');
+    await session.release();
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
     // float16 keeps 11 significant bits: logits of up to ~20 round to 0.01; these models measured 0.012 and 0.017.

@@ -102,14 +102,12 @@ describe('the gathered (GPU) scoring head, run on CPU', () => {
       // attentionElements this small forces one row per run.
       const split = await session(dir, 'gathered', vocab, { attentionHeads: 4, attentionElements: 1 });
       assert.equal(split.rowsPerRun(8), 1);
-      const prompts = [
-        [1, 403, 407, 261, 378, 300, 301, 45, 99],
-        [1, 17, 250, 33, 44],
-      ];
+      // Two prompts of different lengths, with two and three responses of different lengths.
+      const prompts = [SEQUENCES[0].slice(0, 9), SEQUENCES[2].slice(0, 5)];
       const responses = [
         [[120, 121, 122, 5, 6], [7], [200, 201, 202, 203, 204, 205, 206, 207, 208]],
         [[300, 301], [302, 303, 304, 305, 306, 307]],
-      ];
+      ].map((group, g) => group.map((r) => r.map((id) => (id + 37 * g) % 500)));
       const whole = prompts.map((p, g) =>
         responses[g].map((r) => {
           const ids = [...p, ...r];
