@@ -85,18 +85,8 @@ export class ScoringSession {
   static async create(graphPath: string, options: SessionOptions): Promise<ScoringSession> {
     const device = DEVICES[options.device ?? 'cpu'];
     if (device.name === 'cuda') assertCudaAvailable();
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.threads ?? os.availableParallelism(),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionProviders: [device.executionProvider],
-    };
-    if (device.cacheLocation === 'gpu-buffer') {
-      // Only the caches stay on the device: onnxruntime-node cannot read a gpu-buffer output back into JavaScript.
-      const presents = (await graphOutputNames(graphPath)).filter((name) => name.startsWith('present'));
-      sessionOptions.preferredOutputLocation = Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const]));
-    }
-    if (options.profileFilePrefix) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
+    const outputs = device.cacheLocation === 'gpu-buffer' ? await graphOutputNames(graphPath) : [];
+    const sessionOptions = onnxSessionOptions(device, outputs, options);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(graphPath, sessionOptions);
@@ -305,6 +295,26 @@ export class ScoringSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * onnxruntime's options for a session on `device`: its provider, threads, and on a device that keeps caches in its
+ * memory, `present.*` (of the graph's `outputs`) bound there. Only the caches: onnxruntime-node cannot read a
+ * gpu-buffer output back into JavaScript, so the head's outputs come back to the host.
+ */
+export function onnxSessionOptions(device: Device, outputs: string[], options: Pick<SessionOptions, 'threads' | 'profileFilePrefix'>): ort.InferenceSession.SessionOptions {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads ?? os.availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: [device.executionProvider],
+  };
+  if (device.cacheLocation === 'gpu-buffer') {
+    const presents = outputs.filter((name) => name.startsWith('present'));
+    sessionOptions.preferredOutputLocation = Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const]));
+  }
+  if (options.profileFilePrefix) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
+  return sessionOptions;
 }
 
 function concatResults(parts: PositionResult[]): PositionResult {
