@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs, SHARED } from './bench-inputs.mjs';
+import { BENCH_DIR, cpuBusySeconds, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs, SHARED } from './bench-inputs.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -88,13 +88,17 @@ async function main(a) {
     ];
     const results = {};
     for (const p of paths) {
+      const before = cpuBusySeconds();
+      const wall = performance.now();
       const r = runChild({ ...p, inputs: inputsFile, work, threads: a.threads });
+      // CPU other processes took meanwhile, in cores: a shared machine's noise, printed with each figure.
+      r.otherCores = Math.max(0, (cpuBusySeconds() - before - (r.cpuSeconds ?? 0)) / ((performance.now() - wall) / 1000));
       if (r.error) {
         console.log(`  ${p.label}: failed: ${r.error}`);
         continue;
       }
       results[p.id] = { ...p, ...r };
-      console.log(`  ${p.label.padEnd(28)} ${r.seconds.toFixed(2).padStart(8)} s  ${(tokens / r.seconds).toFixed(0).padStart(8)} tok/s  (load ${r.loadSeconds.toFixed(1)} s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB)`);
+      console.log(`  ${p.label.padEnd(28)} ${r.seconds.toFixed(2).padStart(8)} s  ${(tokens / r.seconds).toFixed(0).padStart(8)} tok/s  (load ${r.loadSeconds.toFixed(1)} s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB; other processes ${r.otherCores.toFixed(1)} cores)`);
       if (r.profile) printProfile(r.profile, a.device);
     }
     const peers = a.skipPeer ? [] : runPeer(modelDir, inputsFile, a.device === 'cpu' ? 'cpu' : 'cuda', batch, a.threads);
@@ -153,7 +157,7 @@ function runPeer(modelDir, inputsFile, device, batch, threads) {
     const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.error) continue;
     lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    if (r.status !== 0) lines = [{ skipped: `peer-torch.py failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` }];
+    if (r.status !== 0) lines.push({ skipped: `peer-torch.py failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` });
     if (!lines[0]?.skipped) break;
   }
   return lines;
@@ -218,7 +222,8 @@ async function child(a) {
   const inputs = JSON.parse(fs.readFileSync(spec.inputs, 'utf8'));
   const t0 = performance.now();
   const result = spec.kind === 'floor' ? await floor(spec, inputs) : await endorm(spec, inputs);
-  console.log(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, loadSeconds: result.loadSeconds ?? (performance.now() - t0) / 1000, ...result }));
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6, loadSeconds: result.loadSeconds ?? (performance.now() - t0) / 1000, ...result }));
 }
 
 async function endorm(spec, inputs) {

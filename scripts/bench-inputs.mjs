@@ -73,3 +73,14 @@ export async function scoreBenchInputs(api, session, inputs, { batch, prefixShar
   }
   return api.scorePairs(pairs(), { session, builders: [builder], batch, prefixSharing, sink: () => {} });
 }
+
+/** CPU seconds spent by the whole machine (all processes, /proc/stat), or 0 where there is no /proc. */
+export function cpuBusySeconds() {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
+  } catch {
+    return 0;
+  }
+}

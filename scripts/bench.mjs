@@ -33,7 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { mulberry32 } from '../dist/benchmarks/prng.js';
-import { BENCH_DIR, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs } from './bench-inputs.mjs';
+import { BENCH_DIR, cpuBusySeconds, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs } from './bench-inputs.mjs';
 
 const PATHS = ['floor', 'naive', 'endorm', 'endorm-shared'];
 const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'endorm-shared': '(d) endorm + sharing' };
@@ -205,7 +205,6 @@ function runJsonChild(childArgs) {
   return JSON.parse(last);
 }
 
-/** CPU seconds spent by the whole machine (all processes, /proc/stat), or 0 where there is no /proc. */
 async function waitForQuiet(limitSeconds) {
   const started = performance.now();
   while ((performance.now() - started) / 1000 < limitSeconds) {
@@ -215,16 +214,6 @@ async function waitForQuiet(limitSeconds) {
   }
   const waited = (performance.now() - started) / 1000;
   return waited > 1.5 ? waited : 0;
-}
-
-function cpuBusySeconds() {
-  try {
-    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = cpu;
-    return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function pct(x) {
