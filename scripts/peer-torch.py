@@ -80,8 +80,9 @@ def main():
         model = build(dtype).to(device).eval()
         run = lambda: score(torch, model, batches, device, cfg, fallback=not peer.startswith("transformers"))
         with torch.no_grad():
-            run()  # warm-up: kernels chosen, memory pools filled
-            sync(torch, device)
+            if device.type == "cuda":
+                run()  # warm-up: kernels chosen, memory pools filled (on the CPU it would only double a slow run)
+                sync(torch, device)
             t = time.perf_counter()
             checksum = run()
             sync(torch, device)

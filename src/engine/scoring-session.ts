@@ -85,7 +85,9 @@ export class ScoringSession {
   static async create(graphPath: string, options: SessionOptions): Promise<ScoringSession> {
     const device = DEVICES[options.device ?? 'cpu'];
     if (device.name === 'cuda') assertCudaAvailable();
-    const outputs = device.cacheLocation === 'gpu-buffer' ? await graphOutputNames(graphPath) : [];
+    const head = options.head ?? device.head;
+    // Caches stay in device memory only with the gathered graph, which takes them back as they come (batch 1).
+    const outputs = device.cacheLocation === 'gpu-buffer' && head === 'gathered' ? await graphOutputNames(graphPath) : [];
     const sessionOptions = onnxSessionOptions(device, outputs, options);
     let session: ort.InferenceSession;
     try {
@@ -103,7 +105,6 @@ export class ScoringSession {
         return { name: m.name, type: m.type as ort.Tensor.Type, heads: Number(shape[1]), headDim: Number(shape[3]) };
       });
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
-    const head = options.head ?? device.head;
     return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha);
   }
 
@@ -250,7 +251,7 @@ export class ScoringSession {
     // Outputs bound to device memory stay bound from run to run in onnxruntime-node, so such a session fetches every
     // output every time (and frees the caches it does not keep); elsewhere a run fetches only what it returns.
     const presentNames = this.session.outputNames.filter((name) => name.startsWith('present'));
-    const onDevice = this.device.cacheLocation === 'gpu-buffer';
+    const onDevice = this.device.cacheLocation === 'gpu-buffer' && this.head === 'gathered';
     const fetches = wantPresents || onDevice ? this.session.outputNames : [SCORING_IO.logit, SCORING_IO.logSumExp];
     const out = await this.session.run(feeds, fetches);
     const logits = out[SCORING_IO.logit].data as Float32Array;
@@ -299,7 +300,7 @@ export class ScoringSession {
 
 /**
  * onnxruntime's options for a session on `device`: its provider, threads, and on a device that keeps caches in its
- * memory, `present.*` (of the graph's `outputs`) bound there. Only the caches: onnxruntime-node cannot read a
+ * memory, the `present.*` among `outputs` (the graph's, or none to keep caches on the host) bound there. Only the caches: onnxruntime-node cannot read a
  * gpu-buffer output back into JavaScript, so the head's outputs come back to the host.
  */
 export function onnxSessionOptions(device: Device, outputs: string[], options: Pick<SessionOptions, 'threads' | 'profileFilePrefix'>): ort.InferenceSession.SessionOptions {
@@ -309,8 +310,8 @@ export function onnxSessionOptions(device: Device, outputs: string[], options: P
     graphOptimizationLevel: 'all',
     executionProviders: [device.executionProvider],
   };
-  if (device.cacheLocation === 'gpu-buffer') {
-    const presents = outputs.filter((name) => name.startsWith('present'));
+  const presents = outputs.filter((name) => name.startsWith('present'));
+  if (device.cacheLocation === 'gpu-buffer' && presents.length) {
     sessionOptions.preferredOutputLocation = Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const]));
   }
   if (options.profileFilePrefix) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
