@@ -34,14 +34,18 @@ import { fileURLToPath } from 'node:url';
 // The project's seeded generator (npm run bench builds dist/ first): the same sequences as the reports' bootstrap.
 import { mulberry32 } from '../dist/util/prng.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = path.resolve(ROOT, '..', 'shared');
-const BENCH_DIR = path.join(ROOT, 'bench-models');
-const RM_BENCH_FILES = ['chat', 'code', 'safety-refuse', 'safety-response'];
+import { BENCH_DIR, cpuBusySeconds, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs } from './bench-inputs.mjs';
+
 const PATHS = ['floor', 'naive', 'endorm', 'endorm-shared'];
 const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'endorm-shared': '(d) endorm + sharing' };
 const HEAD_ROWS = 256;
 
+if (process.argv.includes('--device')) {
+  // endorm on a device against the CPU, a bare onnxruntime floor and PyTorch: see bench-device.mjs
+  const { benchDevice } = await import('./bench-device.mjs');
+  await benchDevice(process.argv.slice(2));
+  process.exit(0);
+}
 const args = parseArgs(process.argv.slice(2));
 if (args.child === 'matmul-peak') {
   const ort = (await import('onnxruntime-node')).default;
@@ -202,7 +206,6 @@ function runJsonChild(childArgs) {
   return JSON.parse(last);
 }
 
-/** CPU seconds spent by the whole machine (all processes, /proc/stat), or 0 where there is no /proc. */
 async function waitForQuiet(limitSeconds) {
   const started = performance.now();
   while ((performance.now() - started) / 1000 < limitSeconds) {
@@ -214,52 +217,8 @@ async function waitForQuiet(limitSeconds) {
   return waited > 1.5 ? waited : 0;
 }
 
-function cpuBusySeconds() {
-  try {
-    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = cpu;
-    return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 function pct(x) {
   return x === undefined ? 'n/a' : `${(100 * x).toFixed(1)}%`;
-}
-
-function readConfig(modelDir) {
-  return JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8'));
-}
-
-function ensureModel(preset) {
-  const candidates = [process.env.ENDORM_BENCH_MODELS && path.join(process.env.ENDORM_BENCH_MODELS, preset), path.join(BENCH_DIR, preset)].filter(Boolean);
-  for (const dir of candidates) if (fs.existsSync(path.join(dir, 'onnx', 'model.onnx'))) return dir;
-  const dir = path.join(BENCH_DIR, preset);
-  console.log(`generating ${preset} into ${dir} (once) ...`);
-  const r = spawnSync('/usr/bin/python3', [path.join(SHARED, 'tools', 'random-llama', 'make.py'), preset, dir], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`make.py ${preset} failed; it needs Debian's python3-torch and python3-onnx`);
-  return dir;
-}
-
-/** Records spread evenly over each RM-Bench file; token lengths from character counts (see the header). */
-function rmBenchInputs(perFile, vocab) {
-  const rand = mulberry32(7);
-  const id = () => 10 + Math.floor(rand() * (vocab - 20));
-  const tokens = (text) => Math.max(1, Math.ceil([...text].length / 4));
-  const records = [];
-  let longest = 0;
-  for (const name of RM_BENCH_FILES) {
-    const data = JSON.parse(fs.readFileSync(path.join(SHARED, 'datasets', 'rm-bench', `${name}_filtered.json`), 'utf8'));
-    for (let k = 0; k < perFile; k++) {
-      const rec = data[Math.floor(((k + 0.5) * data.length) / perFile)];
-      const prompt = Array.from({ length: tokens(rec.prompt) + 10 }, id);
-      const responses = [...rec.chosen, ...rec.rejected].map((t) => Array.from({ length: tokens(t) + 1 }, id));
-      for (const r of responses) longest = Math.max(longest, prompt.length + r.length);
-      records.push({ key: `${name}/${rec.id}`, prompt, responses });
-    }
-  }
-  return { records, longest };
 }
 
 /** Floor's work: per token the body's matmuls, causal attention (QKᵀ and AV), per scored position the vocab product. */
@@ -360,7 +319,7 @@ async function prepareGraphs(modelDir, work) {
       valueInfo: [],
     },
   };
-  writeExternal(onnx, body, bodyPath);
+  await writeExternal(onnx, body, bodyPath);
   // Head: the projection nodes on [1, rows, hidden], then logsumexp over the vocabulary the way endorm's head takes it
   // (f(t) − log softmax(f)(t): onnxruntime's fastest reduction here), for one target per row.
   const I = (name, elemType, dim) => ({ name, type: { tensorType: { elemType, shape: { dim } } } });
@@ -383,26 +342,18 @@ async function prepareGraphs(modelDir, work) {
       output: [{ name: 'lse', type: { tensorType: { elemType: 1 } } }, { name: 'chosen', type: { tensorType: { elemType: 1 } } }],
     },
   };
-  writeExternal(onnx, head, headPath);
+  await writeExternal(onnx, head, headPath);
   fs.writeFileSync(stamp, key);
   return { bytes };
 }
 
 /** Writes a model with its large initializers in an aligned external file, as endorm's graph cache does. */
-function writeExternal(onnx, model, file) {
-  const dataName = `${path.basename(file)}.data`;
-  const fd = fs.openSync(path.join(path.dirname(file), dataName), 'w');
-  let offset = 0;
-  const initializer = model.graph.initializer.map((t) => {
-    if (!t.rawData || t.rawData.length < 1024) return t;
-    offset = Math.ceil(offset / 65536) * 65536;
-    fs.writeSync(fd, t.rawData, 0, t.rawData.length, offset);
-    const ext = { ...t, rawData: new Uint8Array(0), dataLocation: 1, externalData: [{ key: 'location', value: dataName }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(t.rawData.length) }] };
-    offset += t.rawData.length;
-    return ext;
-  });
-  fs.closeSync(fd);
-  fs.writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create({ ...model, graph: { ...model.graph, initializer } })).finish());
+async function writeExternal(onnx, model, file) {
+  const { moveInitializersToFile } = await import('../dist/onnx/external-data.js');
+  // The body and the head may share initializer objects (tied embeddings): each file gets its own copies.
+  model.graph.initializer = model.graph.initializer.map((t) => ({ ...t }));
+  await moveInitializersToFile(model, path.dirname(file), `${path.basename(file)}.data`, { alignment: 1 << 16 });
+  fs.writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
 }
 
 // ----------------------------------------------------------------------------------------------------------- child
@@ -477,38 +428,18 @@ async function child(a) {
     }
     result = { loadSeconds: (loaded - t0) / 1000, seconds: (performance.now() - loaded) / 1000, checksum };
   } else {
-    const { loadModel } = await import('../dist/model/load-model.js');
+    const { loadModel } = await import('../dist/engine/load-model.js');
     const { scorePairs } = await import('../dist/run/score-pairs.js');
     const { responseRequest } = await import('../dist/engine/response-trace.js');
     const model = await loadModel(a.modelDir, { dtype: 'fp32', alphas: [1], threads: a.threads, chunkElements: a.chunkElements });
     const loaded = markLoaded();
     let checksum = 0;
-    const byKey = new Map(inputs.records.map((r) => [r.key, r]));
-    const builder = (pair) => {
-      const r = byKey.get(pair.key);
-      return {
-        truncated: 0,
-        items: r.responses.map((resp) => ({
-          request: responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
-          prefixKey: pair.key,
-          accept: (res) => {
-            for (const x of res.logSumExp) checksum += x;
-          },
-        })),
-        finish: () => [],
-      };
-    };
-    async function* pairs() {
-      for (const r of inputs.records) {
-        yield { key: r.key, id: r.key, prompt: '', chosen: ['', '', ''], rejected: ['', '', ''], source: { file: 'bench', line: 1 } };
-      }
-    }
-    const progress = await scorePairs(pairs(), {
-      session: model.session,
-      builders: [builder],
+    const progress = await scoreBenchInputs({ scorePairs, responseRequest }, model.session, inputs, {
       batch: { batchSize: a.batchSize, maxBatchTokens: a.maxBatchTokens },
       prefixSharing: a.child === 'endorm-shared',
-      sink: () => {},
+      accept: (_record, _k, _response, res) => {
+        for (const x of res.logSumExp) checksum += x;
+      },
     });
     result = {
       loadSeconds: (loaded - t0) / 1000,

@@ -3,8 +3,9 @@ import { resolveTemplate, type TemplateMode } from '../formatting/format-respons
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
 import { planMethods, plannedLines } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
+import type { DeviceChoice } from '../engine/devices.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
@@ -27,7 +28,7 @@ export interface ScoreRunOptions {
   model: string;
   dtype: string;
   offline?: boolean;
-  device?: 'cpu' | 'cuda';
+  device?: DeviceChoice;
   threads?: number;
   dataset: string;
   datasetOptions?: BenchmarkDatasetOptions;
@@ -38,8 +39,9 @@ export interface ScoreRunOptions {
   scoreEot: boolean;
   /** Longest prompt + response; defaults to the model's context (at most 4096). */
   maxLength?: number;
-  batchSize: number;
-  maxBatchTokens: number;
+  /** Defaults: the device's (see engine/devices.ts). */
+  batchSize?: number;
+  maxBatchTokens?: number;
   limit?: number;
   /** Score only this shard's records (see shard.ts); --limit applies before the split. */
   shard?: ShardSpec;
@@ -115,7 +117,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
       ...(methods.length ? { responses: { tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods } } : {}),
       tasks: judges.map((j) => j.builder),
       traces: o.traces !== false,
-      batch: { batchSize: o.batchSize, maxBatchTokens: o.maxBatchTokens },
+      batch: { batchSize: o.batchSize ?? model.session.device.batchSize, maxBatchTokens: o.maxBatchTokens ?? model.session.device.maxBatchTokens },
       onProgress: o.onProgress,
       signal: o.signal,
       prefixSharing: o.prefixSharing,

@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { positiveInt } from './option-parsers.js';
 import { ONNX_DTYPES } from '../model/hub/dtype-files.js';
+import { DEVICE_CHOICES, type DeviceChoice } from '../engine/devices.js';
 
 export interface ModelCliOptions {
   model?: string;
   dtype: string;
   offline?: boolean;
-  device: 'cpu' | 'cuda';
+  device: DeviceChoice;
   threads?: number;
 }
 
@@ -14,8 +15,8 @@ export interface ModelCliOptions {
 export function addModelOptions(command: Command): Command {
   return command
     .option('-m, --model <path-or-id>', 'local model folder (config.json, tokenizer, onnx/) or Hub id (default $ENDORM_MODEL or the built-in default)')
-    .addOption(new Option('--dtype <dtype>', 'which ONNX weights to load, named as transformers.js names them').choices([...ONNX_DTYPES]).default('fp32'))
+    .addOption(new Option('--dtype <dtype>', 'which ONNX weights to load, named as transformers.js names them (fp16 and q4f16 compute in half precision on webgpu/cuda; on cpu they run slower than fp32)').choices([...ONNX_DTYPES]).default('fp32'))
     .option('--offline', 'never download; a Hub model must already be cached')
-    .addOption(new Option('--device <device>', 'execution device').choices(['cpu', 'cuda']).default('cpu'))
+    .addOption(new Option('--device <device>', 'where to compute: cpu, webgpu (a GPU through Vulkan/Metal/D3D12), cuda (needs the CUDA provider installed), auto (cuda if it starts, else cpu)').choices([...DEVICE_CHOICES]).default('cpu'))
     .option('--threads <n>', 'onnxruntime threads per operator (default: the machine\'s cores)', positiveInt);
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { scoreRun } from '../api/score-run.js';
+import { DEVICES } from '../engine/devices.js';
 import type { FieldOptions } from '../datasets/field-mapping.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
 import { planMethods } from '../methods/plan-methods.js';
@@ -29,8 +30,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   template: 'auto' | 'chat' | 'none';
   scoreEot: boolean;
   maxLength?: number;
-  batchSize: number;
-  maxBatchTokens: number;
+  batchSize?: number;
+  maxBatchTokens?: number;
   limit?: number;
   out?: string;
   quiet?: boolean;
@@ -53,8 +54,8 @@ export function scoreCommand(): Command {
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
-    .option('--batch-size <n>', 'most sequences per batch', positiveInt, 8)
-    .option('--max-batch-tokens <n>', 'most padded tokens per batch', positiveInt, 4096)
+    .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
+    .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadModel } from '../model/load-model.js';
+import { loadModel } from './load-model.js';
 import { ModelError } from '../model/model-errors.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
@@ -22,7 +22,7 @@ test('without the CUDA provider library, the reason names it and how to install 
   assert.ok(reason);
   assert.ok(reason.includes(CUDA_PROVIDER_LIBRARY), reason);
   assert.ok(reason.includes(empty), reason);
-  assert.match(reason, /--onnxruntime-node-install=cuda12/);
+  assert.match(reason, /`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`/);
 });
 
 test('--device cuda on a machine without the CUDA provider fails with a clear model error', { skip: installed && 'CUDA provider installed' }, async () => {

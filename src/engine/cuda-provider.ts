@@ -31,7 +31,7 @@ export function cudaUnavailableReason(binDir = onnxruntimeBinDir()): string | un
     return (
       `onnxruntime-node's CUDA execution provider is not installed: ${CUDA_PROVIDER_LIBRARY} is missing from ${binDir} ` +
       `(its GPU binaries were skipped at install; on a linux/x64 machine with CUDA 12 and cuDNN 9, run ` +
-      `\`npm install onnxruntime-node --onnxruntime-node-install=cuda12\`)`
+      `\`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node\`, which fetches them from NuGet)`
     );
   }
   return undefined;

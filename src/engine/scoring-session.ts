@@ -1,23 +1,31 @@
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../model/model-errors.js';
-import { SCORING_IO } from '../onnx/build-scoring-graph.js';
+import { graphOutputNames } from '../onnx/graph-io.js';
+import { SCORING_IO, type ScoringHead } from '../onnx/scoring-io.js';
 import { assertCudaAvailable } from './cuda-provider.js';
+import { DEVICES, type Device, type DeviceName } from './devices.js';
+import { deviceStartError } from './open-device.js';
 
 export interface SessionOptions {
   /** Temperatures whose logsumexp(f/α) every run returns. */
   alphas: number[];
   /** Threads for one operator; defaults to the machine's cores. */
   threads?: number;
-  device?: 'cpu' | 'cuda';
-  /** Upper bound on alphas × chunk × vocab floats of one head step (bounds the head's memory). */
+  /** Where to run (default cpu); its entry in the device table gives the head, the budgets and where caches live. */
+  device?: DeviceName;
+  /** The head the graph was built with (see onnx/scoring-io.ts); default: the device's. */
+  head?: ScoringHead;
+  /** The head's memory budget in floats, instead of the device's `headElements` (see devices.ts). */
   chunkElements?: number;
   vocabSize: number;
   padTokenId?: number;
   /** Query heads of the model; with it, a run whose attention would hold too many scores is split into row groups. */
   attentionHeads?: number;
-  /** Most attention scores (rows × heads × seq × (past + seq)) of one onnxruntime run; larger batches run in row groups. */
+  /** Most attention scores (rows × heads × seq × (past + seq)) of one onnxruntime run, instead of the device's. */
   attentionElements?: number;
+  /** Write onnxruntime's profile (each node's time, operator and provider) to a JSON file with this path prefix. */
+  profileFilePrefix?: string;
 }
 
 /** What a run returns besides the scored positions. */
@@ -42,57 +50,52 @@ export interface PositionResult {
 }
 
 export interface PastState {
-  /** present.* tensors of a prompt, batch 1. */
+  /** present.* tensors of a prompt, batch 1 (on a GPU, possibly still in device memory). */
   tensors: Record<string, ort.Tensor>;
   length: number;
+  /**
+   * Frees the cache now. Device memory is not the JavaScript heap's: left to the garbage collector, caches of GPU runs
+   * would pile up on the device long before the heap asks for a collection.
+   */
+  release?: () => void;
+}
+
+/** A request, or a part of its positions (the gathered head bounds the positions of one run): what one row of a run reads. */
+interface Piece {
+  request: number;
+  ids: number[];
+  positions: number[];
+  targets: number[];
 }
 
 /**
- * 32 Mi floats (128 MiB) per `[alphas, chunk, vocab]` tensor of the head; three exist at once. Each Scan step streams
- * the whole output embedding from memory, so larger chunks pay that once for more rows: at Qwen's vocabulary, 220-row
- * chunks scored RM-Bench-shaped input about 10% faster than 55-row ones (8 Mi), for 193 MiB more peak RSS at
- * 8 × 1024 tokens (1923 MiB).
- */
-const DEFAULT_CHUNK_ELEMENTS = 1 << 25;
-/**
- * 16 Mi attention scores (64 MiB per float32 score tensor of a layer; a few exist at once). On CPU, row groups under this
- * budget were also faster than whole batches: at 8 × 1024 tokens on qwen-vocab, one row per run took 18-22 s against
- * 23-27 s for the batch, with 1.7 GB peak RSS against 3.0 GB. GPUs want large runs and have their own memory: 8× more.
- */
-const DEFAULT_ATTENTION_ELEMENTS = 1 << 24;
-
-/**
- * An onnxruntime session over the rewritten scoring graph (see build-scoring-graph.ts), created once per run.
+ * An onnxruntime session over the rewritten scoring graph (see onnx/build-scoring-graph.ts), created once per run.
  */
 export class ScoringSession {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly options: SessionOptions,
+    readonly device: Device,
+    readonly head: ScoringHead,
     private readonly pastInputs: Array<{ name: string; type: ort.Tensor.Type; heads: number; headDim: number }>,
     readonly hasPositionIds: boolean,
     private readonly invAlpha: ort.Tensor,
   ) {}
 
   static async create(graphPath: string, options: SessionOptions): Promise<ScoringSession> {
-    if (options.device === 'cuda') assertCudaAvailable();
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.threads ?? os.availableParallelism(),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionProviders: options.device === 'cuda' ? ['cuda'] : ['cpu'],
-    };
+    const device = DEVICES[options.device ?? 'cpu'];
+    if (device.name === 'cuda') assertCudaAvailable();
+    const head = options.head ?? device.head;
+    // Caches stay in device memory only with the gathered graph, which takes them back as they come (batch 1).
+    const outputs = device.cacheLocation === 'gpu-buffer' && head === 'gathered' ? await graphOutputNames(graphPath) : [];
+    const sessionOptions = onnxSessionOptions(device, outputs, options);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(graphPath, sessionOptions);
     } catch (err) {
       const message = (err as Error).message;
-      if (options.device === 'cuda') {
-        throw new ModelError(
-          `--device cuda: onnxruntime could not start its CUDA execution provider (${message}); it needs an NVIDIA GPU ` +
-            `with its driver, CUDA 12 and cuDNN 9; use --device cpu`,
-        );
-      }
-      throw new ModelError(`cannot load the ONNX model ${graphPath}: ${message}`);
+      if (device.name !== 'cpu' && /adapter|execution provider|provider|cuda|vulkan|dawn/i.test(message)) throw deviceStartError(device.name, message);
+      throw new ModelError(`cannot load the ONNX model ${graphPath}${device.name === 'cpu' ? '' : ` on --device ${device.name}`}: ${message}`);
     }
     const pastInputs = session.inputMetadata
       .filter((m) => m.name.startsWith('past_key_values.'))
@@ -102,7 +105,7 @@ export class ScoringSession {
         return { name: m.name, type: m.type as ort.Tensor.Type, heads: Number(shape[1]), headDim: Number(shape[3]) };
       });
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
-    return new ScoringSession(session, options, pastInputs, session.inputNames.includes('position_ids'), invAlpha);
+    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha);
   }
 
   get alphas(): number[] {
@@ -115,55 +118,97 @@ export class ScoringSession {
     return this.pastInputs.length > 0 && this.pastInputs.every((p) => outputs.has(p.name.replace('past_key_values', 'present')));
   }
 
-  /** Rows of the head per Scan step, so that alphas × chunk × vocab stays under the budget. */
+  private get headElements(): number {
+    return this.options.chunkElements ?? this.device.headElements;
+  }
+
+  /** Scan head: rows per Scan step, so that alphas × chunk × vocab stays under the budget. */
   get chunkSize(): number {
-    const budget = this.options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS;
-    return Math.max(1, Math.min(1024, Math.floor(budget / (this.options.vocabSize * this.options.alphas.length))));
+    return Math.max(1, Math.min(1024, Math.floor(this.headElements / (this.options.vocabSize * this.options.alphas.length))));
+  }
+
+  /** Gathered head: scored positions per onnxruntime run, so that (alphas + 2) × positions × vocab stays under the budget. */
+  get positionsPerRun(): number {
+    return Math.max(1, Math.floor(this.headElements / (this.options.vocabSize * (this.options.alphas.length + 2))));
   }
 
   /** Rows of one onnxruntime run for sequences of `seq` tokens on a cache of `pastLength`, within the attention budget. */
   rowsPerRun(seq: number, pastLength = 0): number {
     const heads = this.options.attentionHeads;
     if (!heads) return Number.POSITIVE_INFINITY;
-    const budget = this.options.attentionElements ?? DEFAULT_ATTENTION_ELEMENTS * (this.options.device === 'cuda' ? 8 : 1);
+    const budget = this.options.attentionElements ?? this.device.attentionElements;
     return Math.max(1, Math.floor(budget / (heads * seq * (pastLength + seq))));
   }
 
   /**
    * Runs a right-padded batch (optionally on top of a shared prompt's cache, batch 1 broadcast to every row) and reads
-   * the requested positions. A batch whose attention scores would exceed the budget runs in row groups (same results,
-   * less memory). `options.presents` returns each row's cache.
+   * the requested positions. A batch whose attention scores (or, with the gathered head, scored positions) would exceed
+   * the budget runs in parts (same results, less memory). `options.presents` returns each row's cache.
    */
-  async run(
-    requests: PositionRequest[],
-    past?: PastState,
-    options: RunOptions = {},
-  ): Promise<{ results: PositionResult[]; present?: PastState; presents?: PastState[] }> {
-    const seq = Math.max(...requests.map((r) => r.ids.length));
-    const rows = this.rowsPerRun(seq, past?.length ?? 0);
-    if (requests.length <= rows) return this.runRows(requests, past, options);
-    const results: PositionResult[] = [];
+  async run(requests: PositionRequest[], past?: PastState, options: RunOptions = {}): Promise<{ results: PositionResult[]; presents?: PastState[] }> {
+    const groups = this.plan(requests, past?.length ?? 0, options.presents === true);
+    const parts: PositionResult[][] = requests.map(() => []);
     const presents: PastState[] = [];
-    for (let start = 0; start < requests.length; start += rows) {
-      const part = await this.runRows(requests.slice(start, start + rows), past, options);
-      results.push(...part.results);
-      if (part.presents) presents.push(...part.presents);
+    for (const group of groups) {
+      const out = await this.runPieces(group, past, options.presents === true);
+      group.forEach((piece, i) => {
+        parts[piece.request].push(out.results[i]);
+        if (out.presents && presents[piece.request] === undefined) presents[piece.request] = out.presents[i];
+      });
     }
+    const results = parts.map((p) => (p.length === 1 ? p[0] : concatResults(p)));
     return options.presents ? { results, presents } : { results };
   }
 
-  private async runRows(
-    requests: PositionRequest[],
-    past: PastState | undefined,
-    options: RunOptions,
-  ): Promise<{ results: PositionResult[]; present?: PastState; presents?: PastState[] }> {
-    const batch = requests.length;
-    const seq = Math.max(...requests.map((r) => r.ids.length));
+  /** Splits a batch into onnxruntime runs: row groups under the attention budget, and for the gathered head under its position budget. */
+  private plan(requests: PositionRequest[], pastLength: number, presents: boolean): Piece[][] {
+    const whole = requests.map((r, request) => ({ request, ...r }));
+    if (this.head === 'scan') {
+      const rows = this.rowsPerRun(Math.max(...requests.map((r) => r.ids.length)), pastLength);
+      if (requests.length <= rows) return [whole];
+      const groups: Piece[][] = [];
+      for (let start = 0; start < whole.length; start += rows) groups.push(whole.slice(start, start + rows));
+      return groups;
+    }
+    // The gathered graph takes a batch-1 cache: a row's own cache comes from a run of that row alone.
+    if (presents) return whole.map((p) => [p]);
+    const limit = this.positionsPerRun;
+    const pieces = whole.flatMap((p) => {
+      if (p.positions.length <= limit) return [p];
+      const split: Piece[] = [];
+      for (let from = 0; from < p.positions.length; from += limit) {
+        split.push({ ...p, positions: p.positions.slice(from, from + limit), targets: p.targets.slice(from, from + limit) });
+      }
+      return split;
+    });
+    const groups: Piece[][] = [];
+    let group: Piece[] = [];
+    let seq = 0;
+    let positions = 0;
+    for (const piece of pieces) {
+      const longer = Math.max(seq, piece.ids.length);
+      if (group.length && (group.length + 1 > this.rowsPerRun(longer, pastLength) || positions + piece.positions.length > limit)) {
+        groups.push(group);
+        group = [];
+        seq = 0;
+        positions = 0;
+      }
+      group.push(piece);
+      seq = Math.max(seq, piece.ids.length);
+      positions += piece.positions.length;
+    }
+    if (group.length) groups.push(group);
+    return groups;
+  }
+
+  private async runPieces(pieces: Piece[], past: PastState | undefined, wantPresents: boolean): Promise<{ results: PositionResult[]; presents?: PastState[] }> {
+    const batch = pieces.length;
+    const seq = Math.max(...pieces.map((r) => r.ids.length));
     const pastLength = past?.length ?? 0;
     const inputIds = new BigInt64Array(batch * seq).fill(BigInt(this.options.padTokenId ?? 0));
     const mask = new BigInt64Array(batch * (pastLength + seq));
     const positionIds = new BigInt64Array(batch * seq);
-    requests.forEach((r, b) => {
+    pieces.forEach((r, b) => {
       for (let t = 0; t < r.ids.length; t++) {
         inputIds[b * seq + t] = BigInt(r.ids[t]);
         positionIds[b * seq + t] = BigInt(pastLength + t);
@@ -171,15 +216,15 @@ export class ScoringSession {
       mask.fill(1n, b * (pastLength + seq), b * (pastLength + seq) + pastLength + r.ids.length);
     });
 
-    const total = requests.reduce((n, r) => n + r.positions.length, 0);
-    // As few Scan steps as the budget allows, evened out so that the last one is not mostly padding (each padded row
-    // costs a full vocabulary product).
-    const chunks = Math.max(1, Math.ceil(total / this.chunkSize));
+    const total = pieces.reduce((n, r) => n + r.positions.length, 0);
+    // Scan head: as few steps as the budget allows, evened out so that the last one is not mostly padding (each padded
+    // row costs a full vocabulary product). Gathered head: one chunk of every position (plan() bounded them).
+    const chunks = this.head === 'scan' ? Math.max(1, Math.ceil(total / this.chunkSize)) : 1;
     const chunk = Math.max(1, Math.ceil(total / chunks));
     const index = new BigInt64Array(chunks * chunk);
     const target = new BigInt64Array(chunks * chunk);
     let k = 0;
-    requests.forEach((r, b) => {
+    pieces.forEach((r, b) => {
       r.positions.forEach((p, i) => {
         if (p < 0 || p >= r.ids.length) throw new RangeError(`position ${p} outside a sequence of ${r.ids.length} tokens`);
         index[k] = BigInt(b * seq + p);
@@ -196,17 +241,25 @@ export class ScoringSession {
       [SCORING_IO.invAlpha]: this.invAlpha,
     };
     if (this.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positionIds, [batch, seq]);
+    // The gathered graph repeats a batch-1 cache for every row itself; the scan graph takes one per row.
+    const pastBatch = this.head === 'gathered' ? 1 : batch;
     for (const p of this.pastInputs) {
-      feeds[p.name] = past ? broadcastBatch(past.tensors[p.name.replace('past_key_values', 'present')], batch) : emptyPast(p, batch);
+      const cached = past?.tensors[p.name.replace('past_key_values', 'present')];
+      feeds[p.name] = cached ? (pastBatch === 1 ? cached : broadcastBatch(cached, pastBatch)) : emptyPast(p, pastBatch);
     }
 
-    const out = await this.session.run(feeds);
+    // Outputs bound to device memory stay bound from run to run in onnxruntime-node, so such a session fetches every
+    // output every time (and frees the caches it does not keep); elsewhere a run fetches only what it returns.
+    const presentNames = this.session.outputNames.filter((name) => name.startsWith('present'));
+    const onDevice = this.device.cacheLocation === 'gpu-buffer' && this.head === 'gathered';
+    const fetches = wantPresents || onDevice ? this.session.outputNames : [SCORING_IO.logit, SCORING_IO.logSumExp];
+    const out = await this.session.run(feeds, fetches);
     const logits = out[SCORING_IO.logit].data as Float32Array;
     const lse = out[SCORING_IO.logSumExp].data as Float32Array;
     const A = this.options.alphas.length;
     const results: PositionResult[] = [];
     k = 0;
-    for (const r of requests) {
+    for (const r of pieces) {
       const n = r.positions.length;
       const res: PositionResult = { logits: new Float32Array(n), logSumExp: new Float32Array(n * A) };
       for (let i = 0; i < n; i++, k++) {
@@ -217,28 +270,65 @@ export class ScoringSession {
       }
       results.push(res);
     }
-    let present: PastState | undefined;
-    if (batch === 1) {
+    if (!wantPresents) {
+      if (onDevice) for (const name of presentNames) out[name].dispose();
+      return { results };
+    }
+    const presents = pieces.map((r, b) => {
+      const length = pastLength + r.ids.length;
       const tensors: Record<string, ort.Tensor> = {};
-      for (const name of this.session.outputNames) if (name.startsWith('present')) tensors[name] = out[name] as ort.Tensor;
-      present = { tensors, length: pastLength + seq };
-    }
-    let presents: PastState[] | undefined;
-    if (options.presents) {
-      const names = this.session.outputNames.filter((name) => name.startsWith('present'));
-      presents = requests.map((r, b) => {
-        const length = pastLength + r.ids.length;
-        const tensors: Record<string, ort.Tensor> = {};
-        for (const name of names) tensors[name] = batch === 1 && r.ids.length === seq ? (out[name] as ort.Tensor) : sliceRow(out[name] as ort.Tensor, b, length);
-        return { tensors, length };
-      });
-    }
-    return { results, present, presents };
+      for (const name of presentNames) {
+        const tensor = out[name] as ort.Tensor;
+        tensors[name] = batch === 1 && r.ids.length === seq ? tensor : sliceRow(tensor, b, length);
+      }
+      const state: PastState = { tensors, length };
+      if (onDevice) state.release = () => Object.values(tensors).forEach((t) => t.dispose());
+      return state;
+    });
+    return { results, presents };
+  }
+
+  /** Ends onnxruntime's profiling (see `profileFilePrefix`), which then writes its file. */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * onnxruntime's options for a session on `device`: its provider, threads, and on a device that keeps caches in its
+ * memory, the `present.*` among `outputs` (the graph's, or none to keep caches on the host) bound there. Only the caches: onnxruntime-node cannot read a
+ * gpu-buffer output back into JavaScript, so the head's outputs come back to the host.
+ */
+export function onnxSessionOptions(device: Device, outputs: string[], options: Pick<SessionOptions, 'threads' | 'profileFilePrefix'>): ort.InferenceSession.SessionOptions {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads ?? os.availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: [device.executionProvider],
+  };
+  const presents = outputs.filter((name) => name.startsWith('present'));
+  if (device.cacheLocation === 'gpu-buffer' && presents.length) {
+    sessionOptions.preferredOutputLocation = Object.fromEntries(presents.map((name) => [name, 'gpu-buffer' as const]));
+  }
+  if (options.profileFilePrefix) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
+  return sessionOptions;
+}
+
+function concatResults(parts: PositionResult[]): PositionResult {
+  const join = (arrays: Float32Array[]) => {
+    const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+    let at = 0;
+    for (const a of arrays) {
+      out.set(a, at);
+      at += a.length;
+    }
+    return out;
+  };
+  return { logits: join(parts.map((p) => p.logits)), logSumExp: join(parts.map((p) => p.logSumExp)) };
 }
 
 function emptyPast(p: { type: ort.Tensor.Type; heads: number; headDim: number }, batch: number): ort.Tensor {
@@ -260,7 +350,6 @@ function sliceRow(tensor: ort.Tensor, b: number, length: number): ort.Tensor {
 
 /** Repeats a batch-1 cache tensor `[1, heads, past, dim]` for every row of a batch. */
 function broadcastBatch(tensor: ort.Tensor, batch: number): ort.Tensor {
-  if (batch === 1) return tensor;
   const data = tensor.data as Float32Array | Uint16Array;
   const copy = new (data.constructor as Float32ArrayConstructor)(data.length * batch) as Float32Array | Uint16Array;
   for (let b = 0; b < batch; b++) copy.set(data, b * data.length);

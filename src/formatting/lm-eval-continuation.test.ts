@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { logLikelihood } from '../rewards/log-likelihood.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { encode, formatResponse } from './format-response.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { fullLogits, referenceLogSumExp, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { formatResponse } from '../formatting/format-response.js';
 import { inspectResponse } from './inspect-response.js';

@@ -2,7 +2,7 @@ import type { ChatMessage } from '../datasets/pair.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import type { TokenTrace } from '../engine/token-trace.js';
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
-import type { LoadedModel } from '../model/load-model.js';
+import type { LoadedModel } from '../engine/load-model.js';
 import { tokenRewards } from '../rewards/endogenous-reward.js';
 import { tokenLogProbs } from '../rewards/log-likelihood.js';
 import { createResponseMethod } from '../rewards/response-methods.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { PositionResult } from '../engine/scoring-session.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { fullLogits, referenceLogSumExp, TINY_LLAMA3, tempCacheDir } from '../testing/shared-models.js';
 import { PAIRWISE_LABELS } from './judge-pairwise.js';
 import { RATING_LABELS } from './judge-pointwise.js';

@@ -1,69 +1,35 @@
-import { findVocabProjection } from './find-vocab-projection.js';
+import { broadcastPastInputs } from './broadcast-past.js';
+import { findVocabProjection, type VocabProjection } from './find-vocab-projection.js';
+import { gatheredHeadNodes } from './gathered-head.js';
+import { squeeze } from './graph-helpers.js';
 import type { GraphProto, ModelProto, NodeProto } from './onnx-proto.js';
-import { DataType, graphAttr, intAttr, intsAttr, node, onnx, tensorInfo } from './onnx-proto.js';
-
-/** Names of the inputs and outputs the rewritten graph adds. */
-export const SCORING_IO = {
-  /** int64 `[chunks, 1, chunk]`: flat indices (batch * seq + position) of the scored positions, padded with 0. */
-  index: 'endorm_score_index',
-  /** int64 `[chunks, chunk, 1]`: the token whose logit is read at each scored position. */
-  target: 'endorm_score_target',
-  /** float `[alphas, 1, 1]`: 1/α for every temperature of the run. */
-  invAlpha: 'endorm_inv_alpha',
-  /** float `[chunks, chunk, 1]`: f(s, target). */
-  logit: 'endorm_logit',
-  /** float `[chunks, alphas, chunk]`: logsumexp(f(s, ·) / α). */
-  logSumExp: 'endorm_lse',
-} as const;
+import { DataType, graphAttr, intAttr, node, tensorInfo } from './onnx-proto.js';
+import { SCORING_IO, type ScoringHead } from './scoring-io.js';
 
 /** Bumped whenever the rewrite changes, so cached graphs from older versions are rebuilt. */
 export const SCORING_GRAPH_VERSION = 3;
 
+export interface ScoringGraphOptions {
+  /** Which head takes the vocabulary product (see ScoringHead); default `scan`. */
+  head?: ScoringHead;
+  logitsName?: string;
+}
+
 /**
  * Rewrites a causal LM's graph so that a run returns, per scored position, only the chosen token's logit and
- * logsumexp(f/α) for each α. The vocabulary projection moves into a Scan over chunks of scored positions, so the
- * `[batch, seq, vocab]` logits never exist: at most `[alphas, chunk, vocab]` per step. The model's `present.*` outputs
- * stay, so the same graph serves runs on top of a cached prompt.
+ * logsumexp(f/α) for each α: the `[batch, seq, vocab]` logits never exist. The model's `present.*` outputs stay, so the
+ * same graph serves runs on top of a cached prompt.
  */
-export function buildScoringGraph(model: ModelProto, logitsName = 'logits'): ModelProto {
+export function buildScoringGraph(model: ModelProto, options: ScoringGraphOptions = {}): ModelProto {
+  const logitsName = options.logitsName ?? 'logits';
   const graph = model.graph;
   if (!graph) throw new Error('the ONNX model has no graph');
   const opset = defaultOpset(model);
   if (opset < 11) throw new Error(`ONNX opset ${opset} is too old for the scoring head (needs 11 or newer)`);
   const projection = findVocabProjection(graph, logitsName);
   const moved = new Set(projection.nodes);
-
-  const h = 'endorm/h';
-  const rename = (name: string) => (name === projection.hidden ? h : name);
-  const bodyNodes: NodeProto[] = projection.nodes.map((n) => ({ ...n, input: (n.input ?? []).map(rename) }));
-  bodyNodes.push(
-    node('Cast', [logitsName], ['endorm/logits_f32'], [intAttr('to', DataType.FLOAT)]),
-    // [1, chunk, vocab] -> [chunk, vocab]
-    node('Flatten', ['endorm/logits_f32'], ['endorm/logits_2d'], [intAttr('axis', 2)]),
-    node('GatherElements', ['endorm/logits_2d', 'endorm/t'], ['endorm/chosen'], [intAttr('axis', 1)]),
-    // [alphas, 1, 1] * [chunk, vocab] -> [alphas, chunk, vocab]
-    node('Mul', ['endorm/logits_2d', SCORING_IO.invAlpha], ['endorm/scaled']),
-    ...logSumExpAtTarget('endorm/scaled', 'endorm/chosen', 'endorm/t', 'endorm/lse', opset),
-  );
-  const body: GraphProto = {
-    name: 'endorm_scoring_head',
-    node: bodyNodes,
-    input: [tensorInfo(h, projection.hiddenType), tensorInfo('endorm/t', DataType.INT64)],
-    output: [tensorInfo('endorm/chosen', DataType.FLOAT), tensorInfo('endorm/lse', DataType.FLOAT)],
-  };
-
-  const headNodes: NodeProto[] = [
-    // [batch, seq, hidden] -> [batch * seq, hidden]
-    node('Flatten', [projection.hidden], ['endorm/hidden_flat'], [intAttr('axis', 2)]),
-    // -> [chunks, 1, chunk, hidden]: each Scan step sees [1, chunk, hidden], the rank the projection was exported for
-    node('Gather', ['endorm/hidden_flat', SCORING_IO.index], ['endorm/hidden_chunks'], [intAttr('axis', 0)]),
-    node(
-      'Scan',
-      ['endorm/hidden_chunks', SCORING_IO.target],
-      [SCORING_IO.logit, SCORING_IO.logSumExp],
-      [graphAttr('body', body), intAttr('num_scan_inputs', 2)],
-    ),
-  ];
+  const gathered = options.head === 'gathered';
+  const headNodes = gathered ? gatheredHeadNodes(projection, logitsName, opset) : scanHeadNodes(projection, logitsName, opset);
 
   const newGraph: GraphProto = {
     ...graph,
@@ -82,12 +48,49 @@ export function buildScoringGraph(model: ModelProto, logitsName = 'logits'): Mod
     // Shapes recorded by the exporter for moved tensors no longer hold (they are per chunk now).
     valueInfo: (graph.valueInfo ?? []).filter((v) => !projection.nodes.some((n) => (n.output ?? []).includes(v.name ?? ''))),
   };
-  return { ...model, graph: newGraph };
+  return { ...model, graph: gathered ? broadcastPastInputs(newGraph) : newGraph };
 }
 
 function defaultOpset(model: ModelProto): number {
   const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
   return Number(entry?.version ?? 0);
+}
+
+/**
+ * The CPU head: the vocabulary projection moves into a Scan over chunks of scored positions, so at most
+ * `[alphas, chunk, vocab]` floats exist per step.
+ */
+function scanHeadNodes(projection: VocabProjection, logitsName: string, opset: number): NodeProto[] {
+  const h = 'endorm/h';
+  const rename = (name: string) => (name === projection.hidden ? h : name);
+  const bodyNodes: NodeProto[] = projection.nodes.map((n) => ({ ...n, input: (n.input ?? []).map(rename) }));
+  bodyNodes.push(
+    node('Cast', [logitsName], ['endorm/logits_f32'], [intAttr('to', DataType.FLOAT)]),
+    // [1, chunk, vocab] -> [chunk, vocab]
+    node('Flatten', ['endorm/logits_f32'], ['endorm/logits_2d'], [intAttr('axis', 2)]),
+    node('GatherElements', ['endorm/logits_2d', 'endorm/t'], ['endorm/chosen'], [intAttr('axis', 1)]),
+    // [alphas, 1, 1] * [chunk, vocab] -> [alphas, chunk, vocab]
+    node('Mul', ['endorm/logits_2d', SCORING_IO.invAlpha], ['endorm/scaled']),
+    ...logSumExpAtTarget('endorm/scaled', 'endorm/chosen', 'endorm/t', 'endorm/lse', opset),
+  );
+  const body: GraphProto = {
+    name: 'endorm_scoring_head',
+    node: bodyNodes,
+    input: [tensorInfo(h, projection.hiddenType), tensorInfo('endorm/t', DataType.INT64)],
+    output: [tensorInfo('endorm/chosen', DataType.FLOAT), tensorInfo('endorm/lse', DataType.FLOAT)],
+  };
+  return [
+    // [batch, seq, hidden] -> [batch * seq, hidden]
+    node('Flatten', [projection.hidden], ['endorm/hidden_flat'], [intAttr('axis', 2)]),
+    // -> [chunks, 1, chunk, hidden]: each Scan step sees [1, chunk, hidden], the rank the projection was exported for
+    node('Gather', ['endorm/hidden_flat', SCORING_IO.index], ['endorm/hidden_chunks'], [intAttr('axis', 0)]),
+    node(
+      'Scan',
+      ['endorm/hidden_chunks', SCORING_IO.target],
+      [SCORING_IO.logit, SCORING_IO.logSumExp],
+      [graphAttr('body', body), intAttr('num_scan_inputs', 2)],
+    ),
+  ];
 }
 
 /**
@@ -107,21 +110,6 @@ function logSumExpAtTarget(scaled: string, chosen: string, target: string, outpu
     node('GatherElements', ['endorm/log_softmax', 'endorm/t_alphas'], ['endorm/log_pi'], [intAttr('axis', 2)]),
     node('Sub', ['endorm/chosen_scaled', 'endorm/log_pi'], ['endorm/lse_3d']),
     // [alphas, chunk, 1] -> [alphas, chunk]
-    ...squeezeAxis2('endorm/lse_3d', output, opset),
-  ];
-}
-
-function squeezeAxis2(input: string, output: string, opset: number): NodeProto[] {
-  if (opset < 13) return [node('Squeeze', [input], [output], [intsAttr('axes', [2])])];
-  const axes = 'endorm/squeeze_axes';
-  return [
-    {
-      opType: 'Constant',
-      name: 'endorm/Constant/squeeze_axes',
-      input: [],
-      output: [axes],
-      attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims: [1], dataType: DataType.INT64, int64Data: [2] } }],
-    },
-    node('Squeeze', [input, axes], [output]),
+    ...squeeze('endorm/lse_3d', output, [2], opset),
   ];
 }

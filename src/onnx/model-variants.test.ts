@@ -27,18 +27,18 @@ async function headMatchesFullLogits(modelDir: string, alphas = [1, 0.7]) {
 }
 
 test('weights in an external data file (model.onnx_data) load through the cached scoring graph', async () => {
-  const dir = writeModelVariant(TINY_LLAMA3, toExternalData);
+  const dir = await writeModelVariant(TINY_LLAMA3, toExternalData);
   assert.ok(fs.statSync(path.join(dir, 'onnx', 'model.onnx_data')).size > 100_000);
   assert.ok(fs.statSync(path.join(dir, 'onnx', 'model.onnx')).size < 100_000);
   assert.ok((await headMatchesFullLogits(dir)) < 1e-4);
 });
 
 test('a soft-capped head (Gemma 2 style) moves whole into the scoring head', async () => {
-  const dir = writeModelVariant(TINY_LLAMA3, addSoftCapping(0.5));
+  const dir = await writeModelVariant(TINY_LLAMA3, addSoftCapping(0.5));
   assert.ok((await headMatchesFullLogits(dir)) < 1e-4);
 });
 
 test('a dynamically quantised head (q8 exports) moves whole into the scoring head', async () => {
-  const dir = writeModelVariant(TINY_LLAMA3, quantizeHead);
+  const dir = await writeModelVariant(TINY_LLAMA3, quantizeHead);
   assert.ok((await headMatchesFullLogits(dir)) < 1e-4);
 });

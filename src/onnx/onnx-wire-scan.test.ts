@@ -11,7 +11,7 @@ import { scanOnnxFile } from './onnx-wire-scan.js';
 const MODELS = [
   ['stories260K', path.join(STORIES, 'onnx', 'model.onnx')],
   ['tiny-llama3', path.join(TINY_LLAMA3, 'onnx', 'model.onnx')],
-  ['tiny-llama3 with a q8 head', path.join(writeModelVariant(TINY_LLAMA3, quantizeHead), 'onnx', 'model.onnx')],
+  ['tiny-llama3 with a q8 head', path.join(await writeModelVariant(TINY_LLAMA3, quantizeHead), 'onnx', 'model.onnx')],
 ] as const;
 
 for (const [name, file] of MODELS) {

@@ -30,7 +30,7 @@ test('the cached graph keeps its weights in an aligned external data file (memor
 });
 
 /** Models and whether their weights are inline (so that the cache writes them into its own data file). */
-const MODELS: Array<[string, () => string, boolean]> = [
+const MODELS: Array<[string, () => string | Promise<string>, boolean]> = [
   ['stories260K', () => STORIES, true],
   ['tiny-llama3', () => TINY_LLAMA3, true],
   ['external data (model.onnx_data)', () => writeModelVariant(TINY_LLAMA3, toExternalData), false],
@@ -40,7 +40,7 @@ const MODELS: Array<[string, () => string, boolean]> = [
 
 for (const [name, modelDir, inline] of MODELS) {
   test(`streamed preparation writes the in-memory rewrite of ${name}, weights and all, and scores the same`, async () => {
-    const dir = modelDir();
+    const dir = await modelDir();
     const source = path.join(dir, 'onnx', 'model.onnx');
     const graphPath = await prepareScoringGraph(source, tempCacheDir());
 
@@ -87,7 +87,7 @@ for (const [name, modelDir, inline] of MODELS) {
 }
 
 test('a model with external data keeps them in its own file, hard-linked into the cache', async () => {
-  const dir = writeModelVariant(TINY_LLAMA3, toExternalData);
+  const dir = await writeModelVariant(TINY_LLAMA3, toExternalData);
   const graphPath = await prepareScoringGraph(path.join(dir, 'onnx', 'model.onnx'), tempCacheDir());
   const linked = path.join(path.dirname(graphPath), 'model.onnx_data');
   assert.equal(fs.statSync(linked).ino, fs.statSync(path.join(dir, 'onnx', 'model.onnx_data')).ino);

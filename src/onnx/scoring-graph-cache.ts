@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { endormCacheRoot } from '../model/cache-root.js';
 import { ModelError } from '../model/model-errors.js';
 import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
 import { cacheWriteError, notEnoughSpace } from './cache-write-error.js';
@@ -10,12 +11,15 @@ import { onnx } from './onnx-proto.js';
 import type { ModelProto } from './onnx-proto.js';
 import { scanOnnxFile, type RawDataRange } from './onnx-wire-scan.js';
 import { removeStaleTempEntries, tempPath } from './stale-temp-entries.js';
+import type { ScoringHead } from './scoring-io.js';
 
 export function defaultCacheDir(): string {
-  return process.env.ENDORM_CACHE || path.join(process.env.HOME || '.', '.cache', 'endorm');
+  return endormCacheRoot();
 }
 
 export interface PrepareScoringGraphOptions {
+  /** The head variant to build (default `scan`); each variant is cached on its own. */
+  head?: ScoringHead;
   /** Told when a cached graph fails its check and is rebuilt (the CLI prints it as a note). */
   onNote?: (message: string) => void;
 }
@@ -27,10 +31,12 @@ export interface PrepareScoringGraphOptions {
  * with a note; one that fails again is a ModelError naming the folder to delete.
  */
 export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCacheDir(), options: PrepareScoringGraphOptions = {}): Promise<string> {
+  const head = options.head ?? 'scan';
   const source = await fs.realpath(onnxPath);
   const stat = await fs.stat(source);
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, size: stat.size, mtime: stat.mtimeMs }))
+    // The Scan head's key predates head variants; keeping it keeps existing caches.
+    .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, size: stat.size, mtime: stat.mtimeMs, ...(head === 'scan' ? {} : { head }) }))
     .digest('hex')
     .slice(0, 24);
   const entryDir = path.join(cacheDir, 'graphs', key);
@@ -42,7 +48,7 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
   if (before.state === 'damaged') options.onNote?.(`the cached scoring graph ${entryDir} ${before.problem}; rebuilding it from ${source}`);
 
   try {
-    await buildGraphEntry(source, entryDir);
+    await buildGraphEntry(source, entryDir, head);
   } catch (err) {
     if (before.state === 'damaged' && err instanceof ModelError) {
       throw new ModelError(`${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`);
@@ -70,7 +76,7 @@ const EXTERNAL_ALIGNMENT = 1 << 16;
  * its record) or absent, whatever kills the build. The weights go from the source file to the data file a chunk at a
  * time, never all in memory.
  */
-async function buildGraphEntry(source: string, entryDir: string): Promise<void> {
+async function buildGraphEntry(source: string, entryDir: string, head: ScoringHead): Promise<void> {
   const graphsDir = path.dirname(entryDir);
   const cacheDir = path.dirname(graphsDir);
   try {
@@ -85,7 +91,7 @@ async function buildGraphEntry(source: string, entryDir: string): Promise<void> 
   const dataName = `${graphFile}${ENDORM_DATA_SUFFIX}`;
   const layout = alignedLayout(scan.moved, EXTERNAL_ALIGNMENT);
   markExternal(model, scan.moved, layout.offsets, dataName);
-  const rewritten = buildScoringGraph(model);
+  const rewritten = buildScoringGraph(model, { head });
   const externals = await externalDataFiles(rewritten, path.dirname(source));
   const space = await fs.statfs(graphsDir).catch(() => undefined);
   if (space) {

@@ -108,7 +108,7 @@ test('a graph that fails its check again right after the rebuild is a ModelError
 });
 
 test('a model whose external data file was replaced gets its cached link renewed; a cut one is refused', async () => {
-  const dir = writeModelVariant(TINY_LLAMA3, toExternalData);
+  const dir = await writeModelVariant(TINY_LLAMA3, toExternalData);
   const source = path.join(dir, 'onnx', 'model.onnx');
   const data = path.join(dir, 'onnx', 'model.onnx_data');
   const cache = tempCacheDir();
@@ -127,7 +127,7 @@ test('a model whose external data file was replaced gets its cached link renewed
 });
 
 test("a cache on another file system copies the model's external data, hashed, and checks the copy like its own", async (t) => {
-  const dir = writeModelVariant(TINY_LLAMA3, toExternalData);
+  const dir = await writeModelVariant(TINY_LLAMA3, toExternalData);
   const source = path.join(dir, 'onnx', 'model.onnx');
   const data = path.join(dir, 'onnx', 'model.onnx_data');
   const cache = tempCacheDir();

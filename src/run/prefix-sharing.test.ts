@@ -7,7 +7,7 @@ import { ScoringSession, type PositionRequest, type PositionResult } from '../en
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
 import { loadJudgePrompt } from '../judges/prompt-template.js';
 import { createJudge } from '../methods/judge-setup.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';

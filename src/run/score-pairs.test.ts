@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Pair } from '../datasets/pair.js';
-import { loadModel, type LoadedModel } from '../model/load-model.js';
+import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
 import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';

@@ -120,6 +120,7 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
         const length = prefixLengths[g];
         const suffixBatches = packBatches(prefixBatch[g].items, (item) => item.request.ids.length - length, limits);
         for (const batch of suffixBatches) await runItems(batch, presents![g]);
+        presents![g].release?.(); // a cache in device memory goes now, not when the garbage collector gets to it
         presents![g] = undefined as never; // let the cache go before the next group's runs
       }
     }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from '../util/prng.js';
+import { moveInitializersToFile } from '../onnx/external-data.js';
 import { onnx } from '../onnx/onnx-proto.js';
 import type { OnnxTypes } from '../onnx/onnx-proto.js';
 
@@ -10,36 +12,21 @@ type Model = OnnxTypes.ModelProto;
  * Copies a shared model folder into a temp folder with its graph transformed: the variants real exports come in
  * (external data, quantised or soft-capped heads), made from the small shared models so tests stay offline and fast.
  */
-export function writeModelVariant(sourceDir: string, transform: (model: Model, onnxDir: string) => void): string {
+export async function writeModelVariant(sourceDir: string, transform: (model: Model, onnxDir: string) => void | Promise<void>): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-model-'));
   for (const f of fs.readdirSync(sourceDir)) {
     if (f.endsWith('.json')) fs.copyFileSync(path.join(sourceDir, f), path.join(dir, f));
   }
   fs.mkdirSync(path.join(dir, 'onnx'));
   const model = onnx.ModelProto.decode(fs.readFileSync(path.join(sourceDir, 'onnx', 'model.onnx')));
-  transform(model, path.join(dir, 'onnx'));
+  await transform(model, path.join(dir, 'onnx'));
   fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(model).finish());
   return dir;
 }
 
 /** Moves every initializer larger than 1 KiB into `model.onnx_data`, as exporters do for models over 2 GB. */
-export function toExternalData(model: Model, onnxDir: string): void {
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  for (const t of model.graph!.initializer!) {
-    const raw = t.rawData;
-    if (!raw || raw.length < 1024) continue;
-    chunks.push(Buffer.from(raw));
-    t.externalData = [
-      { key: 'location', value: 'model.onnx_data' },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(raw.length) },
-    ];
-    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-    t.rawData = new Uint8Array(0);
-    offset += raw.length;
-  }
-  fs.writeFileSync(path.join(onnxDir, 'model.onnx_data'), Buffer.concat(chunks));
+export async function toExternalData(model: Model, onnxDir: string): Promise<void> {
+  await moveInitializersToFile(model, onnxDir, 'model.onnx_data');
 }
 
 /** Appends Gemma-style soft-capping (cap · tanh(logits / cap)) after the exported logits. */
@@ -85,4 +72,25 @@ export function quantizeHead(model: Model): void {
     { opType: 'Mul', input: ['hs', 'head_ws'], output: ['head_scale'], name: 'head/Scale' },
     { opType: 'Mul', input: ['acc_f', 'head_scale'], output: ['logits'], name: 'head/Mul' },
   );
+}
+
+/**
+ * Replaces the output embedding by a random one of `vocab` rows (seeded), so that a small model has a large
+ * vocabulary's head: e.g. Qwen's 151,936 tokens on tiny-llama3's 64-wide hidden states (39 MB of weights). Input ids
+ * stay below the original vocabulary (the input embedding is unchanged); targets may use all of `vocab`.
+ */
+export function widenVocabulary(vocab: number, seed = 1) {
+  return (model: Model): void => {
+    const g = model.graph!;
+    const matmul = g.node!.find((n) => n.output!.includes('logits'))!;
+    const weight = g.initializer!.find((t) => t.name === matmul.input![1])!;
+    const hidden = Number(weight.dims![0]);
+    const rand = mulberry32(seed);
+    // uniform(−1, 1) · 0.6: logits of a few units, a spread like a trained model's
+    const values = Float32Array.from({ length: hidden * vocab }, () => (rand() * 2 - 1) * 0.6);
+    weight.dims = [hidden, vocab];
+    weight.rawData = new Uint8Array(values.buffer);
+    const info = (g.output ?? []).find((o) => o.name === 'logits')?.type?.tensorType?.shape?.dim;
+    if (info?.length === 3) info[2] = { dimValue: vocab };
+  };
 }

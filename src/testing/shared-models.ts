@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
+import { getFloat16 } from '@petamoriken/float16';
 import ort from 'onnxruntime-node';
 
 /** The project root (works from src/ and dist/ alike). */
@@ -17,11 +18,12 @@ export function tempCacheDir(): string {
 }
 
 /**
- * Full `[seq, vocab]` logits of one unpadded sequence from the model's own exported graph: the reference that the
- * scoring head must match.
+ * Full `[seq, vocab]` logits of one unpadded sequence from the model's own exported graph (`onnx/model.onnx`, or
+ * `file` in the model folder): the reference that the scoring head must match. A float16 graph gets float16 caches,
+ * and its float16 logits come back as float32.
  */
-export async function fullLogits(modelDir: string, ids: number[]): Promise<{ logits: Float32Array; vocab: number }> {
-  const session = await ort.InferenceSession.create(path.join(modelDir, 'onnx', 'model.onnx'));
+export async function fullLogits(modelDir: string, ids: number[], file = path.join('onnx', 'model.onnx')): Promise<{ logits: Float32Array; vocab: number }> {
+  const session = await ort.InferenceSession.create(path.join(modelDir, file), { intraOpNumThreads: 1 });
   try {
     const S = ids.length;
     const feeds: Record<string, ort.Tensor> = {
@@ -31,12 +33,17 @@ export async function fullLogits(modelDir: string, ids: number[]): Promise<{ log
     };
     for (const m of session.inputMetadata) {
       if (m.name.startsWith('past_key_values.') && m.isTensor) {
-        feeds[m.name] = new ort.Tensor('float32', new Float32Array(0), [1, Number(m.shape[1]), 0, Number(m.shape[3])]);
+        const dims = [1, Number(m.shape[1]), 0, Number(m.shape[3])];
+        feeds[m.name] = m.type === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
       }
     }
     const out = await session.run(feeds);
     const logits = out.logits;
-    return { logits: logits.data as Float32Array, vocab: Number(logits.dims[2]) };
+    const vocab = Number(logits.dims[2]);
+    if (logits.type !== 'float16') return { logits: logits.data as Float32Array, vocab };
+    const raw = logits.data as Uint16Array;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    return { logits: Float32Array.from({ length: raw.length }, (_, i) => getFloat16(view, 2 * i, true)), vocab };
   } finally {
     await session.release();
   }

@@ -1,5 +1,4 @@
-import os from 'node:os';
-import path from 'node:path';
+import { absolutePath, endormCacheRoot } from '../cache-root.js';
 import { HubError } from './hub-errors.js';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
@@ -31,8 +30,7 @@ export function hubEndpoint(env: Env = process.env): string {
 }
 
 export function hubCacheRoot(env: Env = process.env): string {
-  const configured = nonEmpty(env.ENDORM_CACHE);
-  return configured === undefined ? path.join(os.homedir(), '.cache', 'endorm') : absolutePath(configured);
+  return endormCacheRoot(env);
 }
 
 export function hubToken(env: Env = process.env): string | undefined {
@@ -61,12 +59,6 @@ function normalizeEndpoint(raw: string): string {
   }
   // URLs are built by appending "/<repo>/resolve/...", so a trailing slash would double up.
   return url.href.replace(/\/+$/, '');
-}
-
-function absolutePath(p: string): string {
-  // A quoted "~/x" in a config or env file reaches us unexpanded by the shell.
-  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
-  return path.resolve(p);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

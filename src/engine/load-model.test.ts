@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { loadModel } from './load-model.js';
-import { ModelError } from './model-errors.js';
+import { ModelError } from '../model/model-errors.js';
 
 /** A copy of stories260K in a temp folder, changed by `edit`, so each failure is the only thing wrong with it. */
 function brokenCopy(edit: (dir: string) => void): string {

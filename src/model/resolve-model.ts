@@ -1,0 +1,37 @@
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { loadTokenizer } from './load-tokenizer.js';
+import { ModelError } from './model-errors.js';
+import { readModelConfig, type ModelConfig } from './model-config.js';
+import { findOnnxFile } from './onnx-file.js';
+import { resolveModelFolder, type ResolveModelOptions } from './resolve-model-folder.js';
+
+/** A model's files, read and checked: what the engine needs to build a scoring session on it. */
+export interface ResolvedModel {
+  spec: string;
+  folder: string;
+  onnxFile: string;
+  config: ModelConfig;
+  tokenizer: PreTrainedTokenizer;
+  /** The longest sequence the model takes. */
+  maxPositions?: number;
+  padTokenId: number;
+  /** Query heads, when the config says (bounds attention memory per run). */
+  attentionHeads?: number;
+}
+
+/** Resolves `spec` (a folder, or a Hub id downloaded into the cache) to its config, tokenizer and ONNX file for `dtype`. */
+export async function resolveModel(spec: string, options: ResolveModelOptions): Promise<ResolvedModel> {
+  const folder = await resolveModelFolder(spec, options);
+  const config = await readModelConfig(folder);
+  const tokenizer = await loadTokenizer(folder);
+  const onnxFile = await findOnnxFile(folder, options.dtype);
+  if (!config.vocabSize) throw new ModelError(`${folder}/config.json has no vocab_size`);
+  const padTokenId = (tokenizer as unknown as { pad_token_id?: number | null }).pad_token_id ?? 0;
+  return { spec, folder, onnxFile, config, tokenizer, maxPositions: config.maxPositions, padTokenId, attentionHeads: attentionHeads(config) };
+}
+
+function attentionHeads(config: ModelConfig): number | undefined {
+  const text = (config.raw.text_config ?? config.raw) as Record<string, unknown>;
+  const heads = Number(text.num_attention_heads ?? text.n_head ?? 0);
+  return heads > 0 ? heads : undefined;
+}
