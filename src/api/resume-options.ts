@@ -1,3 +1,4 @@
+import { pinnedHfDatasetSpec } from '../datasets/hf-dataset-files.js';
 import { isHubDatasetAlias } from '../protocols/registry.js';
 import { readRunManifest } from '../run-store/run-manifest.js';
 import type { PinnedDatasetOption } from '../run/resume.js';
@@ -23,8 +24,9 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
   return {
     model: m.model.spec,
     dtype: m.model.dtype,
-    // The absolute path, so that a resume from another working folder reads the same file (its hash is checked).
-    dataset: isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,
+    // The absolute path, so that a resume from another working folder reads the same file (its hash is checked); a
+    // Hub split at the commit it was read at.
+    dataset: m.dataset.hub ? pinnedHfDatasetSpec(m.dataset.hub) : isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,
     datasetOptions: { ...(m.dataset.options ?? {}) },
     methods: m.settings.methods,
     template: m.settings.template,

@@ -1,3 +1,4 @@
+import type { HfDatasetProvenance } from '../datasets/hf-dataset-files.js';
 import type { Dataset } from '../datasets/open-dataset.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
@@ -6,9 +7,9 @@ import { checkReference } from '../methods/reference-method.js';
 import type { DeviceChoice } from '../engine/devices.js';
 import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
+import { resolveDatasetSource } from '../protocols/dataset-source.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
-import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
@@ -81,12 +82,10 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const methods: ResponseMethod[] = plan.response;
   const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
-  const datasetPath = isHubDatasetAlias(o.dataset)
-    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
-    : o.dataset;
+  const source = await resolveDatasetSource(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal });
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
-  if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
-  const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
+  if (o.out !== undefined && 'path' in source) await refuseStreamResume(source.path, o.out);
+  const { protocol, dataset, hub } = await openBenchmarkDataset(source, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -106,7 +105,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
-    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts });
+    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => selectPairs(dataset.pairs(), o);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
@@ -152,7 +151,7 @@ function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown> },
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; hub: HfDatasetProvenance | undefined },
 ): RunManifest {
   return {
     endorm: { version: ENDORM_VERSION },
@@ -171,6 +170,7 @@ function buildManifest(
       name: dataset.name,
       kind: dataset.kind,
       sha256: dataset.sha256,
+      ...(resolved.hub ? { hub: resolved.hub } : {}),
       ...pinnedDatasetOptions(o.datasetOptions),
       ...resolved.facts,
     },

@@ -1,5 +1,5 @@
 import { bootstrapRatioCi, type BootstrapOptions } from './bootstrap.js';
-import { cellJudgements, type RecordOutcome } from './cells.js';
+import { recordJudgements, type RecordOutcome } from './cells.js';
 
 export interface AccuracyStats {
   /** correct / comparisons, 0..1; null when the method has no complete record in this scope. */
@@ -20,17 +20,11 @@ export function accuracyStats(records: readonly RecordOutcome[], bootstrap: Boot
   let correct = 0;
   let ties = 0;
   const units = records.map((record) => {
-    let right = 0;
-    let total = 0;
-    for (const cell of record.cells) {
-      const j = cellJudgements(cell);
-      right += j.correct;
-      ties += j.ties;
-      total += j.total;
-    }
-    comparisons += total;
-    correct += right;
-    return { correct: right, total };
+    const j = recordJudgements(record);
+    comparisons += j.total;
+    correct += j.correct;
+    ties += j.ties;
+    return { correct: j.correct, total: j.total };
   });
   return {
     accuracy: comparisons > 0 ? correct / comparisons : null,

@@ -27,6 +27,18 @@ export function cellJudgements(cell: Cell): { total: number; correct: number; ti
   return { total: cell.orders.length, correct, ties };
 }
 
+/** Judgements of a record: its cells' together. */
+export function recordJudgements(record: RecordOutcome): { total: number; correct: number; ties: number } {
+  const sum = { total: 0, correct: 0, ties: 0 };
+  for (const cell of record.cells) {
+    const j = cellJudgements(cell);
+    sum.total += j.total;
+    sum.correct += j.correct;
+    sum.ties += j.ties;
+  }
+  return sum;
+}
+
 /** The cells one method produced for one record. */
 export interface RecordOutcome {
   key: string;

@@ -11,6 +11,8 @@ import { fileError, InputError } from './input-error.js';
 export interface ByteSource {
   /** As the user wrote it, for messages. */
   readonly displayName: string;
+  /** A regular file's path, for readers that need to seek (Parquet keeps its index at the end); absent for a stream. */
+  readonly path?: string;
   /** The bytes from the start: a file is read afresh on every call, a stream only once. */
   chunks(): AsyncIterable<Buffer>;
 }
@@ -21,6 +23,7 @@ const CHUNK_BYTES = 1 << 20;
 export function fileSource(path: string, displayName: string = path): ByteSource {
   return {
     displayName,
+    path,
     chunks: () => fileChunks(path, displayName),
   };
 }

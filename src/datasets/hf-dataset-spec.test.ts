@@ -44,7 +44,7 @@ describe('hf: dataset specs', () => {
           error instanceof HubError &&
           error.code === 'invalid' &&
           error.message.startsWith(`"${text}" is not a Hub dataset: ${what}`) &&
-          error.message.endsWith('(expected hf:OWNER/NAME[@REVISION][:SPLIT], e.g. hf:allenai/reward-bench:filtered)'),
+          error.message.endsWith('(expected hf:OWNER/NAME[@REVISION][:SPLIT], e.g. hf:my-org/my-pairs@v1.0:test)'),
         text,
       );
     }

@@ -11,7 +11,9 @@ export interface HfDatasetSpec {
 }
 
 export const HF_DATASET_PREFIX = 'hf:';
-const USAGE = 'expected hf:OWNER/NAME[@REVISION][:SPLIT], e.g. hf:allenai/reward-bench:filtered';
+/** The spec's form, for --help. */
+export const HF_DATASET_USAGE = 'hf:OWNER/NAME[@REVISION][:SPLIT]';
+const USAGE = `expected ${HF_DATASET_USAGE}, e.g. hf:my-org/my-pairs@v1.0:test`;
 
 /** The `datasets` library's rule for split names; it also keeps "-" free to separate shard numbers. */
 export const SPLIT_NAME = /^\w+(\.\w+)*$/;

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileSource, inheritedFd, openStreamSource, type ByteSource } from './byte-source.js';
+import { combinedSha256, type DatasetFiles } from './dataset-files.js';
 import { readDelimitedRecords } from './delimited-reader.js';
 import { uniqueKeys } from './unique-keys.js';
 import { fieldNames, recordToPair, type FieldOptions, type PairMapping } from './field-mapping.js';
@@ -14,12 +15,13 @@ import { jsonTopLevelKeys } from './json-top-level-keys.js';
 import { readLines } from './line-reader.js';
 import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs, multifacetedMapping } from './multifaceted.js';
 import type { DatasetKind, Pair } from './pair.js';
+import { readParquetRecords } from './parquet-reader.js';
 import type { RecordItem } from './raw-record.js';
 
 /** The formats of pair files; benchmark protocols (src/protocols/) add their own, such as a benchmark's folder. */
-export type DatasetFormat = 'auto' | 'jsonl' | 'json' | 'csv' | 'tsv' | 'multifaceted' | 'multifaceted-bench';
+export type DatasetFormat = 'auto' | RecordContainer | 'multifaceted' | 'multifaceted-bench';
 
-export const DATASET_FORMATS: readonly DatasetFormat[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'multifaceted', 'multifaceted-bench'];
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['auto', 'jsonl', 'json', 'csv', 'tsv', 'parquet', 'multifaceted', 'multifaceted-bench'];
 
 export interface DatasetOptions extends FieldOptions {
   format?: DatasetFormat;
@@ -53,46 +55,128 @@ export interface Dataset {
 }
 
 /** The record container, separate from what the records mean. */
-type Container = 'jsonl' | 'json' | 'csv' | 'tsv';
+export type RecordContainer = 'jsonl' | 'json' | 'csv' | 'tsv' | 'parquet';
 type Semantics = 'pairs' | 'multifaceted' | 'multifaceted-bench';
 
-interface SourceFile {
-  path: string;
-  /** As the user wrote it, for messages. */
+/**
+ * A pair file, or a dataset made of several files (a Hub split's shards) read in order as one. `-` (stdin), a FIFO or
+ * `<(…)`: anything that is neither a regular file nor a folder is streamed (see StreamSource).
+ */
+export async function openDataset(input: string | DatasetFiles, options: DatasetOptions = {}): Promise<Dataset> {
+  const format = options.format ?? 'auto';
+  if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
+  const source = await openSource(input, options);
+  const { kind, pairs } = await genericPairs(source.inputs, format, options);
+  return Object.assign(datasetBase(source), { kind, pairs: readOnce(source, () => guarded(pairs(), options, source.displayName)) });
+}
+
+/** A dataset's records before they mean anything, for a benchmark protocol that maps them itself. */
+export interface RecordDataset extends Omit<Dataset, 'kind' | 'pairs'> {
+  /** As for Dataset.pairs: files are read afresh on every call, a stream once. */
+  records(): AsyncIterable<RecordItem>;
+  /** As the user wrote it, for messages about the whole dataset (`stdin` for `-`). */
   displayName: string;
 }
 
-/** `-` (stdin), a FIFO or `<(…)`: anything that is neither a regular file nor a folder is streamed (see StreamSource). */
-export async function openDataset(pathOrFolder: string, options: DatasetOptions = {}): Promise<Dataset> {
-  const format = options.format ?? 'auto';
-  if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
+/** The records of a file, of several files or of a stream, told apart by container (from `format`, the name or the first bytes). */
+export async function openRecords(
+  input: string | DatasetFiles,
+  options: Pick<DatasetOptions, 'stdin' | 'signal'> & { format?: 'auto' | RecordContainer } = {},
+): Promise<RecordDataset> {
+  const source = await openSource(input, options);
+  const containers = await containersOf(source.inputs, options.format ?? 'auto');
+  return Object.assign(datasetBase(source), { displayName: source.displayName, records: readOnce(source, () => chainRecords(source.inputs, containers)) });
+}
+
+/** One file's or a stream's bytes, and the name that tells its container by extension. */
+interface RecordInput {
+  name: string;
+  /** Read for detection; a stream's peek is kept and replayed by `source`. */
+  peek: ByteSource;
+  source: ByteSource;
+}
+
+/** What a dataset is read from, opened but not yet read (a stream is not read at all). */
+interface OpenedSource {
+  name: string;
+  path: string;
+  files: string[];
+  displayName: string;
+  /** A stream's is known once it has been read to its end. */
+  sha256(): string;
+  inputs: RecordInput[];
+  /** Read exactly once. */
+  stream: boolean;
+}
+
+async function openSource(input: string | DatasetFiles, options: Pick<DatasetOptions, 'stdin' | 'signal'>): Promise<OpenedSource> {
+  if (typeof input !== 'string') {
+    const sha256 = combinedSha256(input.files);
+    return {
+      name: input.name,
+      path: input.path,
+      files: input.files.map((f) => f.path),
+      displayName: input.displayName,
+      sha256: () => sha256,
+      inputs: input.files.map((f) => {
+        const source = fileSource(f.path, f.displayName);
+        return { name: f.path, peek: source, source };
+      }),
+      stream: false,
+    };
+  }
   let folder: boolean;
   let isFile = false;
   try {
-    const stats = pathOrFolder === '-' ? undefined : await stat(pathOrFolder);
+    const stats = input === '-' ? undefined : await stat(input);
     folder = stats?.isDirectory() ?? false;
     isFile = stats?.isFile() ?? false;
   } catch (error) {
-    throw fileError(pathOrFolder, error);
+    throw fileError(input, error);
   }
-  if (!folder && !isFile) return openStreamDataset(pathOrFolder, format, options);
-  const path = resolve(pathOrFolder);
-
+  if (!folder && !isFile) {
+    const stream = await openStreamSource(input, options);
+    return {
+      name: streamName(input),
+      path: input === '-' ? '-' : resolve(input),
+      files: [input === '-' ? '-' : resolve(input)],
+      displayName: stream.displayName,
+      sha256: () => stream.sha256 ?? '',
+      inputs: [{ name: input, peek: stream.peek(), source: stream }],
+      stream: true,
+    };
+  }
   // Folders are read by benchmark protocols that know their layout (see src/protocols/registry.ts).
-  if (folder) throw new InputError({ code: 'unreadable', file: pathOrFolder, reason: 'is a folder, not a pair file' });
+  if (folder) throw new InputError({ code: 'unreadable', file: input, reason: 'is a folder, not a pair file' });
+  const path = resolve(input);
+  const sha256 = await fileSha256(path, input);
+  const source = fileSource(path, input);
+  return { name: shortName(path), path, files: [path], displayName: input, sha256: () => sha256, inputs: [{ name: path, peek: source, source }], stream: false };
+}
 
-  const file: SourceFile = { path, displayName: pathOrFolder };
-  const sha256 = await fileSha256(path, pathOrFolder);
-
-  const source = fileSource(path, pathOrFolder);
-  const { kind, pairs } = await genericPairs(path, source, source, format, options);
+/** What every dataset says of itself; a stream's hash is read when asked, since it is known only at the stream's end. */
+function datasetBase(source: OpenedSource): Omit<Dataset, 'kind' | 'pairs'> {
+  const { name, path, files } = source;
+  if (!source.stream) return { name, path, files, sha256: source.sha256() };
   return {
-    name: shortName(path),
-    kind,
+    name,
     path,
-    files: [path],
-    sha256,
-    pairs: () => guarded(pairs(), options, pathOrFolder),
+    files,
+    get sha256() {
+      return source.sha256();
+    },
+    rereadable: false,
+  };
+}
+
+/** A stream can be read once: a second read is an error naming it. */
+function readOnce<T>(source: OpenedSource, read: () => AsyncIterable<T>): () => AsyncIterable<T> {
+  if (!source.stream) return read;
+  let done = false;
+  return () => {
+    if (done) throw new InputError({ code: 'unreadable', file: source.displayName, reason: 'is a stream (stdin, a pipe or a FIFO) and can be read only once' });
+    done = true;
+    return read();
   };
 }
 
@@ -107,45 +191,19 @@ export async function isFolder(pathOrFolder: string): Promise<boolean> {
 }
 
 /**
- * A stream is read once: the format comes from the name or from the first bytes, which are kept and replayed; the
- * sha256 is known once the stream has been read to its end.
- */
-async function openStreamDataset(spec: string, format: DatasetFormat, options: DatasetOptions): Promise<Dataset> {
-  const stream = await openStreamSource(spec, options);
-  const path = spec === '-' ? '-' : resolve(spec);
-  const { kind, pairs } = await genericPairs(spec, stream.peek(), stream, format, options);
-  let read = false;
-  return {
-    name: streamName(spec),
-    kind,
-    path,
-    files: [path],
-    get sha256() {
-      return stream.sha256 ?? '';
-    },
-    rereadable: false,
-    pairs: () => {
-      if (read) throw new InputError({ code: 'unreadable', file: stream.displayName, reason: 'is a stream (stdin, a pipe or a FIFO) and can be read only once' });
-      read = true;
-      return guarded(pairs(), options, stream.displayName);
-    },
-  };
-}
-
-/**
- * The records of a pair file as pairs: the container is told from `--format`, the name or the first character, and
- * what the records mean from the first record; `peek` is read for that, `source` for the records.
+ * The records of pair files as pairs: each file's container is told from `--format`, its name or its first bytes, and
+ * what the records mean from the first file's first record; `peek` is read for that, `source` for the records. A
+ * stream's format comes from its name or its first bytes, which are kept and replayed.
  */
 async function genericPairs(
-  name: string,
-  peek: ByteSource,
-  source: ByteSource,
+  inputs: readonly RecordInput[],
   format: DatasetFormat,
   options: DatasetOptions,
 ): Promise<{ kind: DatasetKind; pairs: () => AsyncIterable<Pair | InputError> }> {
-  const container = await containerOf(name, peek, format);
-  const semantics = await semanticsOf(name, peek, container, format, options);
-  const records = (): AsyncGenerator<RecordItem> => readRecords(source, container);
+  const containers = await containersOf(inputs, format);
+  const semantics = await semanticsOf(inputs[0]!.name, inputs[0]!.peek, containers[0]!, format, options);
+  const records = (): AsyncGenerator<RecordItem> =>
+    inputs.length > 1 ? numberedAcrossFiles(chainRecords(inputs, containers), fieldNames(options).id) : chainRecords(inputs, containers);
   let pairs: () => AsyncIterable<Pair | InputError>;
   if (semantics === 'multifaceted-bench') {
     pairs = () => multifacetedBenchPairs(records(), options);
@@ -156,7 +214,46 @@ async function genericPairs(
   return { kind: semantics === 'pairs' ? 'pairs' : 'multifaceted', pairs: () => uniqueKeys(pairs(), options) };
 }
 
-function readRecords(source: ByteSource, container: Container): AsyncGenerator<RecordItem> {
+async function containersOf(inputs: readonly RecordInput[], format: DatasetFormat): Promise<RecordContainer[]> {
+  const containers: RecordContainer[] = [];
+  for (const input of inputs) {
+    const container = await containerOf(input.name, input.peek, format);
+    if (container === 'parquet' && input.source.path === undefined) {
+      throw new InputError({
+        code: 'unreadable',
+        file: input.source.displayName,
+        reason: 'is Parquet, which is read from its end (its footer indexes the rows), so only from a file, not from stdin, a pipe or a FIFO; save it to a file',
+      });
+    }
+    containers.push(container);
+  }
+  return containers;
+}
+
+/** Every file's records, one file after the other. */
+async function* chainRecords(inputs: readonly RecordInput[], containers: readonly RecordContainer[]): AsyncGenerator<RecordItem> {
+  for (const [i, input] of inputs.entries()) yield* readRecords(input.source, containers[i]!);
+}
+
+/**
+ * A record without an id is known by its line (or record) number, which starts again in each file of a dataset of
+ * several: there it gets its number in the whole dataset instead, so that keys stay unique and stable.
+ */
+async function* numberedAcrossFiles(records: AsyncIterable<RecordItem>, idField: string): AsyncGenerator<RecordItem> {
+  let number = 0;
+  for await (const item of records) {
+    if (item instanceof InputError) {
+      yield item;
+      continue;
+    }
+    number += 1;
+    const value = item.value;
+    const object = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    yield object !== undefined && (object[idField] ?? null) === null ? { ...item, value: { ...object, [idField]: number } } : item;
+  }
+}
+
+function readRecords(source: ByteSource, container: RecordContainer): AsyncGenerator<RecordItem> {
   switch (container) {
     case 'jsonl':
       return readJsonlRecords(source);
@@ -166,6 +263,9 @@ function readRecords(source: ByteSource, container: Container): AsyncGenerator<R
       return readDelimitedRecords(source, ',');
     case 'tsv':
       return readDelimitedRecords(source, '\t');
+    case 'parquet':
+      // containersOf lets only files through.
+      return readParquetRecords(source.path!, source.displayName);
   }
 }
 
@@ -218,25 +318,27 @@ export async function* guarded(
   throw new InputError({ code: 'empty-dataset', file: displayName, reason: `no usable records (${why})` });
 }
 
-async function containerOf(name: string, file: ByteSource, format: DatasetFormat): Promise<Container> {
-  if (format === 'jsonl' || format === 'json' || format === 'csv' || format === 'tsv') return format;
+async function containerOf(name: string, file: ByteSource, format: DatasetFormat): Promise<RecordContainer> {
+  if (format === 'jsonl' || format === 'json' || format === 'csv' || format === 'tsv' || format === 'parquet') return format;
   const ext = extname(name).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.csv') return 'csv';
   if (ext === '.tsv') return 'tsv';
+  if (ext === '.parquet') return 'parquet';
   // Hugging Face exports often name JSON Lines ".json"; the first character tells them apart.
   const first = await firstSignificantChar(file);
+  if (first === PARQUET_MAGIC) return 'parquet';
   if (first === '[') return 'json';
   if (first === '{') return 'jsonl';
   if (first === undefined) throw new InputError({ code: 'empty-dataset', file: file.displayName, reason: 'no records (the file is empty)' });
   throw new InputError({
     code: 'unreadable',
     file: file.displayName,
-    reason: `cannot tell the format from the name or the first character; name it .jsonl, .json, .csv or .tsv, or pass --format`,
+    reason: `cannot tell the format from the name or the first character; name it .jsonl, .json, .csv, .tsv or .parquet, or pass --format`,
   });
 }
 
-async function semanticsOf(name: string, file: ByteSource, container: Container, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
+async function semanticsOf(name: string, file: ByteSource, container: RecordContainer, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
   if (format === 'multifaceted' || format === 'multifaceted-bench') return format;
   if (format !== 'auto') return 'pairs';
   const first = container === 'jsonl' ? await firstLineKeys(file) : await firstRecord(readRecords(file, container));
@@ -251,7 +353,7 @@ async function semanticsOf(name: string, file: ByteSource, container: Container,
  */
 export async function peekFirstRecord(path: string): Promise<unknown> {
   const file = fileSource(path, path);
-  let container: Container;
+  let container: RecordContainer;
   try {
     container = await containerOf(path, file, 'auto');
   } catch (error) {
@@ -288,10 +390,17 @@ async function firstLineKeys(file: ByteSource): Promise<Record<string, true> | u
   return undefined;
 }
 
+/** What a Parquet file starts with; firstSignificantChar answers it in place of a character. */
+const PARQUET_MAGIC = 'PAR1';
+
 /** Read in order, so that a stream is only read as far as its first significant byte. */
 async function firstSignificantChar(file: ByteSource): Promise<string | undefined> {
+  let start = true;
   for await (const chunk of file.chunks()) {
-    const match = /[^\s\u00ef\u00bb\u00bf]/.exec(chunk.toString('latin1'));
+    const text = chunk.toString('latin1');
+    if (start && text.startsWith(PARQUET_MAGIC)) return PARQUET_MAGIC;
+    start = false;
+    const match = /[^\s\u00ef\u00bb\u00bf]/.exec(text);
     if (match) return match[0];
   }
   return undefined;
@@ -319,14 +428,7 @@ export async function fileSha256(path: string, displayName: string = path): Prom
   return hash.digest('hex');
 }
 
-/**
- * A folder's hash: sha256 over, for each file in byte order of its base name, `name NUL sha256(content) LF`. It changes
- * when a file is added, removed, renamed or edited, and a single file's own hash can still be checked against it.
- */
+/** A folder's hash: combinedSha256 over its files named by their base names. */
 export async function folderSha256(files: readonly string[]): Promise<string> {
-  const entries = await Promise.all(files.map(async (f) => ({ name: basename(f), sha256: await fileSha256(f) })));
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-  const hash = createHash('sha256');
-  for (const e of entries) hash.update(`${e.name}\u0000${e.sha256}\n`);
-  return hash.digest('hex');
+  return combinedSha256(await Promise.all(files.map(async (f) => ({ name: basename(f), sha256: await fileSha256(f) }))));
 }

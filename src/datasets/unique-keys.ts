@@ -8,7 +8,8 @@ import type { Pair } from './pair.js';
  * (its own line or record number) instead, and the first keeps its id.
  */
 export async function* uniqueKeys(items: AsyncIterable<Pair | InputError>, options: FieldOptions = {}): AsyncGenerator<Pair | InputError> {
-  const seen = new Map<string, number>();
+  // Where each key was first seen; a dataset of several files can repeat an id in another file.
+  const seen = new Map<string, { file: string; line: number }>();
   const idField = fieldNames(options).id;
   for await (const item of items) {
     if (item instanceof InputError) {
@@ -19,11 +20,11 @@ export async function* uniqueKeys(items: AsyncIterable<Pair | InputError>, optio
     const location = { file: source.file, line: source.line, unit: source.unit ?? ('line' as const) };
     const first = seen.get(item.key);
     if (first === undefined) {
-      seen.set(item.key, source.line);
+      seen.set(item.key, source);
       yield item;
       continue;
     }
-    const firstAt = location.unit === 'record' ? `record ${first}` : `line ${first}`;
+    const firstAt = `${first.file === source.file ? '' : `${first.file} `}${location.unit === 'record' ? 'record' : 'line'} ${first.line}`;
     if (!options.dedupeIds) {
       yield recordError(location, `duplicate id ${JSON.stringify(item.id)} (also on ${firstAt}); pass --dedupe-ids to make repeated ids unique by their line number`, idField);
       continue;
@@ -33,7 +34,7 @@ export async function* uniqueKeys(items: AsyncIterable<Pair | InputError>, optio
       yield recordError(location, `duplicate id ${JSON.stringify(item.id)} (also on ${firstAt}), and ${JSON.stringify(key)} is taken too`, idField);
       continue;
     }
-    seen.set(key, source.line);
+    seen.set(key, source);
     yield { ...item, key };
   }
 }

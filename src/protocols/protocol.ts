@@ -1,6 +1,8 @@
 import type { RecordOutcome, Shape } from '../benchmarks/cells.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../benchmarks/summary-row.js';
+import type { DatasetFiles } from '../datasets/dataset-files.js';
+import type { HfDatasetSpec } from '../datasets/hf-dataset-spec.js';
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
 import type { HubAccessOptions } from '../model/hub/hub-settings.js';
 import type { HubProgressCallback } from '../model/hub/progress.js';
@@ -10,24 +12,41 @@ import type { RunManifest } from '../run-store/run-manifest.js';
 export interface DatasetInput {
   /** As the user wrote it (messages name it so). */
   spec: string;
-  /** Absolute path of the file or folder. */
+  /** Absolute path of the file or folder; for a Hub split, its file when it has one, else the folder holding them. */
   path: string;
   isFolder: boolean;
   /** `--format`; 'auto' when not given. */
   format: string;
-  /** The first well-formed record of a file (undefined for a folder, or a file with none), read on first call. */
+  /**
+   * The first well-formed record of a file, or of a Hub split's first file (undefined for a folder, a stream, or a
+   * file with none), read on first call.
+   */
   firstRecord(): Promise<unknown>;
+  /** A Hub split (`--dataset hf:…`): its files, downloaded and hashed, to be read in order as one dataset. */
+  shards?: DatasetFiles;
 }
 
 /** Dataset options with `--format` as any protocol's format name. */
 export type BenchmarkDatasetOptions = Omit<DatasetOptions, 'format'> & { format?: string };
 
-/** `--dataset NAME` that is downloaded from the Hugging Face Hub instead of read from a path. */
-export interface HubAlias {
+/**
+ * `--dataset NAME` that is downloaded from the Hugging Face Hub instead of read from a path: either files the protocol
+ * fetches itself, or a split of a dataset repository, read as `--dataset hf:REPO:SPLIT` is (and so recorded in run.json
+ * down to the commit).
+ */
+export type HubAlias = HubFileAlias | HubSplitAlias;
+
+export interface HubFileAlias {
   /** Where it comes from, for --help and messages: `THU-KEG/RM-Bench`. */
   repo: string;
   /** Downloads it into the cache (or finds it there) and returns the local file or folder to open. */
   fetch(options: HubAccessOptions & { onProgress?: HubProgressCallback }): Promise<string>;
+}
+
+export interface HubSplitAlias {
+  repo: string;
+  /** The split; its repo is `repo`. The protocol reads it without being asked whether it recognises it. */
+  split: HfDatasetSpec;
 }
 
 /** A protocol's headline number per method (issue 13: the console and reports may lead with it). */
@@ -82,6 +101,8 @@ export interface BenchmarkProtocol {
   formats: readonly string[];
   /** Whether it reads a folder (only such protocols are offered one). */
   readsFolders?: boolean;
+  /** Whether it reads a Hub split of several files (`input.shards`); others are offered only a split of one file. */
+  readsShards?: boolean;
   hubAliases?: Readonly<Record<string, HubAlias>>;
   /** Whether it reads this input. Asked in registry order; the generic pairwise protocol, asked last, reads any file. */
   recognises(input: DatasetInput): boolean | Promise<boolean>;

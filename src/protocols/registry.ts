@@ -1,13 +1,15 @@
+import { HF_DATASET_USAGE } from '../datasets/hf-dataset-spec.js';
 import { HubError } from '../model/hub/hub-errors.js';
 import { pairsProtocol } from './pairs/pairs-protocol.js';
-import type { BenchmarkProtocol, HubAlias } from './protocol.js';
+import type { BenchmarkProtocol, HubAlias, HubFileAlias } from './protocol.js';
+import { rewardBenchProtocol } from './reward-bench/reward-bench-protocol.js';
 import { rmBenchProtocol } from './rm-bench/rm-bench-protocol.js';
 
 /**
  * The benchmark protocols endorm knows, asked in this order whether they read a dataset. A new protocol is one line
  * here (or a `registerProtocol` call); the generic pairwise protocol reads what none of them claims.
  */
-const BUILT_IN: readonly BenchmarkProtocol[] = [rmBenchProtocol];
+const BUILT_IN: readonly BenchmarkProtocol[] = [rmBenchProtocol, rewardBenchProtocol];
 
 const FALLBACK = pairsProtocol;
 
@@ -43,11 +45,12 @@ export function datasetFormats(): string[] {
   return ['auto', ...FALLBACK.formats, ...protocols().filter((p) => p !== FALLBACK).flatMap((p) => p.formats)];
 }
 
-/** What `--dataset` takes, for --help: every protocol's kind of input, then the Hub aliases. */
+/** What `--dataset` takes, for --help: every protocol's kind of input, a Hub split, then the Hub aliases. */
 export function datasetHelp(): string {
   const kinds = [FALLBACK, ...protocols().filter((p) => p !== FALLBACK)].map((p) => p.describe);
+  const hub = `a Hub dataset split ${HF_DATASET_USAGE} (Parquet, JSONL or JSON files)`;
   const aliases = [...hubAliases().keys()].map((a) => JSON.stringify(a));
-  return [...kinds, ...(aliases.length ? [`or ${aliases.join(', ')}`] : [])].join(', ');
+  return [...kinds, hub, ...(aliases.length ? [`or ${aliases.join(', ')}`] : [])].join(', ');
 }
 
 /** `--dataset NAME` values fetched from the Hub, with the protocol that reads what they fetch. */
@@ -63,10 +66,14 @@ export function isHubDatasetAlias(name: string): boolean {
   return hubAliases().has(name);
 }
 
-/** The local path of a Hub alias's data, downloaded into the cache on first use. */
-export async function resolveHubDataset(alias: string, options: Parameters<HubAlias['fetch']>[0] = {}): Promise<string> {
+/**
+ * The local path of a Hub alias's files, downloaded into the cache on first use. An alias for a split is resolved as
+ * `hf:` is, by resolveDatasetSource.
+ */
+export async function resolveHubDataset(alias: string, options: Parameters<HubFileAlias['fetch']>[0] = {}): Promise<string> {
   const aliases = hubAliases();
   const found = aliases.get(alias);
   if (!found) throw new HubError('invalid', `unknown Hub dataset "${alias}" (known: ${[...aliases.keys()].join(', ')})`);
+  if (!('fetch' in found)) throw new HubError('invalid', `Hub dataset "${alias}" is a split of ${found.repo}, not files: open it with resolveDatasetSource`);
   return found.fetch(options);
 }

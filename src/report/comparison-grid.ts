@@ -42,6 +42,10 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
       }
     }
   });
+  // A difficulty row that no run has a value for is one the protocol does not compute (one may give only an average).
+  for (const [key, row] of rows) {
+    if (scopeOrder(row.scope) === 1 && row.cells.every((cell) => cell === null || cell.value === null)) rows.delete(key);
+  }
   // A run that has the method but not this row (a group or domain it lacks) has no records there; only a run without
   // the method at all is "not run".
   for (const row of rows.values()) {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { HfDatasetProvenance } from '../datasets/hf-dataset-files.js';
 import type { DatasetKind } from '../datasets/pair.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { pathExists, RUN_FILES } from './run-files.js';
@@ -30,6 +31,8 @@ export interface RunManifest {
     kind: DatasetKind;
     /** sha256 of the dataset file(s), hex. */
     sha256: string;
+    /** A Hub split (`--dataset hf:…` or an alias for one): repository, revision, commit, split, each file's hash. */
+    hub?: HfDatasetProvenance;
     /** --format and --*-field options that were given: they decide what the records mean. */
     options?: Record<string, string>;
     /** Facts the dataset's benchmark protocol recorded when the run started (see BenchmarkProtocol.datasetFacts). */

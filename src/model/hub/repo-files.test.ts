@@ -74,6 +74,14 @@ describe('listHubRepoFiles', () => {
     );
   });
 
+  it('remembers a branch listing under its commit too, so that a later listing of that commit is free, offline too', async () => {
+    const listing = await listHubRepoFiles({ ...dataset, ...opts() });
+    hub.requests.length = 0;
+    assert.deepEqual(await listHubRepoFiles({ ...dataset, ...opts(), revision: SHA }), { ...listing, revision: SHA });
+    assert.deepEqual(await listHubRepoFiles({ ...dataset, ...opts(), revision: SHA, offline: true }), { ...listing, revision: SHA });
+    assert.equal(hub.requests.length, 0);
+  });
+
   it('sends the token, and says what is missing, refused or garbled', async () => {
     hub.requireToken('secret');
     await listHubRepoFiles({ ...dataset, ...opts(), token: 'secret' });

@@ -64,10 +64,14 @@ export async function listHubRepoFiles(options: ListHubRepoFilesOptions): Promis
     throw new HubError('http', `the Hub's answer for ${url} is not a repository listing (no commit sha and file list)`, { url });
   }
   // Best effort, and not atomic on purpose: a torn file fails to parse and only costs a request, or an offline error.
-  await fs
-    .mkdir(path.dirname(cached), { recursive: true })
-    .then(() => fs.writeFile(cached, JSON.stringify(listing)))
-    .catch(() => undefined);
+  // Kept under the commit too, so that what is pinned to it later (a resumed run) is listed from the cache.
+  const byCommit = hubListingCachePath(settings.cacheRoot, repo, repoType, listing.commit);
+  for (const file of new Set([cached, byCommit])) {
+    await fs
+      .mkdir(path.dirname(file), { recursive: true })
+      .then(() => fs.writeFile(file, JSON.stringify(listing)))
+      .catch(() => undefined);
+  }
   return listing;
 }
 

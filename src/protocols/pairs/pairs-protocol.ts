@@ -4,16 +4,17 @@ import type { BenchmarkProtocol } from '../protocol.js';
 const FORMATS = DATASET_FORMATS.filter((f) => f !== 'auto');
 
 /**
- * The generic pairwise protocol: any pair file (JSONL, JSON, CSV, TSV, Multifaceted files) read with the field
- * mapping; each record's comparisons are read off its score lines, and accuracy is reported overall and per group.
- * It reads whatever no other protocol claims, so the registry asks it last.
+ * The generic pairwise protocol: any pair file (JSONL, JSON, CSV, TSV, Parquet, Multifaceted files), or a Hub split
+ * of such files, read with the field mapping; each record's comparisons are read off its score lines, and accuracy is
+ * reported overall and per group. It reads whatever no other protocol claims, so the registry asks it last.
  */
 export const pairsProtocol: BenchmarkProtocol = {
   name: 'pairs',
   kinds: ['multifaceted'],
   label: 'pairs',
-  describe: 'pair file (JSONL, JSON, CSV, TSV)',
+  describe: 'pair file (JSONL, JSON, CSV, TSV, Parquet)',
   formats: FORMATS,
+  readsShards: true,
   recognises: (input) => input.format === 'auto' || (FORMATS as readonly string[]).includes(input.format),
-  open: (input, options) => openDataset(input.spec, { ...options, format: options.format as DatasetFormat | undefined }),
+  open: (input, options) => openDataset(input.shards ?? input.spec, { ...options, format: options.format as DatasetFormat | undefined }),
 };
