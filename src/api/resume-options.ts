@@ -6,6 +6,8 @@ import type { ShardSpec } from '../run/shard.js';
 /** What `endorm score --resume DIR` takes from DIR's run.json: everything that decides what the scores mean. */
 export interface RunOptionsFromManifest {
   model: string;
+  /** A Hub model's commit (not its branch: a resume must read the files the run began with). */
+  revision?: string;
   dtype: string;
   dataset: string;
   datasetOptions: Partial<Record<PinnedDatasetOption, string>>;
@@ -22,6 +24,7 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
   const m = await readRunManifest(runDir);
   return {
     model: m.model.spec,
+    ...(m.model.commit !== undefined ? { revision: m.model.commit } : {}),
     dtype: m.model.dtype,
     // The absolute path, so that a resume from another working folder reads the same file (its hash is checked).
     dataset: isHubDatasetAlias(m.dataset.spec) ? m.dataset.spec : m.dataset.path,

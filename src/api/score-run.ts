@@ -13,6 +13,7 @@ import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { modelProvenance, runProvenance } from '../run-store/run-provenance.js';
 import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
 import { scoreIntoFolder } from '../run/score-into-folder.js';
@@ -21,11 +22,13 @@ import { selectPairs } from '../run/select-pairs.js';
 import { SettingsError } from '../run/settings-error.js';
 import type { ShardSpec } from '../run/shard.js';
 import { skippedRecords } from '../run/skipped-records.js';
-import { ENDORM_VERSION } from '../util/version.js';
+import { endormBuild } from '../util/version.js';
 import { finishRun } from './finish-run.js';
 
 export interface ScoreRunOptions {
   model: string;
+  /** A Hub model's branch, tag or commit (default "main"); run.json records the commit it resolved to. */
+  revision?: string;
   dtype: string;
   offline?: boolean;
   device?: DeviceChoice;
@@ -56,6 +59,8 @@ export interface ScoreRunOptions {
   cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
+  /** The command line that started the run, recorded in run.json (the CLI passes its arguments). */
+  argv?: readonly string[];
   onProgress?: (p: ScoreProgress) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
   /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt). */
@@ -89,6 +94,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
+    ...(o.revision !== undefined ? { revision: o.revision } : {}),
     offline: o.offline,
     alphas,
     threads: o.threads,
@@ -106,7 +112,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
-    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts });
+    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, runDir });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => selectPairs(dataset.pairs(), o);
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
@@ -148,14 +154,14 @@ function checkMaxLength(requested: number | undefined, model: LoadedModel): numb
   return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
 }
 
-function buildManifest(
+async function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown> },
-): RunManifest {
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; runDir: string },
+): Promise<RunManifest> {
   return {
-    endorm: { version: ENDORM_VERSION },
+    endorm: await endormBuild(),
     createdAt: new Date().toISOString(),
     model: {
       spec: o.model,
@@ -164,6 +170,7 @@ function buildManifest(
       dtype: o.dtype,
       onnxFile: model.onnxFile,
       vocabSize: model.config.vocabSize,
+      ...(await modelProvenance(model, { ...(o.cacheDir !== undefined ? { cacheRoot: o.cacheDir } : {}) })),
     },
     dataset: {
       spec: o.dataset,
@@ -185,6 +192,12 @@ function buildManifest(
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
     },
+    provenance: runProvenance({
+      ...(o.argv ? { argv: o.argv } : {}),
+      out: { ...(o.out !== undefined ? { given: o.out } : {}), path: resolved.runDir },
+      device: model.session.device,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    }),
   };
 }
 

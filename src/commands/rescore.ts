@@ -15,7 +15,8 @@ interface RescoreCliOptions extends GridCliOptions {
 }
 
 /** `endorm rescore RUN --methods SPECS [--alpha L --gamma L]`: new settings from a run's token traces, no model. */
-export function rescoreCommand(): Command {
+/** `argv`: the command line as typed (the script, then its arguments), recorded in the new run.json. */
+export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)): Command {
   const command = new Command('rescore')
     .description(
       "recompute endorm / loglik variants (any γ, terminal, shaping, normalize, and any α the run traced) from a run's token traces, " +
@@ -38,6 +39,7 @@ export function rescoreCommand(): Command {
         ...(grid ? { grid } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.out ? { out: opts.out } : {}),
+        argv,
       });
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;

@@ -11,6 +11,7 @@ export interface ResumableOptions extends FieldOptions {
   resume?: string;
   out?: string;
   model?: string;
+  revision?: string;
   dtype: string;
   dataset?: string;
   methods: string[];
@@ -41,6 +42,7 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     ...opts,
     out: opts.resume,
     model: opts.model ?? run.model,
+    revision: opts.revision ?? run.revision,
     dtype: given('dtype') ? opts.dtype : run.dtype,
     dataset: opts.dataset ?? run.dataset,
     methods: opts.methods.length ? opts.methods : run.methods,

@@ -45,7 +45,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   reference?: string;
 }
 
-export function scoreCommand(): Command {
+/** `argv`: the command line as typed (the script, then its arguments), recorded in run.json. */
+export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .option('-d, --dataset <path>', `${datasetHelp()}; "-" reads stdin, and a FIFO or <(…) is streamed once (required unless --resume)`)
@@ -93,6 +94,7 @@ export function scoreCommand(): Command {
     try {
       const { runDir, progress: done, folder, traces } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
+        ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
         dtype: opts.dtype,
         offline: opts.offline,
         device: opts.device,
@@ -124,6 +126,7 @@ export function scoreCommand(): Command {
         shard: opts.shard,
         out: opts.out,
         prefixSharing: opts.prefixSharing,
+        argv,
         onProgress: (p) => progress.update(p),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),

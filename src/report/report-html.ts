@@ -7,6 +7,7 @@ import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { foldWhenSwept, gridCard } from './grid-report.js';
 import { judgeHtml } from './judge-report.js';
+import { provenanceHtmlRows } from './provenance-report.js';
 import { countsText, runTimeText } from './report-markdown.js';
 import { settingsEntries } from './settings-text.js';
 
@@ -51,6 +52,7 @@ function runDetails(summary: RunSummary): string {
     ['endorm', escapeHtml(summary.endorm.version)],
     ['Run', escapeHtml(runTimeText(summary))],
     ['Counts', escapeHtml(countsText(summary))],
+    ...provenanceHtmlRows(summary),
   ];
   return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
