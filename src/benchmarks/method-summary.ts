@@ -8,7 +8,19 @@ import type { MethodKind } from './record-store.js';
  * Everything `summary.json` says about one method (fractions are 0..1). A benchmark protocol adds its own summary
  * under the key it names (see src/protocols/protocol.ts), between `groups` and `position`.
  */
+/** A benchmark protocol's headline number of a method (RM-Bench: its average), with its interval and parts. */
+export interface HeadlineSummary {
+  /** `RM-Bench average`. */
+  title: string;
+  value: number | null;
+  ci95: [number, number] | null;
+  /** RM-Bench: easy, normal, hard. */
+  parts?: Record<string, { value: number | null; ci95: [number, number] | null }>;
+}
+
 export interface MethodSummary extends AccuracyStats {
+  /** The run's protocol's headline (absent for a protocol without one: then `accuracy` is the headline). */
+  headline?: HeadlineSummary;
   /** 'response' scores each response; 'comparison' is a pairwise judge giving P(chosen wins). */
   kind: MethodKind;
   /** Records of the run this method did not count because a score it needs is missing. */

@@ -21,8 +21,8 @@ export interface SummarizeMethodsOptions {
 export interface ProtocolAggregation {
   /** Every record's shape, when the protocol fixes it; otherwise each record's is read off its lines. */
   shape?: Shape;
-  /** Its summary of one method's record outcomes, kept under `key`. */
-  summary?: { key: string; summarize(records: readonly RecordOutcome[]): unknown };
+  /** Its summary of one method's record outcomes, kept under `key` (its intervals drawn with the run's bootstrap). */
+  summary?: { key: string; summarize(records: readonly RecordOutcome[], options?: { bootstrap?: BootstrapOptions }): unknown };
 }
 
 /** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
@@ -50,7 +50,7 @@ export function summarizeMethods(
       incomplete: pairs.length - records.length,
       groups: groupAccuracy(records, options.bootstrap),
     };
-    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records);
+    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records, options.bootstrap ? { bootstrap: options.bootstrap } : {});
     const position = summary.kind === 'comparison' ? positionStats(records) : null;
     if (position) summary.position = position;
     const truncated = truncatedJudgeLines(pairs, method);

@@ -4,6 +4,7 @@ import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
 import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { methodLine, type MethodLineInput } from './method-lines.js';
 import { methodList } from './option-parsers.js';
 
 interface RescoreCliOptions extends GridCliOptions {
@@ -53,9 +54,7 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
       const say = (line: string) => process.stderr.write(line + '\n');
       say(`endorm: rescored ${result.responses} responses from ${result.tracesDirs.join(', ')} in ${result.seconds.toFixed(2)} s (no model)`);
       if (result.missingTraces > 0) say(`endorm: ${result.missingTraces} response(s) had no trace and were left out`);
-      for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number | null; pairs: number; ties: number }>)) {
-        say(`  ${spec.padEnd(28)} accuracy ${m.accuracy === null ? '—' : `${(100 * m.accuracy).toFixed(1)}%`}  (${m.pairs} pairs, ${m.ties} ties)`);
-      }
+      for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) say(methodLine(spec, m));
       say(`endorm: wrote ${result.runDir}/`);
     }
   });

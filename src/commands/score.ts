@@ -16,6 +16,7 @@ import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
 import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
 import { stopOnSignals } from './interrupt.js';
+import { methodLine, type MethodLineInput } from './method-lines.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -146,12 +147,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
       if (!opts.quiet) {
         if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         if (done.savedTokens) process.stderr.write(`endorm: shared prompt prefixes saved ${done.savedTokens} tokens (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%)\n`);
-        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
-          const position = m.position
-            ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
-            : '';
-          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
-        }
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) process.stderr.write(`${methodLine(spec, m)}\n`);
         if (traces && traces.entries > 0) {
           process.stderr.write(
             `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,

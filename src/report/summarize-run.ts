@@ -1,5 +1,6 @@
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
-import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
+import type { HeadlineSummary, MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
+import type { Headline } from '../protocols/protocol.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import { protocolOfKind } from '../protocols/registry.js';
@@ -45,12 +46,15 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   }
 
   const protocol = protocolOfKind(manifest.dataset.kind);
-  const methods = summarizeMethods(store, {
-    methods: manifest.settings.methods,
-    protocol,
-    ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
-    ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
-  });
+  const methods = withHeadlines(
+    summarizeMethods(store, {
+      methods: manifest.settings.methods,
+      protocol,
+      ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
+      ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
+    }),
+    protocol.headline,
+  );
   const storeCounts = store.counts();
   notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
   notes.push(...(protocol.notes?.(methods, manifest) ?? []));
@@ -86,6 +90,20 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     methods,
     notes,
   };
+}
+
+/** Each method's summary led by the protocol's headline, where the protocol has one and the method a value for it. */
+function withHeadlines(methods: Record<string, MethodSummary>, headline: Headline | undefined): Record<string, MethodSummary> {
+  if (!headline) return methods;
+  return Object.fromEntries(
+    Object.entries(methods).map(([spec, m]) => {
+      const value = headline.value(m);
+      if (value === undefined) return [spec, m];
+      const parts = headline.parts?.(m);
+      const summary: HeadlineSummary = { title: headline.title, value, ci95: headline.ci95?.(m) ?? null, ...(parts ? { parts } : {}) };
+      return [spec, { headline: summary, ...m }];
+    }),
+  );
 }
 
 function methodNotes(methods: Record<string, MethodSummary>, manifest: RunManifest, records: number): string[] {

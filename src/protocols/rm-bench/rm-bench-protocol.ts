@@ -38,6 +38,12 @@ export const rmBenchProtocol: BenchmarkProtocol = {
       const rm = rmBenchOf(m);
       return rm ? rm.average : undefined;
     },
+    ci95: (m) => rmBenchOf(m)?.ci95?.average ?? null,
+    parts: (m) => {
+      const rm = rmBenchOf(m);
+      if (!rm) return undefined;
+      return Object.fromEntries((['easy', 'normal', 'hard'] as const).map((k) => [k, { value: rm[k], ci95: rm.ci95?.[k] ?? null }]));
+    },
   },
   report: {
     markdown: rmBenchSection,
