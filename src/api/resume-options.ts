@@ -16,6 +16,8 @@ export interface RunOptionsFromManifest {
   scoreEot: boolean;
   maxLength: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   shard?: ShardSpec;
   reference?: string;
 }
@@ -34,6 +36,8 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     scoreEot: m.settings.scoreEot,
     maxLength: m.settings.maxLength,
     ...(m.settings.limit !== undefined ? { limit: m.settings.limit } : {}),
+    ...(m.settings.sample !== undefined ? { sample: m.settings.sample } : {}),
+    ...(m.settings.seed !== undefined ? { seed: m.settings.seed } : {}),
     ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
     ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
   };

@@ -1,4 +1,5 @@
 import type { Dataset } from '../datasets/open-dataset.js';
+import type { Pair } from '../datasets/pair.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
 import { planMethods, plannedLines } from '../methods/plan-methods.js';
@@ -45,8 +46,16 @@ export interface ScoreRunOptions {
   /** Defaults: the device's (see engine/devices.ts). */
   batchSize?: number;
   maxBatchTokens?: number;
+  /**
+   * Score N records: spread across the sections of a benchmark that has them (RM-Bench's domains: a seeded sample,
+   * each domain in proportion to its records), else the first N.
+   */
   limit?: number;
-  /** Score only this shard's records (see shard.ts); --limit applies before the split. */
+  /** Score N records drawn uniformly, seeded (instead of `limit`). */
+  sample?: number;
+  /** Seeds `sample` and a spread `limit` (default 0); recorded in run.json where it decides the records. */
+  seed?: number;
+  /** Score only this shard's records (see shard.ts); --limit and --sample apply before the split. */
   shard?: ShardSpec;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
@@ -112,9 +121,16 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
-    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, runDir });
+    const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
+    const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined);
+    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, runDir, seed: seeded ? selection.seed : undefined });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
-    const selected = () => selectPairs(dataset.pairs(), o);
+    const selected = () =>
+      selectPairs(() => dataset.pairs(), {
+        ...selection,
+        ...(protocol.sectionOf ? { sectionOf: (pair: Pair) => protocol.sectionOf!(pair) } : {}),
+        rereadable: dataset.rereadable !== false,
+      });
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const started = new Date();
     const { progress, traces: traceStats } = await scoreIntoFolder(skipDone(selected(), folder.donePairs), {
@@ -158,7 +174,7 @@ async function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; runDir: string },
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; runDir: string; seed: number | undefined },
 ): Promise<RunManifest> {
   return {
     endorm: await endormBuild(),
@@ -189,6 +205,8 @@ async function buildManifest(
       alphas: resolved.alphas,
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.sample !== undefined ? { sample: o.sample } : {}),
+      ...(resolved.seed !== undefined ? { seed: resolved.seed } : {}),
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
     },

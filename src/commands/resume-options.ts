@@ -19,6 +19,8 @@ export interface ResumableOptions extends FieldOptions {
   scoreEot: boolean;
   maxLength?: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   shard?: ShardSpec;
   reference?: string;
   format?: string;
@@ -50,6 +52,8 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     scoreEot: given('scoreEot') ? opts.scoreEot : run.scoreEot,
     maxLength: opts.maxLength ?? run.maxLength,
     limit: opts.limit ?? run.limit,
+    sample: opts.sample ?? run.sample,
+    seed: opts.seed ?? run.seed,
     shard: opts.shard ?? run.shard,
     reference: opts.reference ?? run.reference,
     ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),

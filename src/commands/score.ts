@@ -34,6 +34,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   batchSize?: number;
   maxBatchTokens?: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   out?: string;
   quiet?: boolean;
   json?: boolean;
@@ -58,7 +60,9 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
     .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
     .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
-    .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
+    .option('--limit <n>', 'score N records: on a benchmark with domains (RM-Bench) a seeded sample spread across them in proportion, else the first N', nonNegativeInt)
+    .addOption(new Option('--sample <n>', 'score N records drawn uniformly at random (seeded by --seed); reads the dataset twice, so not from a stream').argParser(nonNegativeInt).conflicts('limit'))
+    .option('--seed <n>', 'seed of --sample and of a spread --limit (default: 0); recorded in run.json', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
@@ -89,7 +93,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
-    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
+    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : (opts.sample ?? opts.limit) });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
     const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
@@ -124,6 +128,8 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         batchSize: opts.batchSize,
         maxBatchTokens: opts.maxBatchTokens,
         limit: opts.limit,
+        ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         shard: opts.shard,
         out: opts.out,
         prefixSharing: opts.prefixSharing,

@@ -3,6 +3,7 @@ import type { RecordOutcome, Shape } from '../benchmarks/cells.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../benchmarks/summary-row.js';
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
+import type { Pair } from '../datasets/pair.js';
 import type { HubAccessOptions } from '../model/hub/hub-settings.js';
 import type { HubProgressCallback } from '../model/hub/progress.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
@@ -100,6 +101,8 @@ export interface BenchmarkProtocol {
   shape?: Shape;
   /** Its sections (domains) in report order, for per-section reports and stratified sampling. */
   sections?: readonly string[];
+  /** The section a record belongs to (undefined: none of them); `--limit` spreads its records across sections. */
+  sectionOf?(pair: Pair): string | undefined;
   /** A section's score for a method (undefined when the method has none there). */
   sectionScore?(m: MethodSummary, section: string): number | undefined;
   /** A response's name by its index within the record (RM-Bench: its style). */

@@ -51,7 +51,12 @@ export interface RunManifest {
     scoreEot: boolean;
     maxLength: number;
     alphas: number[];
+    /** `--limit N`: on a benchmark with domains a seeded sample spread across them, else the first N records. */
     limit?: number;
+    /** `--sample N`: N records drawn uniformly. */
+    sample?: number;
+    /** `--seed`: where it decided which records were scored (a sample, a spread --limit). */
+    seed?: number;
     /** `--shard K/N`: this run holds the records whose key hashes to shard `index` (1..count). */
     shard?: { index: number; count: number };
     /** `--reference METHOD`: the method paired tests compare the others with (default: the first endorm method). */

@@ -33,9 +33,10 @@ export function missingDomainNote(
   const records = datasetDomains(manifest)[domain] ?? 0;
   if (records === 0) return MISSING_DOMAIN;
   if (brief) return 'not scored in this run';
-  const { limit, shard } = manifest.settings;
+  const { limit, sample, shard } = manifest.settings;
   const why = [
     ...(limit !== undefined ? [`--limit ${limit}`] : []),
+    ...(sample !== undefined ? [`--sample ${sample}`] : []),
     ...(shard !== undefined ? [`--shard ${shard.index}/${shard.count}`] : []),
   ];
   return `not scored in this run (${records} records in the dataset${why.length > 0 ? `; ${why.join(', ')}` : ''})`;
