@@ -20,6 +20,8 @@ export interface RunOptionsFromManifest {
   seed?: number;
   shard?: ShardSpec;
   reference?: string;
+  /** --select-on's fraction. */
+  selectOn?: number;
 }
 
 export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
@@ -40,5 +42,6 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     ...(m.settings.seed !== undefined ? { seed: m.settings.seed } : {}),
     ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
     ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
+    ...(m.settings.selectOn !== undefined ? { selectOn: m.settings.selectOn.fraction } : {}),
   };
 }

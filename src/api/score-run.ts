@@ -63,6 +63,8 @@ export interface ScoreRunOptions {
   traces?: boolean;
   /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
   grid?: MethodGrid;
+  /** `--select-on dev:FRACTION`: the grid's setting is chosen on this share of the records (split by `seed`), reported on the rest. */
+  selectOn?: number;
   /** The method the reports' paired tests compare the others with (one of `methods`); default: the first endorm method. */
   reference?: string;
   cacheDir?: string;
@@ -122,7 +124,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
     const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
-    const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined);
+    const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined) || o.selectOn !== undefined;
     const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, runDir, seed: seeded ? selection.seed : undefined });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () =>
@@ -209,6 +211,7 @@ async function buildManifest(
       ...(resolved.seed !== undefined ? { seed: resolved.seed } : {}),
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
+      ...(o.selectOn !== undefined ? { selectOn: { fraction: o.selectOn, seed: resolved.seed ?? 0 } } : {}),
     },
     provenance: runProvenance({
       ...(o.argv ? { argv: o.argv } : {}),

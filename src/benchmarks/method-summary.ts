@@ -1,5 +1,6 @@
 import type { RunSummaryOf } from '../run-store/run-summary.js';
 import type { AccuracyStats } from './accuracy.js';
+import type { GridSelection } from './grid-selection.js';
 import type { PositionStats } from './judge-stats.js';
 import type { PairedTest } from './paired-comparison.js';
 import type { MethodKind } from './record-store.js';
@@ -35,5 +36,5 @@ export interface MethodSummary extends AccuracyStats {
   truncatedPrompts?: number;
 }
 
-/** summary.json with this module's per-method summaries. */
-export type RunSummary = RunSummaryOf<MethodSummary>;
+/** summary.json with this module's per-method summaries, and `--select-on`'s choice when the run asked for one. */
+export type RunSummary = RunSummaryOf<MethodSummary> & { selection?: GridSelection };

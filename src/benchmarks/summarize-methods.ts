@@ -15,6 +15,8 @@ export interface SummarizeMethodsOptions {
   /** The method the others are tested against (run.json's settings.reference); default: see referenceMethod. */
   reference?: string;
   bootstrap?: BootstrapOptions;
+  /** Only the records whose key passes (a part of the run, e.g. --select-on's); default all. */
+  only?: (key: string) => boolean;
 }
 
 /** A benchmark protocol's part in a method's summary (see src/protocols/protocol.ts). */
@@ -34,7 +36,8 @@ export function summarizeMethods(
   const methods = [...new Set([...(options.methods ?? []), ...kinds.keys()])];
   const shape = options.protocol?.shape;
   const part = options.protocol?.summary;
-  const pairs = [...store.pairs()];
+  const only = options.only;
+  const pairs = only ? [...store.pairs()].filter((p) => only(p.key)) : [...store.pairs()];
 
   const outcomes = new Map<string, RecordOutcome[]>();
   for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape));

@@ -3,7 +3,7 @@ import { rescoreRun } from '../api/rescore-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
-import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { addGridOptions, withSelectOn, type GridCliOptions } from './grid-options.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
 import { methodList } from './option-parsers.js';
 
@@ -31,13 +31,16 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
     .option('-q, --quiet', 'no output but errors');
   addGridOptions(command);
   command.action(async (run: string, opts: RescoreCliOptions) => {
-    const { methods, grid } = withGridMethods(opts.methods, opts.alpha, opts.gamma);
+    const expanded = withGridMethods(opts.methods, opts.alpha, opts.gamma);
+    const grid = expanded.grid;
+    const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     let result;
     try {
       result = await rescoreRun({
         run,
         methods,
         ...(grid ? { grid } : {}),
+        ...(opts.selectOn !== undefined ? { selectOn: opts.selectOn } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.out ? { out: opts.out } : {}),
         argv,

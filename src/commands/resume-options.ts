@@ -23,6 +23,7 @@ export interface ResumableOptions extends FieldOptions {
   seed?: number;
   shard?: ShardSpec;
   reference?: string;
+  selectOn?: number;
   format?: string;
 }
 
@@ -56,6 +57,7 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     seed: opts.seed ?? run.seed,
     shard: opts.shard ?? run.shard,
     reference: opts.reference ?? run.reference,
+    selectOn: opts.selectOn ?? run.selectOn,
     ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
   };
 }

@@ -14,7 +14,7 @@ import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
-import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
+import { addGridOptions, gridOfRun, withSelectOn, type GridCliOptions } from './grid-options.js';
 import { stopOnSignals } from './interrupt.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
@@ -87,9 +87,9 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     const opts = await withRunDefaults(cliOpts, self);
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
     const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
-    const methods = expanded.methods;
     // A resumed sweep keeps its grid (its cells are already among the run's methods).
     const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
+    const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
@@ -120,6 +120,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         methods,
         judgePrompts,
         ...(grid ? { grid } : {}),
+        ...(opts.selectOn !== undefined ? { selectOn: opts.selectOn } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         traces: opts.traces,
         template: opts.template,

@@ -105,6 +105,8 @@ export interface BenchmarkProtocol {
   sectionOf?(pair: Pair): string | undefined;
   /** A section's score for a method (undefined when the method has none there). */
   sectionScore?(m: MethodSummary, section: string): number | undefined;
+  /** Its 95% bootstrap interval. */
+  sectionCi95?(m: MethodSummary, section: string): [number, number] | null | undefined;
   /** A response's name by its index within the record (RM-Bench: its style). */
   responseLabel?(index: number): string | undefined;
   /** Its per-method summary, stored in summary.json under `key`; intervals drawn with the run's bootstrap options. */

@@ -1,6 +1,8 @@
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
 import type { HeadlineSummary, MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
-import type { Headline } from '../protocols/protocol.js';
+import { selectOnDev, type GridSelection, type SelectionMeasure } from '../benchmarks/grid-selection.js';
+import type { BenchmarkProtocol, Headline } from '../protocols/protocol.js';
+import { readGrid } from './grid-table.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import { protocolOfKind } from '../protocols/registry.js';
@@ -55,6 +57,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     }),
     protocol.headline,
   );
+  const selection = gridSelection(store, manifest, methods, protocol, options.bootstrap);
   const storeCounts = store.counts();
   notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
   notes.push(...(protocol.notes?.(methods, manifest) ?? []));
@@ -88,8 +91,28 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     timing,
     ...(traced.traces ? { traces: traced.traces } : {}),
     methods,
+    ...(selection ? { selection } : {}),
     notes,
   };
+}
+
+/** `--select-on` (settings.selectOn): the grid's setting chosen on one part of the records, reported on the other. */
+function gridSelection(
+  store: ScoreRecordStore,
+  manifest: RunManifest,
+  methods: Record<string, MethodSummary>,
+  protocol: BenchmarkProtocol,
+  bootstrap: BootstrapOptions | undefined,
+): GridSelection | undefined {
+  const grid = readGrid(manifest.settings['grid']);
+  const selectOn = manifest.settings.selectOn;
+  if (!grid || !selectOn) return undefined;
+  const headline = protocol.headline;
+  const measure: SelectionMeasure =
+    headline && Object.values(methods).some((m) => headline.value(m) !== undefined)
+      ? { title: headline.title, value: (m) => headline.value(m), ci95: (m) => headline.ci95?.(m) }
+      : { title: 'accuracy', value: (m) => m.accuracy, ci95: (m) => m.ci95 };
+  return selectOnDev(store, { grid, selectOn, methods, measure, protocol, ...(bootstrap ? { bootstrap } : {}) });
 }
 
 /** Each method's summary led by the protocol's headline, where the protocol has one and the method a value for it. */

@@ -61,6 +61,8 @@ export interface RunManifest {
     shard?: { index: number; count: number };
     /** `--reference METHOD`: the method paired tests compare the others with (default: the first endorm method). */
     reference?: string;
+    /** `--select-on dev[:FRACTION]`: a grid's setting is chosen on `fraction` of the records (split by `seed`), reported on the rest. */
+    selectOn?: { fraction: number; seed: number };
     [key: string]: unknown;
   };
   /** How and where the run was made; absent in runs written before it was recorded. */

@@ -23,6 +23,8 @@ export interface RescoreRunOptions {
   /** Method specs to compute (grid cells included, see withGridMethods). */
   methods: string[];
   grid?: MethodGrid;
+  /** `--select-on dev:FRACTION`: the grid's setting chosen on this share of the records (split by the run's seed). */
+  selectOn?: number;
   /** The method the paired tests compare the others with (one of `methods`); default: the first endorm method. */
   reference?: string;
   /** New run folder; default `<run>-rescore-<time>`. */
@@ -149,7 +151,7 @@ function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
  */
 async function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date, out: string): Promise<RunManifest> {
   // The grid, the judges, the reference and the source describe the run being rescored, not the new one.
-  const { grid: _grid, rescoredFrom: _from, judges: _judges, reference: _reference, ...settings } = manifest.settings;
+  const { grid: _grid, rescoredFrom: _from, judges: _judges, reference: _reference, selectOn: _selectOn, ...settings } = manifest.settings;
   const { mergedFrom: _merged, ...rest } = manifest as RunManifest & { mergedFrom?: unknown };
   const source = manifest.provenance?.device;
   return {
@@ -161,6 +163,7 @@ async function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now:
       methods: [...o.methods],
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
+      ...(o.selectOn !== undefined ? { selectOn: { fraction: o.selectOn, seed: manifest.settings.seed ?? 0 } } : {}),
       rescoredFrom: path.resolve(o.run),
     },
     provenance: {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pair } from '../datasets/pair.js';
-import { allocate, pickKeys, selectPairs } from './select-pairs.js';
+import { allocate } from '../util/seeded-order.js';
+import { pickKeys, selectPairs } from './select-pairs.js';
 
 function pairs(groups: Record<string, number>): Pair[] {
   return Object.entries(groups).flatMap(([group, n]) =>

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Pair } from '../datasets/pair.js';
+import { stratifiedPick } from '../util/seeded-order.js';
 import { SettingsError } from './settings-error.js';
 import { shardPairs, type ShardSpec } from './shard.js';
 
@@ -53,50 +53,15 @@ async function* limitPairs(pairs: AsyncIterable<Pair>, limit?: number): AsyncIte
 
 /**
  * The keys of `count` records: each section gets its share of `count` in proportion to its records (largest
- * remainder), and within a section the records of lowest rank are taken, a record's rank being a hash of the seed and
- * its key. Hashing the key rather than drawing in reading order makes the pick independent of the file's order and
- * of which machine reads it, and a uniform draw without replacement for any seed.
+ * remainder), and within a section the first in the seed's order (see seededRank) are taken.
  */
 export async function pickKeys(pairs: AsyncIterable<Pair>, count: number, seed: number, sectionOf: (pair: Pair) => string | undefined): Promise<Set<string>> {
-  const sections = new Map<string, { key: string; rank: string }[]>();
+  const sections = new Map<string, string[]>();
   for await (const pair of pairs) {
     const section = sectionOf(pair) ?? '';
     let list = sections.get(section);
     if (!list) sections.set(section, (list = []));
-    list.push({ key: pair.key, rank: sampleRank(seed, pair.key) });
+    list.push(pair.key);
   }
-  const sizes = [...sections.values()].map((list) => list.length);
-  const shares = allocate(count, sizes);
-  const picked = new Set<string>();
-  [...sections.values()].forEach((list, i) => {
-    list.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.key < b.key ? -1 : 1));
-    for (const { key } of list.slice(0, shares[i])) picked.add(key);
-  });
-  return picked;
-}
-
-/** A record's place in the seeded order: changing it would change which records every seeded run took. */
-export function sampleRank(seed: number, key: string): string {
-  return createHash('sha256').update(`${seed}\u0000${key}`, 'utf8').digest('hex');
-}
-
-/**
- * `count` split over groups of the given sizes in proportion to them (Hamilton's largest remainder method), never more
- * than a group has; remainders tie toward the group listed first. All of every group when `count` covers them all.
- */
-export function allocate(count: number, sizes: readonly number[]): number[] {
-  const total = sizes.reduce((s, n) => s + n, 0);
-  if (count >= total) return [...sizes];
-  const quotas = sizes.map((n) => (count * n) / total);
-  const shares = quotas.map(Math.floor);
-  let left = count - shares.reduce((s, n) => s + n, 0);
-  const order = quotas.map((q, i) => ({ i, rest: q - Math.floor(q) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (const { i } of order) {
-    if (left === 0) break;
-    if (shares[i]! < sizes[i]!) {
-      shares[i]!++;
-      left--;
-    }
-  }
-  return shares;
+  return stratifiedPick(sections, count, seed);
 }

@@ -28,6 +28,7 @@ export const rmBenchProtocol: BenchmarkProtocol = {
   sections: RM_BENCH_DOMAINS,
   sectionOf: (pair) => rmBenchDomainOf(pair.group),
   sectionScore: (m, section) => rmBenchOf(m)?.domains[section as (typeof RM_BENCH_DOMAINS)[number]]?.average,
+  sectionCi95: (m, section) => rmBenchOf(m)?.domains[section as (typeof RM_BENCH_DOMAINS)[number]]?.ci95,
   responseLabel: (index) => RM_BENCH_STYLES[index],
   summary: { key: RM_BENCH_SUMMARY_KEY, summarize: rmBenchSummary },
   notes: rmBenchNotes,
