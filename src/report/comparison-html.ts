@@ -21,7 +21,7 @@ export function renderComparisonHtml(summaries: readonly RunSummary[]): string {
     card('Runs', runsTable(summaries, labels)),
     provenanceDiffHtml(summaries, labels),
     chartCard('Overall accuracy', grid.filter((r) => r.scope === 'overall'), series, true),
-    ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, false) : '')),
+    ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, true) : '')),
     card('By method', methodTables(grid, labels), methodsLead(protocols)),
     notesCard(summaries, labels),
   ];
