@@ -9,21 +9,23 @@ import { EndormError } from './util/endorm-error.js';
 import { EXIT } from './util/exit-codes.js';
 import { ENDORM_VERSION } from './util/version.js';
 
-export function buildProgram(): Command {
+/** `argv` as node gives it (node, the script, its arguments); run.json records the script and its arguments. */
+export function buildProgram(argv: readonly string[] = process.argv): Command {
+  const typed = argv.slice(1);
   const program = new Command('endorm')
     .description('Turn any causal language model into a reward model without training (the endogenous reward), and measure it on preference benchmarks.')
     .version(ENDORM_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [scoreCommand(), inspectCommand(), reportCommand(), mergeCommand()]) program.addCommand(command.exitOverride());
-  for (const command of [rescoreCommand(), showCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [scoreCommand(typed), inspectCommand(), reportCommand(), mergeCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [rescoreCommand(typed), showCommand()]) program.addCommand(command.exitOverride());
   return program;
 }
 
 /** Runs the CLI and returns the exit code (see util/exit-codes.ts). */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(argv).parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);
   } catch (err) {
     return reportError(err);

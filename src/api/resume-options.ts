@@ -7,6 +7,8 @@ import type { ShardSpec } from '../run/shard.js';
 /** What `endorm score --resume DIR` takes from DIR's run.json: everything that decides what the scores mean. */
 export interface RunOptionsFromManifest {
   model: string;
+  /** A Hub model's commit (not its branch: a resume must read the files the run began with). */
+  revision?: string;
   dtype: string;
   dataset: string;
   datasetOptions: Partial<Record<PinnedDatasetOption, string>>;
@@ -15,14 +17,19 @@ export interface RunOptionsFromManifest {
   scoreEot: boolean;
   maxLength: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   shard?: ShardSpec;
   reference?: string;
+  /** --select-on's fraction. */
+  selectOn?: number;
 }
 
 export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
   const m = await readRunManifest(runDir);
   return {
     model: m.model.spec,
+    ...(m.model.commit !== undefined ? { revision: m.model.commit } : {}),
     dtype: m.model.dtype,
     // The absolute path, so that a resume from another working folder reads the same file (its hash is checked); a
     // Hub split at the commit it was read at.
@@ -33,7 +40,10 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     scoreEot: m.settings.scoreEot,
     maxLength: m.settings.maxLength,
     ...(m.settings.limit !== undefined ? { limit: m.settings.limit } : {}),
+    ...(m.settings.sample !== undefined ? { sample: m.settings.sample } : {}),
+    ...(m.settings.seed !== undefined ? { seed: m.settings.seed } : {}),
     ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
     ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
+    ...(m.settings.selectOn !== undefined ? { selectOn: m.settings.selectOn.fraction } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { HfDatasetProvenance } from '../datasets/hf-dataset-files.js';
 import type { Dataset } from '../datasets/open-dataset.js';
+import type { Pair } from '../datasets/pair.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
 import { planMethods, plannedLines } from '../methods/plan-methods.js';
@@ -14,6 +15,7 @@ import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { modelProvenance, runProvenance } from '../run-store/run-provenance.js';
 import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
 import { scoreIntoFolder } from '../run/score-into-folder.js';
@@ -22,11 +24,13 @@ import { selectPairs } from '../run/select-pairs.js';
 import { SettingsError } from '../run/settings-error.js';
 import type { ShardSpec } from '../run/shard.js';
 import { skippedRecords } from '../run/skipped-records.js';
-import { ENDORM_VERSION } from '../util/version.js';
+import { endormBuild } from '../util/version.js';
 import { finishRun } from './finish-run.js';
 
 export interface ScoreRunOptions {
   model: string;
+  /** A Hub model's branch, tag or commit (default "main"); run.json records the commit it resolved to. */
+  revision?: string;
   dtype: string;
   offline?: boolean;
   device?: DeviceChoice;
@@ -43,8 +47,16 @@ export interface ScoreRunOptions {
   /** Defaults: the device's (see engine/devices.ts). */
   batchSize?: number;
   maxBatchTokens?: number;
+  /**
+   * Score N records: spread across the sections of a benchmark that has them (RM-Bench's domains: a seeded sample,
+   * each domain in proportion to its records), else the first N.
+   */
   limit?: number;
-  /** Score only this shard's records (see shard.ts); --limit applies before the split. */
+  /** Score N records drawn uniformly, seeded (instead of `limit`). */
+  sample?: number;
+  /** Seeds `sample` and a spread `limit` (default 0); recorded in run.json where it decides the records. */
+  seed?: number;
+  /** Score only this shard's records (see shard.ts); --limit and --sample apply before the split. */
   shard?: ShardSpec;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
@@ -52,11 +64,15 @@ export interface ScoreRunOptions {
   traces?: boolean;
   /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
   grid?: MethodGrid;
+  /** `--select-on dev:FRACTION`: the grid's setting is chosen on this share of the records (split by `seed`), reported on the rest. */
+  selectOn?: number;
   /** The method the reports' paired tests compare the others with (one of `methods`); default: the first endorm method. */
   reference?: string;
   cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
+  /** The command line that started the run, recorded in run.json (the CLI passes its arguments). */
+  argv?: readonly string[];
   onProgress?: (p: ScoreProgress) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
   /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt). */
@@ -88,6 +104,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const { protocol, dataset, hub } = await openBenchmarkDataset(source, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
   const model = await loadModel(o.model, {
     dtype: o.dtype,
+    ...(o.revision !== undefined ? { revision: o.revision } : {}),
     offline: o.offline,
     alphas,
     threads: o.threads,
@@ -105,9 +122,16 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     );
     const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
-    const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub });
+    const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
+    const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined) || o.selectOn !== undefined;
+    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub, runDir, seed: seeded ? selection.seed : undefined });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
-    const selected = () => selectPairs(dataset.pairs(), o);
+    const selected = () =>
+      selectPairs(() => dataset.pairs(), {
+        ...selection,
+        ...(protocol.sectionOf ? { sectionOf: (pair: Pair) => protocol.sectionOf!(pair) } : {}),
+        rereadable: dataset.rereadable !== false,
+      });
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
     const started = new Date();
     const { progress, traces: traceStats } = await scoreIntoFolder(skipDone(selected(), folder.donePairs), {
@@ -147,14 +171,14 @@ function checkMaxLength(requested: number | undefined, model: LoadedModel): numb
   return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
 }
 
-function buildManifest(
+async function buildManifest(
   o: ScoreRunOptions,
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; hub: HfDatasetProvenance | undefined },
-): RunManifest {
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; hub: HfDatasetProvenance | undefined; runDir: string; seed: number | undefined },
+): Promise<RunManifest> {
   return {
-    endorm: { version: ENDORM_VERSION },
+    endorm: await endormBuild(),
     createdAt: new Date().toISOString(),
     model: {
       spec: o.model,
@@ -163,6 +187,7 @@ function buildManifest(
       dtype: o.dtype,
       onnxFile: model.onnxFile,
       vocabSize: model.config.vocabSize,
+      ...(await modelProvenance(model, { ...(o.cacheDir !== undefined ? { cacheRoot: o.cacheDir } : {}) })),
     },
     dataset: {
       spec: o.dataset,
@@ -182,9 +207,18 @@ function buildManifest(
       alphas: resolved.alphas,
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.sample !== undefined ? { sample: o.sample } : {}),
+      ...(resolved.seed !== undefined ? { seed: resolved.seed } : {}),
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
+      ...(o.selectOn !== undefined ? { selectOn: { fraction: o.selectOn, seed: resolved.seed ?? 0 } } : {}),
     },
+    provenance: runProvenance({
+      ...(o.argv ? { argv: o.argv } : {}),
+      out: { ...(o.out !== undefined ? { given: o.out } : {}), path: resolved.runDir },
+      device: model.session.device,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    }),
   };
 }
 

@@ -15,14 +15,16 @@ export interface SummarizeMethodsOptions {
   /** The method the others are tested against (run.json's settings.reference); default: see referenceMethod. */
   reference?: string;
   bootstrap?: BootstrapOptions;
+  /** Only the records whose key passes (a part of the run, e.g. --select-on's); default all. */
+  only?: (key: string) => boolean;
 }
 
 /** A benchmark protocol's part in a method's summary (see src/protocols/protocol.ts). */
 export interface ProtocolAggregation {
   /** Every record's shape, when the protocol fixes it; otherwise each record's is read off its lines. */
   shape?: Shape;
-  /** Its summary of one method's record outcomes, kept under `key`. */
-  summary?: { key: string; summarize(records: readonly RecordOutcome[]): unknown };
+  /** Its summary of one method's record outcomes, kept under `key` (its intervals drawn with the run's bootstrap). */
+  summary?: { key: string; summarize(records: readonly RecordOutcome[], options?: { bootstrap?: BootstrapOptions }): unknown };
 }
 
 /** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
@@ -34,7 +36,8 @@ export function summarizeMethods(
   const methods = [...new Set([...(options.methods ?? []), ...kinds.keys()])];
   const shape = options.protocol?.shape;
   const part = options.protocol?.summary;
-  const pairs = [...store.pairs()];
+  const only = options.only;
+  const pairs = only ? [...store.pairs()].filter((p) => only(p.key)) : [...store.pairs()];
 
   const outcomes = new Map<string, RecordOutcome[]>();
   for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape));
@@ -50,7 +53,7 @@ export function summarizeMethods(
       incomplete: pairs.length - records.length,
       groups: groupAccuracy(records, options.bootstrap),
     };
-    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records);
+    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records, options.bootstrap ? { bootstrap: options.bootstrap } : {});
     const position = summary.kind === 'comparison' ? positionStats(records) : null;
     if (position) summary.position = position;
     const truncated = truncatedJudgeLines(pairs, method);

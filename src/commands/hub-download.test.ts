@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { hubRevisionFolder } from '../model/hub/hub-paths.js';
-import { datasetRoute, folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../testing/fake-hub-server.js';
+import { datasetRoute, defaultCommit, folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../testing/fake-hub-server.js';
 import { SHARED, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { runEndorm, startEndorm } from '../testing/spawn-endorm.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -32,7 +33,7 @@ const args = (out: string, ...more: string[]) => [
   '--out', path.join(tmp, out), ...more,
 ];
 const envFor = (cache: string) => ({ HF_ENDPOINT: hub.endpoint, ENDORM_CACHE: cache, HF_TOKEN: '' });
-const cachedOnnx = (cache: string) => path.join(hubRevisionFolder(cache, REPO, 'model'), ...ONNX.split('/'));
+const cachedOnnx = (cache: string) => path.join(hubRevisionFolder(cache, REPO, 'model', defaultCommit(REPO)), ...ONNX.split('/'));
 const partFiles = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes('.part-'));
 
 test('a Hub model and dataset download with progress, then run offline from the cache', async () => {
@@ -45,6 +46,8 @@ test('a Hub model and dataset download with progress, then run offline from the 
   assert.ok(fs.readFileSync(cachedOnnx(cache)).equals(fs.readFileSync(path.join(STORIES, ONNX))), 'the cached model is the served one');
   const summary = JSON.parse(fs.readFileSync(path.join(tmp, 'online', 'summary.json'), 'utf8'));
   assert.equal(summary.model.spec, REPO);
+  assert.deepEqual([summary.model.revision, summary.model.commit], ['main', defaultCommit(REPO)], 'the commit main stood at');
+  assert.equal(summary.model.files['onnx/model.onnx'].sha256, createHash('sha256').update(fs.readFileSync(path.join(STORIES, ONNX))).digest('hex'));
   assert.equal(summary.dataset.kind, 'rm-bench');
   assert.equal(summary.counts.pairs, 2);
   assert.deepEqual(summary.dataset.domains, { chat: 2, math: 0, code: 0, safety: 0 }, "the whole file's records per domain");
@@ -60,7 +63,7 @@ test('a Hub model and dataset download with progress, then run offline from the 
 test('offline without a cached copy is a model error that says so', async () => {
   const r = await runEndorm(args('uncached', '--offline', '--quiet'), envFor(tempCacheDir()));
   assert.equal(r.code, EXIT.model, r.stderr);
-  assert.match(r.stderr, /is not cached .*--offline forbids downloading it/);
+  assert.match(r.stderr, /is not cached .*--offline forbids/);
 });
 
 test('an interrupted transfer leaves nothing that looks complete, and the next run downloads it whole', async () => {

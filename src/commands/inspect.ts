@@ -41,6 +41,7 @@ export function inspectCommand(): Command {
       onDownloadProgress: (e) => downloads.onEvent(e),
       onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
       dtype: opts.dtype,
+      ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
       offline: opts.offline,
       device: opts.device,
       threads: opts.threads,

@@ -5,6 +5,7 @@ import { DEVICE_CHOICES, type DeviceChoice } from '../engine/devices.js';
 
 export interface ModelCliOptions {
   model?: string;
+  revision?: string;
   dtype: string;
   offline?: boolean;
   device: DeviceChoice;
@@ -15,6 +16,7 @@ export interface ModelCliOptions {
 export function addModelOptions(command: Command): Command {
   return command
     .option('-m, --model <path-or-id>', 'local model folder (config.json, tokenizer, onnx/) or Hub id (default $ENDORM_MODEL or the built-in default)')
+    .option('--revision <rev>', "a Hub model's branch, tag or commit (default: main); run.json records the commit it resolved to")
     .addOption(new Option('--dtype <dtype>', 'which ONNX weights to load, named as transformers.js names them (fp16 and q4f16 compute in half precision on webgpu/cuda; on cpu they run slower than fp32)').choices([...ONNX_DTYPES]).default('fp32'))
     .option('--offline', 'never download; a Hub model must already be cached')
     .addOption(new Option('--device <device>', 'where to compute: cpu, webgpu (a GPU through Vulkan/Metal/D3D12), cuda (needs the CUDA provider installed), auto (cuda if it starts, else cpu)').choices([...DEVICE_CHOICES]).default('cpu'))

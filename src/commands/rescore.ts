@@ -3,7 +3,8 @@ import { rescoreRun } from '../api/rescore-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
-import { addGridOptions, type GridCliOptions } from './grid-options.js';
+import { addGridOptions, withSelectOn, type GridCliOptions } from './grid-options.js';
+import { methodLine, type MethodLineInput } from './method-lines.js';
 import { methodList } from './option-parsers.js';
 
 interface RescoreCliOptions extends GridCliOptions {
@@ -15,7 +16,8 @@ interface RescoreCliOptions extends GridCliOptions {
 }
 
 /** `endorm rescore RUN --methods SPECS [--alpha L --gamma L]`: new settings from a run's token traces, no model. */
-export function rescoreCommand(): Command {
+/** `argv`: the command line as typed (the script, then its arguments), recorded in the new run.json. */
+export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)): Command {
   const command = new Command('rescore')
     .description(
       "recompute endorm / loglik variants (any γ, terminal, shaping, normalize, and any α the run traced) from a run's token traces, " +
@@ -29,15 +31,19 @@ export function rescoreCommand(): Command {
     .option('-q, --quiet', 'no output but errors');
   addGridOptions(command);
   command.action(async (run: string, opts: RescoreCliOptions) => {
-    const { methods, grid } = withGridMethods(opts.methods, opts.alpha, opts.gamma);
+    const expanded = withGridMethods(opts.methods, opts.alpha, opts.gamma);
+    const grid = expanded.grid;
+    const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     let result;
     try {
       result = await rescoreRun({
         run,
         methods,
         ...(grid ? { grid } : {}),
+        ...(opts.selectOn !== undefined ? { selectOn: opts.selectOn } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.out ? { out: opts.out } : {}),
+        argv,
       });
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;
@@ -51,9 +57,7 @@ export function rescoreCommand(): Command {
       const say = (line: string) => process.stderr.write(line + '\n');
       say(`endorm: rescored ${result.responses} responses from ${result.tracesDirs.join(', ')} in ${result.seconds.toFixed(2)} s (no model)`);
       if (result.missingTraces > 0) say(`endorm: ${result.missingTraces} response(s) had no trace and were left out`);
-      for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number | null; pairs: number; ties: number }>)) {
-        say(`  ${spec.padEnd(28)} accuracy ${m.accuracy === null ? '—' : `${(100 * m.accuracy).toFixed(1)}%`}  (${m.pairs} pairs, ${m.ties} ties)`);
-      }
+      for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) say(methodLine(spec, m));
       say(`endorm: wrote ${result.runDir}/`);
     }
   });

@@ -11,6 +11,7 @@ export interface ResumableOptions extends FieldOptions {
   resume?: string;
   out?: string;
   model?: string;
+  revision?: string;
   dtype: string;
   dataset?: string;
   methods: string[];
@@ -18,8 +19,11 @@ export interface ResumableOptions extends FieldOptions {
   scoreEot: boolean;
   maxLength?: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   shard?: ShardSpec;
   reference?: string;
+  selectOn?: number;
   format?: string;
 }
 
@@ -41,6 +45,7 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     ...opts,
     out: opts.resume,
     model: opts.model ?? run.model,
+    revision: opts.revision ?? run.revision,
     dtype: given('dtype') ? opts.dtype : run.dtype,
     dataset: opts.dataset ?? run.dataset,
     methods: opts.methods.length ? opts.methods : run.methods,
@@ -48,8 +53,11 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     scoreEot: given('scoreEot') ? opts.scoreEot : run.scoreEot,
     maxLength: opts.maxLength ?? run.maxLength,
     limit: opts.limit ?? run.limit,
+    sample: opts.sample ?? run.sample,
+    seed: opts.seed ?? run.seed,
     shard: opts.shard ?? run.shard,
     reference: opts.reference ?? run.reference,
+    selectOn: opts.selectOn ?? run.selectOn,
     ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
   };
 }

@@ -14,8 +14,9 @@ import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
-import { addGridOptions, gridOfRun, type GridCliOptions } from './grid-options.js';
+import { addGridOptions, gridOfRun, withSelectOn, type GridCliOptions } from './grid-options.js';
 import { stopOnSignals } from './interrupt.js';
+import { methodLine, type MethodLineInput } from './method-lines.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -33,6 +34,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   batchSize?: number;
   maxBatchTokens?: number;
   limit?: number;
+  sample?: number;
+  seed?: number;
   out?: string;
   quiet?: boolean;
   json?: boolean;
@@ -45,7 +48,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   reference?: string;
 }
 
-export function scoreCommand(): Command {
+/** `argv`: the command line as typed (the script, then its arguments), recorded in run.json. */
+export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): Command {
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .option('-d, --dataset <path>', `${datasetHelp()}; "-" reads stdin, and a FIFO or <(…) is streamed once (required unless --resume)`)
@@ -56,7 +60,9 @@ export function scoreCommand(): Command {
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
     .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
     .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
-    .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
+    .option('--limit <n>', 'score N records: on a benchmark with domains (RM-Bench) a seeded sample spread across them in proportion, else the first N', nonNegativeInt)
+    .addOption(new Option('--sample <n>', 'score N records drawn uniformly at random (seeded by --seed); reads the dataset twice, so not from a stream').argParser(nonNegativeInt).conflicts('limit'))
+    .option('--seed <n>', 'seed of --sample and of a spread --limit (default: 0); recorded in run.json', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
@@ -81,18 +87,19 @@ export function scoreCommand(): Command {
     const opts = await withRunDefaults(cliOpts, self);
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
     const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
-    const methods = expanded.methods;
     // A resumed sweep keeps its grid (its cells are already among the run's methods).
     const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
+    const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
-    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
+    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : (opts.sample ?? opts.limit) });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
     const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
       const { runDir, progress: done, folder, traces } = await scoreRun({
         model: opts.model ?? defaultModelSpec(),
+        ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
         dtype: opts.dtype,
         offline: opts.offline,
         device: opts.device,
@@ -113,6 +120,7 @@ export function scoreCommand(): Command {
         methods,
         judgePrompts,
         ...(grid ? { grid } : {}),
+        ...(opts.selectOn !== undefined ? { selectOn: opts.selectOn } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         traces: opts.traces,
         template: opts.template,
@@ -121,9 +129,12 @@ export function scoreCommand(): Command {
         batchSize: opts.batchSize,
         maxBatchTokens: opts.maxBatchTokens,
         limit: opts.limit,
+        ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         shard: opts.shard,
         out: opts.out,
         prefixSharing: opts.prefixSharing,
+        argv,
         onProgress: (p) => progress.update(p),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
@@ -143,12 +154,7 @@ export function scoreCommand(): Command {
       if (!opts.quiet) {
         if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
         if (done.savedTokens) process.stderr.write(`endorm: shared prompt prefixes saved ${done.savedTokens} tokens (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%)\n`);
-        for (const [spec, m] of Object.entries(summary.methods as Record<string, { accuracy: number; pairs: number; ties: number; position?: { consistency: number; firstPositionBias: number } }>)) {
-          const position = m.position
-            ? `; position consistency ${(100 * m.position.consistency).toFixed(1)}%, first-position bias ${(100 * m.position.firstPositionBias).toFixed(1)}%`
-            : '';
-          process.stderr.write(`  ${spec.padEnd(28)} accuracy ${(100 * m.accuracy).toFixed(1)}%  (${m.pairs} pairs, ${m.ties} ties${position})\n`);
-        }
+        for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) process.stderr.write(`${methodLine(spec, m)}\n`);
         if (traces && traces.entries > 0) {
           process.stderr.write(
             `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,

@@ -123,3 +123,32 @@ test('a resumed sweep keeps its grid and its traces: the re-scored responses’ 
   assert.equal(rescored.size, 10);
   for (const [key, scores] of rescored) for (const m of methods) assert.equal(scores[m], scored.get(key)[m], `${key} ${m}`);
 });
+
+test('--select-on dev on score and rescore: a grid setting chosen on one part of the records is reported on the rest', async () => {
+  const run = path.join(dir, 'select-on');
+  const args = ['--model', STORIES, '--template', 'none', '--dataset', path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), '--limit', '16', '--threads', '1', '--quiet'];
+  const scored = await endorm('score', ...args, '--alpha', '0.5,2', '--gamma', '0.5,1', '--select-on', 'dev:0.25', '--seed', '3', '--out', run, '--json');
+  assert.equal(scored.code, 0, scored.stderr);
+  const summary = JSON.parse(scored.stdout);
+  assert.deepEqual(summary.settings.selectOn, { fraction: 0.25, seed: 3 });
+  // The grid lacks α = 1, so the default setting it is compared with is scored too.
+  assert.ok(summary.settings.methods.includes('endorm'));
+  assert.deepEqual(summary.selection.records, { selection: 4, heldOut: 12 });
+  assert.equal(summary.selection.default.spec, 'endorm');
+  assert.ok(summary.settings.grid.alphas.includes(summary.selection.chosen.alpha));
+  assert.equal(typeof summary.selection.chosen.heldOut.value, 'number');
+
+  const rescored = await endorm('rescore', run, '--gamma', '0.8,1', '--select-on', 'dev', '--out', path.join(dir, 'select-on-r'), '--json');
+  assert.equal(rescored.code, 0, rescored.stderr);
+  const again = JSON.parse(rescored.stdout);
+  assert.deepEqual(again.settings.selectOn, { fraction: 0.5, seed: 3 }, "split by the scored run's seed");
+  assert.deepEqual(again.selection.records, { selection: 8, heldOut: 8 });
+  assert.equal(again.selection.default.spec, 'endorm:alpha=1,gamma=1');
+
+  const noGrid = await endorm('score', ...args, '--select-on', 'dev', '--out', path.join(dir, 'select-on-none'));
+  assert.equal(noGrid.code, 2);
+  assert.match(noGrid.stderr, /--select-on chooses among the cells of a grid/);
+  const bad = await endorm('score', ...args, '--gamma', '0.5,1', '--select-on', 'dev:2', '--out', path.join(dir, 'select-on-bad'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /FRACTION between 0 and 1/);
+});

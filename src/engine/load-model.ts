@@ -1,6 +1,8 @@
+import path from 'node:path';
 import type { ResolveModelOptions } from '../model/resolve-model-folder.js';
 import { ModelError } from '../model/model-errors.js';
 import { resolveModel, type ResolvedModel } from '../model/resolve-model.js';
+import { sourceDataLocations } from '../onnx/graph-cache-record.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import type { ScoringHead } from '../onnx/scoring-io.js';
 import type { DeviceChoice } from './devices.js';
@@ -28,6 +30,8 @@ export interface LoadModelOptions extends Omit<ResolveModelOptions, 'dtype'> {
 /** A model ready to score: its folder, config, tokenizer and one onnxruntime session over the scoring graph. */
 export interface LoadedModel extends ResolvedModel {
   session: ScoringSession;
+  /** The external data files beside `onnxFile` that hold its weights (none when they are inline). */
+  externalDataFiles: string[];
 }
 
 export async function loadModel(spec: string, options: LoadModelOptions): Promise<LoadedModel> {
@@ -41,6 +45,7 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
     if (err instanceof ModelError) throw err;
     throw new ModelError(`cannot prepare ${model.onnxFile} for scoring: ${(err as Error).message} (is the file complete?)`);
   }
+  const externalDataFiles = (await sourceDataLocations(graph)).map((location) => path.join(path.dirname(model.onnxFile), location));
   const session = await ScoringSession.create(graph, {
     alphas: options.alphas,
     threads: options.threads,
@@ -52,5 +57,5 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
     attentionHeads: model.attentionHeads,
     profileFilePrefix: options.profileFilePrefix,
   });
-  return { ...model, session };
+  return { ...model, session, externalDataFiles };
 }

@@ -24,7 +24,7 @@ test('one run scores the endogenous reward and the three judges into the same fi
   assert.equal(pairwise.comparisons, 12, 'both orders of every pair');
   assert.equal(typeof pairwise.position.consistency, 'number');
   assert.equal(typeof pairwise.position.firstPositionBias, 'number');
-  assert.match(r.stderr, /judge-pairwise +accuracy [\d.]+% +\(6 pairs, \d+ ties; position consistency [\d.]+%, first-position bias [\d.]+%\)/);
+  assert.match(r.stderr, /judge-pairwise +accuracy [\d.]+% \[[\d.]+–[\d.]+\] +\(6 pairs, \d+ ties; position consistency [\d.]+%, first-position bias [\d.]+%\)/);
 
   const judges = summary.settings.judges;
   assert.deepEqual(Object.keys(judges), ['judge-pairwise', 'judge-pointwise', 'verifier']);

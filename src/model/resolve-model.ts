@@ -8,7 +8,11 @@ import { resolveModelFolder, type ResolveModelOptions } from './resolve-model-fo
 /** A model's files, read and checked: what the engine needs to build a scoring session on it. */
 export interface ResolvedModel {
   spec: string;
+  /** Absolute. */
   folder: string;
+  /** A Hub model's revision as asked for, and the commit it resolved to (the folder holds that commit's files). */
+  revision?: string;
+  commit?: string;
   onnxFile: string;
   config: ModelConfig;
   tokenizer: PreTrainedTokenizer;
@@ -21,13 +25,13 @@ export interface ResolvedModel {
 
 /** Resolves `spec` (a folder, or a Hub id downloaded into the cache) to its config, tokenizer and ONNX file for `dtype`. */
 export async function resolveModel(spec: string, options: ResolveModelOptions): Promise<ResolvedModel> {
-  const folder = await resolveModelFolder(spec, options);
+  const { folder, revision, commit } = await resolveModelFolder(spec, options);
   const config = await readModelConfig(folder);
   const tokenizer = await loadTokenizer(folder);
   const onnxFile = await findOnnxFile(folder, options.dtype);
   if (!config.vocabSize) throw new ModelError(`${folder}/config.json has no vocab_size`);
   const padTokenId = (tokenizer as unknown as { pad_token_id?: number | null }).pad_token_id ?? 0;
-  return { spec, folder, onnxFile, config, tokenizer, maxPositions: config.maxPositions, padTokenId, attentionHeads: attentionHeads(config) };
+  return { spec, folder, ...(commit !== undefined ? { revision, commit } : {}), onnxFile, config, tokenizer, maxPositions: config.maxPositions, padTokenId, attentionHeads: attentionHeads(config) };
 }
 
 function attentionHeads(config: ModelConfig): number | undefined {

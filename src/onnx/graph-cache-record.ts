@@ -57,6 +57,15 @@ export async function fileStamp(file: string): Promise<Stamp> {
   return { dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs) };
 }
 
+/**
+ * Where the source model keeps the weights a cached graph uses (`model.onnx_data`...), relative to the source ONNX
+ * file's folder: the record's data files that were linked or copied from the model. [] for a model with inline weights.
+ */
+export async function sourceDataLocations(graphPath: string): Promise<string[]> {
+  const record = JSON.parse(await fs.readFile(path.join(path.dirname(graphPath), RECORD_FILE), 'utf8')) as GraphRecord;
+  return record.data.filter((f) => f.from !== undefined).map((f) => f.file);
+}
+
 /** Writes the record of a freshly built entry (graph bytes as written, data files as described). */
 export async function writeGraphRecord(entryDir: string, graphFile: string, graphBytes: Uint8Array, data: FileRecord[]): Promise<void> {
   const record: GraphRecord = {

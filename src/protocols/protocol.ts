@@ -1,9 +1,11 @@
+import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
 import type { RecordOutcome, Shape } from '../benchmarks/cells.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../benchmarks/summary-row.js';
 import type { DatasetFiles } from '../datasets/dataset-files.js';
 import type { HfDatasetSpec } from '../datasets/hf-dataset-spec.js';
 import type { Dataset, DatasetOptions } from '../datasets/open-dataset.js';
+import type { Pair } from '../datasets/pair.js';
 import type { HubAccessOptions } from '../model/hub/hub-settings.js';
 import type { HubProgressCallback } from '../model/hub/progress.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
@@ -49,7 +51,10 @@ export interface HubSplitAlias {
   split: HfDatasetSpec;
 }
 
-/** A protocol's headline number per method (issue 13: the console and reports may lead with it). */
+/**
+ * A protocol's headline number per method: the number its paper reports, which the console, summary.json (each
+ * method's `headline`) and the reports lead with, before the pooled accuracy.
+ */
 export interface Headline {
   /** In titles and grid panels: `RM-Bench average`. */
   title: string;
@@ -59,6 +64,10 @@ export interface Headline {
   row: keyof DifficultyColumns;
   /** The method's headline value; undefined when the method has no summary under this protocol. */
   value(method: MethodSummary): number | null | undefined;
+  /** Its 95% bootstrap interval (resampling records). */
+  ci95?(method: MethodSummary): [number, number] | null | undefined;
+  /** The numbers it is made of, shown beside it (RM-Bench: easy, normal, hard), each with its interval. */
+  parts?(method: MethodSummary): Record<string, { value: number | null; ci95: [number, number] | null }> | undefined;
 }
 
 /** What a protocol adds to the reports; every part is optional. */
@@ -113,12 +122,16 @@ export interface BenchmarkProtocol {
   shape?: Shape;
   /** Its sections (domains) in report order, for per-section reports and stratified sampling. */
   sections?: readonly string[];
+  /** The section a record belongs to (undefined: none of them); `--limit` spreads its records across sections. */
+  sectionOf?(pair: Pair): string | undefined;
   /** A section's score for a method (undefined when the method has none there). */
   sectionScore?(m: MethodSummary, section: string): number | undefined;
+  /** Its 95% bootstrap interval. */
+  sectionCi95?(m: MethodSummary, section: string): [number, number] | null | undefined;
   /** A response's name by its index within the record (RM-Bench: its style). */
   responseLabel?(index: number): string | undefined;
-  /** Its per-method summary, stored in summary.json under `key`. */
-  summary?: { key: string; summarize(records: readonly RecordOutcome[]): unknown };
+  /** Its per-method summary, stored in summary.json under `key`; intervals drawn with the run's bootstrap options. */
+  summary?: { key: string; summarize(records: readonly RecordOutcome[], options?: { bootstrap?: BootstrapOptions }): unknown };
   /** Notes about the whole run, from every method's summary. */
   notes?(methods: Readonly<Record<string, MethodSummary>>, manifest: RunManifest): string[];
   headline?: Headline;

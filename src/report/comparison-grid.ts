@@ -36,9 +36,12 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
       put(rows, summaries.length, run, { method: row.method, scope: row.scope, name: row.name, label: rowLabel(protocol, row) }, cellOf(row));
       const split = protocol.report?.splitLabel;
       if (row.scope !== 'overall' || !split || !protocol.report?.rows?.(row.method, summary.methods[row.method]!, summary)) continue;
+      const headline = summary.methods[row.method]!.headline;
       for (const name of SPLITS) {
         const key = { method: row.method, scope: protocol.name, name, label: split(name) };
-        put(rows, summaries.length, run, key, { value: row[name], ci95: null, pairs: row.pairs, note: '' });
+        // The headline's interval for its own row, its parts' for theirs (RM-Bench: average; easy, normal, hard).
+        const ci95 = (name === protocol.headline?.row ? headline?.ci95 : headline?.parts?.[name]?.ci95) ?? null;
+        put(rows, summaries.length, run, key, { value: row[name], ci95, pairs: row.pairs, note: '' });
       }
     }
   });

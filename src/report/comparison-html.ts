@@ -6,6 +6,7 @@ import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { comparisonGrid, type GridCell, type GridRow } from './comparison-grid.js';
+import { provenanceDiffHtml } from './provenance-report.js';
 import { runLabels } from './run-labels.js';
 import { settingsEntries } from './settings-text.js';
 
@@ -18,8 +19,9 @@ export function renderComparisonHtml(summaries: readonly RunSummary[]): string {
   const body = [
     `<header class="top"><div class="overline">endorm comparison</div><h1>${summaries.length} runs side by side</h1><div class="subtitle">${escapeHtml([...new Set(summaries.map((s) => s.dataset.name))].join(', '))}</div></header>`,
     card('Runs', runsTable(summaries, labels)),
+    provenanceDiffHtml(summaries, labels),
     chartCard('Overall accuracy', grid.filter((r) => r.scope === 'overall'), series, true),
-    ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, false) : '')),
+    ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, true) : '')),
     card('By method', methodTables(grid, labels), methodsLead(protocols)),
     notesCard(summaries, labels),
   ];

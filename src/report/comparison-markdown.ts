@@ -1,6 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
 import { comparisonGrid, type GridCell } from './comparison-grid.js';
+import { provenanceDiffMarkdown } from './provenance-report.js';
 import { runLabels } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
@@ -15,6 +16,7 @@ export function renderComparisonMarkdown(summaries: readonly RunSummary[]): stri
     );
   });
   out.push('');
+  out.push(...provenanceDiffMarkdown(summaries, labels));
 
   const grid = comparisonGrid(summaries);
   const header = `| | ${labels.map((l) => mdCell(l)).join(' | ')} |`;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { rmBenchOf } from '../protocols/rm-bench/rm-bench-summary.js';
 import { gridMethodSpec, gridMethodSpecs } from '../rewards/method-grid.js';
 import { writeSyntheticRun, type SyntheticMethod } from '../testing/synthetic-run.js';
-import { accuracyGrid, bestCell, gridMarkdown } from './grid-table.js';
+import { accuracyGrid, gridMarkdown } from './grid-table.js';
 import { summarizeRun } from './summarize-run.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
 import { gridLinesSvg } from './svg-line-plot.js';
@@ -35,23 +35,28 @@ test('RM-Bench grid: the average and each present domain, laid out α × γ from
   const cell = summary.methods[gridMethodSpec(2, 0.99)]!;
   assert.equal(grid.panels[0]!.values[2]![1], rmBenchOf(cell)!.average);
   assert.equal(grid.panels[2]!.values[2]![1], rmBenchOf(cell)!.domains.code!.average);
-  // The best cell is the largest value of its panel.
-  const best = bestCell(grid, grid.panels[0]!)!;
-  assert.equal(best.value, Math.max(...grid.panels[0]!.values.flat().map((v) => v!)));
-  assert.equal(rmBenchOf(summary.methods[gridMethodSpec(best.alpha, best.gamma)]!)!.average, best.value);
+  // Every cell carries its interval: the average's (domain-stratified) and each domain's.
+  assert.deepEqual(grid.panels[0]!.intervals[2]![1], rmBenchOf(cell)!.ci95!.average);
+  assert.deepEqual(grid.panels[2]!.intervals[2]![1], rmBenchOf(cell)!.domains.code!.ci95);
 
   const md = gridMarkdown(grid).join('\n');
   assert.match(md, /\| α \\ γ \| 0\.9 \| 0\.99 \| 1 \|/);
   assert.equal((md.match(/^\| (0\.5|1|2) \|/gm) ?? []).length, 3 * 4, 'three α rows per panel');
-  assert.ok(md.includes(`**${(best.value * 100).toFixed(1)}**`));
+  const [low, high] = rmBenchOf(cell)!.ci95!.average;
+  assert.ok(md.includes(`| ${(rmBenchOf(cell)!.average! * 100).toFixed(1)} (${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}) |`), md);
+  // Without --select-on nothing is crowned: no bold cell, no "best".
+  assert.doesNotMatch(md, /\*\*[\d.]+\*\*|best|†/);
 });
 
-test('heat map: one cell per (α, γ) per panel with its percentage, the best outlined; line plot: one line per α per panel', async () => {
+test('heat map: one cell per (α, γ) per panel with its percentage and CI, none outlined; line plot: one line per α per panel', async () => {
   const { summary } = await sweptRun('rm-bench');
   const grid = accuracyGrid(summary)!;
   const heat = gridHeatmapSvg(grid);
   assert.equal((heat.match(/class="g-cell"/g) ?? []).length, 4 * 9);
-  assert.equal((heat.match(/stroke="#f28e2b"/g) ?? []).length, 4, 'one outlined best cell per panel');
+  assert.equal((heat.match(/class="g-ci"/g) ?? []).length, 4 * 9, 'a CI under every value');
+  assert.match(heat, /<title>RM-Bench average: α = 0\.5, γ = 0\.9: [\d.]+% \(95% CI [\d.]+–[\d.]+\)<\/title>/);
+  assert.equal((heat.match(/stroke="#f28e2b"/g) ?? []).length, 0, 'no cell outlined as best');
+  assert.doesNotMatch(heat, /best/);
   assert.ok(heat.includes(`>${(grid.panels[1]!.values[0]![0]! * 100).toFixed(1)}<`));
   const lines = gridLinesSvg(grid);
   assert.equal((lines.match(/<path /g) ?? []).length, 4 * 3);

@@ -1,5 +1,6 @@
+import type { GridSelection, PartScore } from '../benchmarks/grid-selection.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { escapeHtml } from '../render/format.js';
+import { escapeHtml, integer, mdCell, pValue, percent, percentCi } from '../render/format.js';
 import { card } from '../render/html-page.js';
 import { accuracyGrid, gridMarkdown, gridTablesHtml } from './grid-table.js';
 import { gridHeatmapSvg } from './svg-grid-heatmap.js';
@@ -15,9 +16,10 @@ export function gridCard(summary: RunSummary): string {
   const grid = accuracyGrid(summary);
   if (!grid) return '';
   const body = [
+    `<p class="lead">${escapeHtml(selectionSentence(grid.selection, grid.measure))}</p>`,
     `<h3>Heat map</h3><div class="chart-wrap">${gridHeatmapSvg(grid)}</div>`,
     `<h3>${escapeHtml(capitalize(grid.measure))} against γ, per α</h3><div class="chart-wrap">${gridLinesSvg(grid)}</div>`,
-    `<h3>Tables (%)</h3>${gridTablesHtml(grid)}`,
+    `<h3>Tables (%, 95% CI)</h3>${gridTablesHtml(grid)}`,
     `<p class="lead" style="margin-top:10px">Also written as <code>${GRID_FILES.heatmap}</code> and <code>${GRID_FILES.lines}</code> in the run folder.</p>`,
   ];
   return card(`Settings grid: ${grid.alphas.length} α × ${grid.gammas.length} γ`, `<style>${CSS}</style>${body.join('\n')}`, `${ABOUT} ${escapeHtml(capitalize(grid.measure))} and, below it, each ${grid.panels.length > 1 && grid.measure !== 'accuracy' ? 'domain' : 'group'}.`);
@@ -37,7 +39,9 @@ export function gridSection(summary: RunSummary): string[] {
   return [
     `## Settings grid (${grid.alphas.length} α × ${grid.gammas.length} γ)`,
     '',
-    `Each cell is \`endorm:alpha=α,gamma=γ\`; rows α, columns γ. Heat map: \`${GRID_FILES.heatmap}\`; accuracy against γ per α: \`${GRID_FILES.lines}\`.`,
+    `Each cell is \`endorm:alpha=α,gamma=γ\`; rows α, columns γ; each value with its 95% bootstrap CI. Heat map: \`${GRID_FILES.heatmap}\`; accuracy against γ per α: \`${GRID_FILES.lines}\`.`,
+    '',
+    mdCell(selectionSentence(grid.selection, grid.measure)),
     '',
     ...gridMarkdown(grid),
   ];
@@ -51,6 +55,33 @@ export function gridSvgFiles(summary: RunSummary): [string, string][] {
     [GRID_FILES.heatmap, gridHeatmapSvg(grid)],
     [GRID_FILES.lines, gridLinesSvg(grid)],
   ];
+}
+
+/**
+ * What the report says about choosing a cell. With --select-on: which cell the selection part picked, and how it and
+ * the default setting score on the held-out part. Without: that no cell is crowned, and why.
+ */
+export function selectionSentence(selection: GridSelection | undefined, measure: string): string {
+  if (!selection) {
+    return (
+      `No cell is marked best: the cell that scores highest on these records overstates how it would score on new ones, and neighbouring cells are ` +
+      `often within each other's CIs. To choose a setting, score with --select-on dev[:FRACTION]: it picks on one part of the records and reports on the rest.`
+    );
+  }
+  const s = selection;
+  const part = (p: PartScore) => `${percent(p.value)}%${p.ci95 ? ` (95% CI ${percentCi(p.ci95)})` : ''}`;
+  const held = `${integer(s.records.heldOut)} held-out records`;
+  const test = s.pairedTest ? `; McNemar b / c = ${s.pairedTest.b} / ${s.pairedTest.c}, p = ${pValue(s.pairedTest.pValue)} (b: default right, picked wrong)` : '';
+  const versus = s.default
+    ? s.default.spec === s.chosen.spec
+      ? ' It is the default setting.'
+      : ` The default setting ${s.default.spec} (α = 1, γ = 1) scores ${part(s.default.heldOut)} there${test}.`
+    : ' The run did not score the default setting (α = 1, γ = 1), so there is nothing to compare it with.';
+  const all = s.bestOnAll && s.bestOnAll.spec !== s.chosen.spec ? ` (Best on all records, the number picking on the test set would have reported: α = ${s.bestOnAll.alpha}, γ = ${s.bestOnAll.gamma}, ${percent(s.bestOnAll.value)}%.)` : '';
+  return (
+    `--select-on dev:${s.fraction} (seed ${s.seed}): on the selection part (${integer(s.records.selection)} records) the best ${measure} is α = ${s.chosen.alpha}, γ = ${s.chosen.gamma} ` +
+    `(${part(s.chosen.selection)}, marked †); on the ${held} it scores ${part(s.chosen.heldOut)}.${versus}${all}`
+  );
 }
 
 function capitalize(text: string): string {

@@ -15,22 +15,23 @@ import { gridHeatmapSvg } from './svg-grid-heatmap.js';
 
 const skip = CHROMIUM ? false : 'no Chromium on this machine';
 
-test('the grid heat map renders in headless Chromium: its darkest cells and the outlined best cell are on screen', { skip }, async () => {
+test('the grid heat map renders in headless Chromium: its darkest cells, their CIs and the cell --select-on picked are on screen', { skip }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endorm-render-'));
   const grid = { alphas: [0.5, 1, 2], gammas: [0.9, 0.99, 1] };
   await writeSyntheticRun(dir, {
     records: 30,
     groups: ['chat', 'code'],
     methods: gridMethodSpecs(grid).map((spec, k) => ({ spec, kind: 'response', skill: 0.1 + 0.2 * k, styleBias: 0.2 })),
-    settings: { grid },
+    settings: { grid, selectOn: { fraction: 0.5, seed: 0 } },
   });
   const file = join(dir, 'grid-heatmap.svg');
   await writeFile(file, gridHeatmapSvg(accuracyGrid(await summarizeRun(dir))!));
   const image = decodePng(screenshot(file, 900, 520));
   assert.equal(image.width, 900);
-  // Three panels (average, chat, code); the highest cell of each is the darkest blue, outlined in orange.
-  assert.ok(countColour(image, [24, 72, 140]) > 3 * 800, 'darkest cells');
-  assert.ok(countColour(image, [242, 142, 43], 20) > 3 * 300, 'best-cell outlines');
+  // Three panels (average, chat, code); the highest cell of each is the darkest blue; the picked cell of the first
+  // panel is outlined in orange.
+  assert.ok(countColour(image, [24, 72, 140]) > 3 * 600, 'darkest cells');
+  assert.ok(countColour(image, [242, 142, 43], 20) > 300, 'the picked cell outlined');
 });
 
 test('the per-token view renders in headless Chromium: tokens shaded blue (reward up) and red (reward down)', { skip }, async () => {

@@ -6,7 +6,9 @@ import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { foldWhenSwept, gridCard } from './grid-report.js';
+import { accuracyLabel, headlineHtml } from './headline-report.js';
 import { judgeHtml } from './judge-report.js';
+import { provenanceHtmlRows } from './provenance-report.js';
 import { countsText, runTimeText } from './report-markdown.js';
 import { settingsEntries } from './settings-text.js';
 
@@ -18,6 +20,7 @@ export function renderRunHtml(summary: RunSummary): string {
   const body = [
     header(summary),
     card('Run', runDetails(summary)),
+    headlineHtml(summary),
     gridCard(summary),
     card('Methods', methodsTable(summary)),
     judgeHtml(summary),
@@ -51,6 +54,7 @@ function runDetails(summary: RunSummary): string {
     ['endorm', escapeHtml(summary.endorm.version)],
     ['Run', escapeHtml(runTimeText(summary))],
     ['Counts', escapeHtml(countsText(summary))],
+    ...provenanceHtmlRows(summary),
   ];
   return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
@@ -69,7 +73,7 @@ function methodsTable(summary: RunSummary): string {
     ? `<p class="lead" style="margin-top:10px">McNemar: exact two-sided test on the comparisons both methods judged; b = <code>${escapeHtml(reference)}</code> right and the method wrong, c = the reverse. Bold: p &lt; 0.05.</p>`
     : '';
   return `<div class="table-wrap"><table>
-<thead><tr><th>Method</th><th class="num">Accuracy %</th><th class="num">95% CI</th><th class="num">Pairs</th><th class="num">Comparisons</th><th class="num">Ties</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead>
+<thead><tr><th>Method</th><th class="num">${accuracyLabel(summary)} %</th><th class="num">95% CI</th><th class="num">Pairs</th><th class="num">Comparisons</th><th class="num">Ties</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 <p class="lead" style="margin-top:10px">Accuracy: share of chosen-vs-rejected comparisons a method gets right (ties count as wrong). 95% CI: percentile bootstrap over records, 1000 resamples, fixed seed.</p>${note}`;
 }

@@ -3,7 +3,10 @@ import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
+import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
+import { provenanceMarkdown } from './provenance-report.js';
+import { endormText } from './provenance-text.js';
 import { settingsText } from './settings-text.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
@@ -14,10 +17,12 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(`- **Model:** \`${model.spec}\` (${model.modelType}, ${model.dtype}, \`${model.onnxFile}\`)`);
   out.push(`- **Dataset:** ${dataset.name} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
-  out.push(`- **endorm:** ${summary.endorm.version}`);
+  out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
   out.push(`- **Counts:** ${countsText(summary)}`, '');
+  out.push(...provenanceMarkdown(summary));
 
+  out.push(...headlineMarkdown(summary));
   out.push(...gridSection(summary));
   out.push(...methodsSection(summary));
   out.push(...judgeMarkdown(summary));
@@ -58,7 +63,7 @@ function methodsSection(summary: RunSummary): string[] {
   const out = ['## Methods', ''];
   if (methods.length === 0) return [...out, 'No methods.', ''];
   const pHeader = reference ? `McNemar p vs \`${mdCell(reference)}\`` : 'McNemar p';
-  out.push(`| Method | Accuracy % | 95% CI | Pairs | Comparisons | Ties | b / c | ${pHeader} |`);
+  out.push(`| Method | ${accuracyLabel(summary)} % | 95% CI | Pairs | Comparisons | Ties | b / c | ${pHeader} |`);
   out.push('|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const [spec, m] of methods) {
     const vs = m.vsReference;

@@ -1,5 +1,8 @@
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
-import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
+import type { HeadlineSummary, MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
+import { selectOnDev, type GridSelection, type SelectionMeasure } from '../benchmarks/grid-selection.js';
+import type { BenchmarkProtocol, Headline } from '../protocols/protocol.js';
+import { readGrid } from './grid-table.js';
 import { ScoreRecordStore } from '../benchmarks/record-store.js';
 import { summarizeMethods } from '../benchmarks/summarize-methods.js';
 import { protocolOfKind } from '../protocols/registry.js';
@@ -45,12 +48,16 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   }
 
   const protocol = protocolOfKind(manifest.dataset.kind);
-  const methods = summarizeMethods(store, {
-    methods: manifest.settings.methods,
-    protocol,
-    ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
-    ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
-  });
+  const methods = withHeadlines(
+    summarizeMethods(store, {
+      methods: manifest.settings.methods,
+      protocol,
+      ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
+      ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
+    }),
+    protocol.headline,
+  );
+  const selection = gridSelection(store, manifest, methods, protocol, options.bootstrap);
   const storeCounts = store.counts();
   notes.push(...methodNotes(methods, manifest, storeCounts.pairs));
   notes.push(...(protocol.notes?.(methods, manifest) ?? []));
@@ -84,8 +91,42 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
     timing,
     ...(traced.traces ? { traces: traced.traces } : {}),
     methods,
+    ...(selection ? { selection } : {}),
     notes,
   };
+}
+
+/** `--select-on` (settings.selectOn): the grid's setting chosen on one part of the records, reported on the other. */
+function gridSelection(
+  store: ScoreRecordStore,
+  manifest: RunManifest,
+  methods: Record<string, MethodSummary>,
+  protocol: BenchmarkProtocol,
+  bootstrap: BootstrapOptions | undefined,
+): GridSelection | undefined {
+  const grid = readGrid(manifest.settings['grid']);
+  const selectOn = manifest.settings.selectOn;
+  if (!grid || !selectOn) return undefined;
+  const headline = protocol.headline;
+  const measure: SelectionMeasure =
+    headline && Object.values(methods).some((m) => headline.value(m) !== undefined)
+      ? { title: headline.title, value: (m) => headline.value(m), ci95: (m) => headline.ci95?.(m) }
+      : { title: 'accuracy', value: (m) => m.accuracy, ci95: (m) => m.ci95 };
+  return selectOnDev(store, { grid, selectOn, methods, measure, protocol, ...(bootstrap ? { bootstrap } : {}) });
+}
+
+/** Each method's summary led by the protocol's headline, where the protocol has one and the method a value for it. */
+function withHeadlines(methods: Record<string, MethodSummary>, headline: Headline | undefined): Record<string, MethodSummary> {
+  if (!headline) return methods;
+  return Object.fromEntries(
+    Object.entries(methods).map(([spec, m]) => {
+      const value = headline.value(m);
+      if (value === undefined) return [spec, m];
+      const parts = headline.parts?.(m);
+      const summary: HeadlineSummary = { title: headline.title, value, ci95: headline.ci95?.(m) ?? null, ...(parts ? { parts } : {}) };
+      return [spec, { headline: summary, ...m }];
+    }),
+  );
 }
 
 function methodNotes(methods: Record<string, MethodSummary>, manifest: RunManifest, records: number): string[] {

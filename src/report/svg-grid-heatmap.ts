@@ -1,10 +1,10 @@
-import { escapeHtml, percent } from '../render/format.js';
+import { escapeHtml, percent, percentCi } from '../render/format.js';
 import { svgDocument } from '../render/svg-document.js';
 import { divergingColour, rgbText, type Rgb } from '../util/colour.js';
-import { bestCell, panelRange, type AccuracyGrid, type GridPanel } from './grid-table.js';
+import { isSelected, panelRange, type AccuracyGrid, type GridPanel } from './grid-table.js';
 
-const CELL_W = 60;
-const CELL_H = 38;
+const CELL_W = 68;
+const CELL_H = 44;
 const LABEL = 58;
 const TOP = 74;
 const FOOT = 40;
@@ -17,8 +17,10 @@ const HIGH: Rgb = [24, 72, 140];
 
 /**
  * The accuracy grid as heat maps, one panel per measure (RM-Bench average and domains, or accuracy and groups), α down,
- * γ across, the percentage in every cell and the best cell outlined. Colour runs from the panel's lowest to its highest
- * value: a sweep's cells are often a few points apart, which a scale centred on chance would paint all alike.
+ * γ across, the percentage and its 95% CI in every cell. Colour runs from the panel's lowest to its highest value: a
+ * sweep's cells are often a few points apart, which a scale centred on chance would paint all alike; the CIs say how
+ * little that may mean. No cell is crowned best on the records it is reported on; only the cell `--select-on` picked
+ * on the selection part is outlined, with its held-out score below.
  */
 export function gridHeatmapSvg(grid: AccuracyGrid): string {
   const panelWidth = LABEL + grid.gammas.length * CELL_W + 12;
@@ -30,21 +32,20 @@ export function gridHeatmapSvg(grid: AccuracyGrid): string {
   const panels = grid.panels.map((panel, k) => {
     const x = (k % columns) * (panelWidth + GAP);
     const y = Math.floor(k / columns) * (panelHeight + GAP);
-    return `<g transform="translate(${x},${y})">${panelSvg(grid, panel)}</g>`;
+    return `<g transform="translate(${x},${y})">${panelSvg(grid, panel, k)}</g>`;
   });
   return svgDocument({
     width,
     height,
     label: `${grid.measure} over α × γ`,
     style:
-      '.g-title{font-size:14px;font-weight:600;fill:#1d2330}.g-sub{font-size:11.5px;fill:#5b6475}.g-axis{font-size:11px;fill:#5b6475;font-style:italic}.g-label{font-size:11px;fill:#39414f;font-variant-numeric:tabular-nums}.g-cell{font-size:12.5px;font-weight:600;font-variant-numeric:tabular-nums}.g-foot{font-size:11px;fill:#5b6475}',
+      '.g-title{font-size:14px;font-weight:600;fill:#1d2330}.g-sub{font-size:11.5px;fill:#5b6475}.g-axis{font-size:11px;fill:#5b6475;font-style:italic}.g-label{font-size:11px;fill:#39414f;font-variant-numeric:tabular-nums}.g-cell{font-size:12.5px;font-weight:600;font-variant-numeric:tabular-nums}.g-ci{font-size:9.5px;font-variant-numeric:tabular-nums}.g-foot{font-size:11px;fill:#5b6475}',
     parts: [`<rect width="${width}" height="${height}" fill="#fff"/>`, ...panels],
   });
 }
 
-function panelSvg(grid: AccuracyGrid, panel: GridPanel): string {
+function panelSvg(grid: AccuracyGrid, panel: GridPanel, index: number): string {
   const range = panelRange(panel);
-  const best = bestCell(grid, panel);
   const gridWidth = grid.gammas.length * CELL_W;
   const parts: string[] = [
     `<text x="0" y="15" class="g-title">${escapeHtml(panel.label)}</text>`,
@@ -58,24 +59,33 @@ function panelSvg(grid: AccuracyGrid, panel: GridPanel): string {
     parts.push(`<text x="${LABEL - 8}" y="${y + CELL_H / 2 + 4}" text-anchor="end" class="g-label">${grid.alphas[i]}</text>`);
     row.forEach((value, j) => {
       const x = LABEL + j * CELL_W;
-      const tip = `${panel.label}: α = ${grid.alphas[i]}, γ = ${grid.gammas[j]}: ${value === null ? 'no data' : `${percent(value)}%`}`;
+      const ci = panel.intervals[i]![j] ?? null;
+      const tip = `${panel.label}: α = ${grid.alphas[i]}, γ = ${grid.gammas[j]}: ${value === null ? 'no data' : `${percent(value)}%${ci ? ` (95% CI ${percentCi(ci)})` : ''}`}`;
       if (value === null) {
         parts.push(`<rect x="${x + 1}" y="${y + 1}" width="${CELL_W - 2}" height="${CELL_H - 2}" rx="3" fill="#fafafa" stroke="#c9ced8" stroke-dasharray="3 3"><title>${escapeHtml(tip)}</title></rect>`);
         parts.push(`<text x="${x + CELL_W / 2}" y="${y + CELL_H / 2 + 4}" text-anchor="middle" class="g-label">—</text>`);
         return;
       }
       const t = range && range[1] > range[0] ? (value - range[0]) / (range[1] - range[0]) : 0.5;
+      const ink = t > 0.55 ? '#ffffff' : '#1d2330';
       parts.push(
         `<rect x="${x + 1}" y="${y + 1}" width="${CELL_W - 2}" height="${CELL_H - 2}" rx="3" fill="${rgbText(scale(t))}"><title>${escapeHtml(tip)}</title></rect>`,
-        `<text x="${x + CELL_W / 2}" y="${y + CELL_H / 2 + 4.5}" text-anchor="middle" class="g-cell" fill="${t > 0.55 ? '#ffffff' : '#1d2330'}">${percent(value)}</text>`,
+        `<text x="${x + CELL_W / 2}" y="${y + 19}" text-anchor="middle" class="g-cell" fill="${ink}">${percent(value)}</text>`,
       );
+      if (ci) parts.push(`<text x="${x + CELL_W / 2}" y="${y + 34}" text-anchor="middle" class="g-ci" fill="${ink}">${percentCi(ci)}</text>`);
     });
   });
-  if (best) {
-    const i = grid.alphas.indexOf(best.alpha);
-    const j = grid.gammas.indexOf(best.gamma);
-    parts.push(`<rect x="${LABEL + j * CELL_W + 0.5}" y="${TOP + i * CELL_H + 0.5}" width="${CELL_W - 1}" height="${CELL_H - 1}" rx="3" fill="none" stroke="#f28e2b" stroke-width="3"/>`);
-    parts.push(`<text x="0" y="${TOP + grid.alphas.length * CELL_H + 24}" class="g-foot">best (outlined): α = ${best.alpha}, γ = ${best.gamma}, ${percent(best.value)}%</text>`);
+  const chosen = grid.selection?.chosen;
+  const at = chosen ? grid.alphas.indexOf(chosen.alpha) : -1;
+  const on = chosen ? grid.gammas.indexOf(chosen.gamma) : -1;
+  if (chosen && at >= 0 && on >= 0 && isSelected(grid, index, at, on)) {
+    const held = chosen.heldOut;
+    parts.push(`<rect x="${LABEL + on * CELL_W + 0.5}" y="${TOP + at * CELL_H + 0.5}" width="${CELL_W - 1}" height="${CELL_H - 1}" rx="3" fill="none" stroke="#f28e2b" stroke-width="3"/>`);
+    const below = TOP + grid.alphas.length * CELL_H;
+    parts.push(
+      `<text x="0" y="${below + 20}" class="g-foot">outlined: picked on the selection part</text>`,
+      `<text x="0" y="${below + 35}" class="g-foot">held out: ${percent(held.value)}%${held.ci95 ? ` (${percentCi(held.ci95)})` : ''}</text>`,
+    );
   }
   return parts.join('\n');
 }

@@ -42,6 +42,10 @@ test('comparison grid lines rows up by method and scope; absent methods are "not
     [...new Set(loglik.map((r) => r.scope))],
     ['overall', 'rm-bench', 'domain', 'group'],
   );
+  // The RM-Bench Avg row carries the headline's interval, as the run's own reports give it.
+  const average = loglik.find((r) => r.scope === 'rm-bench' && r.name === 'average')!;
+  assert.deepEqual(average.cells[0]!.ci95, summaries[0]!.methods['loglik']!.headline!.ci95);
+  assert.ok(average.cells[0]!.ci95![0] < average.cells[0]!.value! && average.cells[0]!.value! < average.cells[0]!.ci95![1]);
   await rm(base, { recursive: true });
 });
 

@@ -11,17 +11,27 @@ import { RunFolderError } from './run-folder-error.js';
  * `report`, `rescore`, `merge` and `--resume` work from the run folder alone.
  */
 export interface RunManifest {
-  endorm: { version: string };
+  endorm: {
+    version: string;
+    /** The git commit of the checkout endorm ran from, and the branch its HEAD named; absent for an installed package. */
+    commit?: string;
+    ref?: string;
+  };
   createdAt: string;
   model: {
     /** What the user passed to --model (a path or a Hub id). */
     spec: string;
-    /** The resolved local folder. */
+    /** The resolved local folder, absolute (runs written before provenance was recorded may hold it as given). */
     path: string;
     modelType: string;
     dtype: string;
     onnxFile: string;
     vocabSize: number;
+    /** A Hub model: `--revision` as given (default "main") and the commit it resolved to, whose files were used. */
+    revision?: string;
+    commit?: string;
+    /** Every file the run read (config, tokenizer, ONNX graph and its external data), by path in the model folder. */
+    files?: Record<string, { sha256: string; bytes: number }>;
   };
   dataset: {
     /** What the user passed to --dataset. */
@@ -44,15 +54,40 @@ export interface RunManifest {
     scoreEot: boolean;
     maxLength: number;
     alphas: number[];
+    /** `--limit N`: on a benchmark with domains a seeded sample spread across them, else the first N records. */
     limit?: number;
+    /** `--sample N`: N records drawn uniformly. */
+    sample?: number;
+    /** `--seed`: where it decided which records were scored (a sample, a spread --limit). */
+    seed?: number;
     /** `--shard K/N`: this run holds the records whose key hashes to shard `index` (1..count). */
     shard?: { index: number; count: number };
     /** `--reference METHOD`: the method paired tests compare the others with (default: the first endorm method). */
     reference?: string;
+    /** `--select-on dev[:FRACTION]`: a grid's setting is chosen on `fraction` of the records (split by `seed`), reported on the rest. */
+    selectOn?: { fraction: number; seed: number };
     [key: string]: unknown;
   };
+  /** How and where the run was made; absent in runs written before it was recorded. */
+  provenance?: RunProvenance;
   /** Set by `endorm merge`: the shard runs this run was combined from. */
   mergedFrom?: { path: string; shard: { index: number; count: number }; createdAt: string }[];
+}
+
+/** What a run needs beyond its settings to be reproduced and cited: the command, the software, the machine. */
+export interface RunProvenance {
+  /** The command as typed, quoted so that a POSIX shell reads it back as `argv`; absent for a library call. */
+  commandLine?: string;
+  argv?: string[];
+  /** The working folder the command ran in: relative paths in `argv` and `spec`s are relative to it. */
+  cwd: string;
+  /** The run folder: as given (--out), and absolute. */
+  out: { given?: string; path: string };
+  versions: { node: string; onnxruntimeNode?: string; transformers?: string };
+  /** Where the scores were computed: `--device` as resolved, its execution provider, and the machine's CPU. */
+  device?: { name: string; executionProvider: string; cpu: string; cores: number; threads?: number };
+  /** `linux x64`. */
+  platform: string;
 }
 
 /** Whether the folder holds a run (its run.json). */

@@ -9,12 +9,21 @@ export interface CompareRunsOptions {
 /**
  * What makes two runs' scores different in meaning, one line per difference (`settings.maxLength: 512 vs 256`); empty
  * when scores of one may stand beside scores of the other. Where files lie (the model's cache folder, the dataset's
- * path) may differ between machines and does not count; what they hold does, through the model id, dtype, ONNX file
- * and the dataset's sha256. Every key of `settings` counts, so that a setting added later is never silently mixed.
+ * path) may differ between machines and does not count; what they hold does, through the model id, dtype, ONNX file,
+ * Hub commit and file hashes, and the dataset's sha256. How a run was made (provenance: command, versions, device)
+ * does not: a resume may run on another device. Every key of `settings` counts, so that a setting added later is never silently mixed.
  */
 export function runDifferences(a: RunManifest, b: RunManifest, options: CompareRunsOptions = {}): string[] {
   const left = comparable(a, options);
   const right = comparable(b, options);
+  // What the model's files hold, where both runs recorded it (runs written before it was recorded did not).
+  for (const key of ['model.commit', 'model.files'] as const) {
+    const field = key.slice('model.'.length) as 'commit' | 'files';
+    if (a.model[field] !== undefined && b.model[field] !== undefined) {
+      left[key] = a.model[field];
+      right[key] = b.model[field];
+    }
+  }
   const out: string[] = [];
   for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])]) {
     const x = show(left[key]);

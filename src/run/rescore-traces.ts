@@ -13,7 +13,9 @@ import { readRunManifest, writeManifest, type RunManifest } from '../run-store/r
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { removeScores, scoresPath } from '../run-store/scores-file.js';
 import { ScoresWriter } from '../run-store/scores-writer.js';
+import { runProvenance } from '../run-store/run-provenance.js';
 import { TraceSource } from '../run-store/trace-source.js';
+import { endormBuild } from '../util/version.js';
 
 export interface RescoreRunOptions {
   /** The run folder whose token traces are rescored. */
@@ -21,10 +23,14 @@ export interface RescoreRunOptions {
   /** Method specs to compute (grid cells included, see withGridMethods). */
   methods: string[];
   grid?: MethodGrid;
+  /** `--select-on dev:FRACTION`: the grid's setting chosen on this share of the records (split by the run's seed). */
+  selectOn?: number;
   /** The method the paired tests compare the others with (one of `methods`); default: the first endorm method. */
   reference?: string;
   /** New run folder; default `<run>-rescore-<time>`. */
   out?: string;
+  /** The command line that asked for the rescore, recorded in the new run.json. */
+  argv?: readonly string[];
   now?: Date;
 }
 
@@ -90,7 +96,7 @@ async function rescoreFromTraces(
 
   const out = o.out ?? (await defaultRescoreDir(o.run, startedAt));
   await prepareOutDir(out, o.run);
-  await writeManifest(out, rescoreManifest(manifest, o, startedAt));
+  await writeManifest(out, await rescoreManifest(manifest, o, startedAt, out));
   const writer = await ScoresWriter.open(out);
   let missingTraces = 0;
   let rescored = 0;
@@ -139,19 +145,30 @@ function carriedScore(m: ResponseMethod, record: ResponseScoreRecord): number {
   throw new MethodSpecError(`${m.spec} does not read token traces and was not scored in the original run, so it cannot be rescored`);
 }
 
-function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date): RunManifest {
+/**
+ * The source run's manifest with the new methods. The model, dataset and device stay the source's (its traces hold
+ * what they computed); endorm, the command and the versions are this rescore's.
+ */
+async function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now: Date, out: string): Promise<RunManifest> {
   // The grid, the judges, the reference and the source describe the run being rescored, not the new one.
-  const { grid: _grid, rescoredFrom: _from, judges: _judges, reference: _reference, ...settings } = manifest.settings;
+  const { grid: _grid, rescoredFrom: _from, judges: _judges, reference: _reference, selectOn: _selectOn, ...settings } = manifest.settings;
   const { mergedFrom: _merged, ...rest } = manifest as RunManifest & { mergedFrom?: unknown };
+  const source = manifest.provenance?.device;
   return {
     ...rest,
+    endorm: await endormBuild(),
     createdAt: now.toISOString(),
     settings: {
       ...settings,
       methods: [...o.methods],
       ...(o.grid ? { grid: o.grid } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
+      ...(o.selectOn !== undefined ? { selectOn: { fraction: o.selectOn, seed: manifest.settings.seed ?? 0 } } : {}),
       rescoredFrom: path.resolve(o.run),
+    },
+    provenance: {
+      ...runProvenance({ ...(o.argv ? { argv: o.argv } : {}), out: { ...(o.out !== undefined ? { given: o.out } : {}), path: out } }),
+      ...(source ? { device: source } : {}),
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
  * A stand-in for the Hub's file routes, on 127.0.0.1, for tests only: the real Hub is never contacted.
  * Serves `[/datasets]/<repo>/resolve/<revision>/<path>` from memory, records every request, and can misbehave on
- * demand (cut a body short, stall, redirect, refuse) to exercise the download's failure handling. A revision given a
- * commit with setCommit is also listed, as the Hub's `/api/<datasets|models>/<repo>/revision/<revision>` lists it,
- * and its files are served under the commit too.
+ * demand (cut a body short, stall, redirect, refuse) to exercise the download's failure handling. Every revision that
+ * has files is listed, as the Hub's `/api/<datasets|models>/<repo>/revision/<revision>` lists it, at the commit given
+ * with setCommit or else at `defaultCommit(...)`, and its files are served under that commit too.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +48,11 @@ export function datasetRoute(repo: string, file: string, revision = 'main'): str
   return `/datasets/${repo}/resolve/${revision}/${file}`;
 }
 
+/** The commit a revision stands at on the stand-in Hub when setCommit did not name one: 40 hex digits, stable. */
+export function defaultCommit(repo: string, revision = 'main', repoType: 'model' | 'dataset' = 'model'): string {
+  return createHash('sha1').update(`${repoType}:${repo}@${revision}`).digest('hex');
+}
+
 export function listingRoute(repo: string, revision = 'main', repoType: 'model' | 'dataset' = 'dataset'): string {
   return `/api/${repoType}s/${repo}/revision/${revision}`;
 }
@@ -73,13 +79,23 @@ export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifet
   // "<prefix>/resolve/<revision>" keyed by "<prefix>/resolve/<sha>", where prefix is "/<repo>" or "/datasets/<repo>".
   const commits = new Map<string, { resolve: string; sha: string }>();
 
+  /** The commit of a revision that has files: the one setCommit gave, else defaultCommit. */
+  const commitOf = (prefix: string, revision: string): { resolve: string; sha: string } | undefined => {
+    const resolve = `${prefix}/resolve/${revision}`;
+    const given = [...commits.values()].find((c) => c.resolve === resolve);
+    if (given) return given;
+    if (![...bodies.keys()].some((r) => r.startsWith(`${resolve}/`))) return undefined;
+    const dataset = /^\/datasets\/(.+)$/.exec(prefix);
+    return { resolve, sha: defaultCommit(dataset ? dataset[1]! : prefix.slice(1), revision, dataset ? 'dataset' : 'model') };
+  };
+
   /** The repo-info answer for a listing route: a JSON body, or the Hub's error code for a 404. */
   const listing = (route: string): Buffer | { errorCode: string } | undefined => {
     const match = /^\/api\/(datasets|models)\/([^/]+\/[^/]+)\/revision\/(.+)$/.exec(route);
     if (!match) return undefined;
     const [, type, repo, revision] = match;
     const prefix = type === 'datasets' ? `/datasets/${repo}` : `/${repo}`;
-    const commit = commits.get(`${prefix}/resolve/${revision}`) ?? [...commits.values()].find((c) => c.resolve === `${prefix}/resolve/${revision}`);
+    const commit = /^[0-9a-f]{40}$/.test(revision!) ? atCommit(prefix, revision!) : commitOf(prefix, revision!);
     if (commit === undefined) {
       const known = [...bodies.keys()].some((r) => r.startsWith(`${prefix}/resolve/`));
       return { errorCode: known ? 'RevisionNotFound' : 'RepoNotFound' };
@@ -88,10 +104,27 @@ export async function startFakeHub(files: Map<string, Buffer> = new Map(), lifet
     return Buffer.from(JSON.stringify({ id: repo, sha: commit.sha, siblings: files.map((rfilename) => ({ rfilename })) }));
   };
 
+  /** The commit `sha` of a repo, as the revision standing at it (listed and served like that revision). */
+  const atCommit = (prefix: string, sha: string): { resolve: string; sha: string } | undefined => {
+    const revisions = new Set([...bodies.keys()].filter((r) => r.startsWith(`${prefix}/resolve/`)).map((r) => r.slice(`${prefix}/resolve/`.length).split('/')[0]!));
+    for (const c of commits.values()) if (c.resolve.startsWith(`${prefix}/resolve/`)) revisions.add(c.resolve.slice(`${prefix}/resolve/`.length));
+    for (const revision of revisions) {
+      const commit = commitOf(prefix, revision);
+      if (commit?.sha === sha) return commit;
+    }
+    return undefined;
+  };
+
+  /** `<prefix>/resolve/<sha>/<path>` read as the route of the revision that stands at that commit. */
+  const byCommit = (asked: string): string => {
+    const match = /^(\/(?:datasets\/)?[^/]+\/[^/]+)\/resolve\/([0-9a-f]{40})\/(.+)$/.exec(asked);
+    const commit = match ? atCommit(match[1]!, match[2]!) : undefined;
+    return commit ? `${commit.resolve}/${match![3]}` : asked;
+  };
+
   const server = http.createServer((req, res) => {
     const asked = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const bySha = [...commits.keys()].find((k) => asked.startsWith(`${k}/`));
-    const route = bySha === undefined ? asked : commits.get(bySha)!.resolve + asked.slice(bySha.length);
+    const route = byCommit(asked);
     requests.push({
       method: req.method ?? '',
       path: asked,

@@ -80,6 +80,11 @@ export function hubListingCachePath(cacheRoot: string, repo: string, repoType: H
   return path.join(hubRepoFolder(cacheRoot, repo, repoType), '.listings', `${encodeURIComponent(revision)}.json`);
 }
 
+/** The listing of a revision as an earlier call cached it, without asking the Hub; undefined when there is none. */
+export async function cachedHubListing(cacheRoot: string, repo: string, repoType: HubRepoType, revision: string): Promise<HubRepoListing | undefined> {
+  return readCachedListing(hubListingCachePath(cacheRoot, repo, repoType, revision), revision);
+}
+
 async function readCachedListing(file: string, revision: string): Promise<HubRepoListing | undefined> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
   return text === undefined ? undefined : parseListing(text, revision);

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { folderRoutes, modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
+import { defaultCommit, folderRoutes, listingRoute, modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { HubError } from './hub-errors.js';
 import { resolveHubModel } from './resolve-hub-model.js';
 import type { HubProgressEvent } from './progress.js';
@@ -47,27 +47,28 @@ describe('resolveHubModel', () => {
   });
   afterEach(() => rm(cacheRoot, { recursive: true, force: true }));
 
-  it('downloads a usable model folder once, then works from the cache, online or offline', async () => {
+  it('downloads a usable model folder once, at the commit its revision stands at, then works from the cache, online or offline', async () => {
     const events: HubProgressEvent[] = [];
-    const folder = await resolveHubModel(TINY, { ...opts(), onProgress: (e) => events.push(e) });
-    assert.equal(folder, path.join(cacheRoot, 'hub', 'models--tiny--llama3', 'main'));
+    const commit = defaultCommit(TINY);
+    const resolved = await resolveHubModel(TINY, { ...opts(), onProgress: (e) => events.push(e) });
+    const folder = path.join(cacheRoot, 'hub', 'models--tiny--llama3', commit);
+    assert.deepEqual(resolved, { folder, revision: 'main', commit });
 
     // Every file of the source, byte for byte, at the same relative path; nothing else.
     assert.deepEqual(await relativeFiles(folder), sourceFiles);
     for (const file of sourceFiles) {
       assert.deepEqual(await readFile(path.join(folder, file)), await readFile(path.join(SOURCE, file)), file);
     }
+    // One listing says the commit and which optional files exist: nothing is probed, every file comes from the commit.
     assert.deepEqual(
-      hub.requests.map((r) => `${r.method} ${r.path.replace('/tiny/llama3/resolve/main/', '')}`),
+      hub.requests.map((r) => `${r.method} ${r.path.replace(`/tiny/llama3/resolve/${commit}/`, '')}`),
       [
+        `GET ${listingRoute(TINY, 'main', 'model')}`,
         'GET config.json',
         'GET tokenizer.json',
         'GET tokenizer_config.json',
-        'HEAD special_tokens_map.json',
-        'HEAD generation_config.json',
         'GET generation_config.json',
         'GET onnx/model.onnx',
-        'HEAD onnx/model.onnx_data',
       ],
     );
     const finished = events.filter((e) => e.done).map((e) => e.file);
@@ -76,13 +77,24 @@ describe('resolveHubModel', () => {
     assert.ok(events.some((e) => e.file === 'onnx/model.onnx' && !e.done && e.total === onnxSize && e.loaded > 0));
 
     hub.requests.length = 0;
-    assert.equal(await resolveHubModel(TINY, opts()), folder);
-    assert.equal(await resolveHubModel(TINY, { ...opts(), offline: true }), folder);
-    assert.equal(hub.requests.length, 0, 'a cached model must cost no request, online or offline');
+    assert.deepEqual(await resolveHubModel(TINY, opts()), resolved);
+    assert.deepEqual(await resolveHubModel(TINY, { ...opts(), offline: true }), resolved);
+    assert.deepEqual(await resolveHubModel(TINY, { ...opts(), revision: commit }), { ...resolved, revision: commit });
+    assert.equal(hub.requests.length, 0, "a cached model costs no request, online or offline; the branch's listing was also kept under its commit");
+  });
+
+  it('--revision picks a branch or commit, each in its own folder; a revision the Hub lacks fails naming it', async () => {
+    const sha = '1111111111111111111111111111111111111111';
+    for (const file of sourceFiles) hub.setFile(modelRoute(TINY, file, 'v2'), await readFile(path.join(SOURCE, file)));
+    hub.setCommit(TINY, 'v2', sha, 'model');
+    const v2 = await resolveHubModel(TINY, { ...opts(), revision: 'v2' });
+    assert.deepEqual(v2, { folder: path.join(cacheRoot, 'hub', 'models--tiny--llama3', sha), revision: 'v2', commit: sha });
+    assert.ok(hub.requests.every((r) => r.path.startsWith('/api/') || r.path.includes(`/resolve/${sha}/`)));
+    await assert.rejects(resolveHubModel(TINY, { ...opts(), revision: 'nope' }), /model "tiny\/llama3" has no revision "nope"/);
   });
 
   it('returns a folder that the tokenizer and ONNX Runtime load as a local model', async () => {
-    const folder = await resolveHubModel(TINY, opts());
+    const { folder } = await resolveHubModel(TINY, opts());
     const { AutoTokenizer, env } = await import('@huggingface/transformers');
     env.allowRemoteModels = false;
     env.localModelPath = path.dirname(folder) + path.sep;
@@ -94,18 +106,18 @@ describe('resolveHubModel', () => {
     await session.release();
   });
 
-  it('offline without a cached copy fails naming the missing file', async () => {
+  it('offline without a cached copy fails naming what is missing', async () => {
     await assert.rejects(resolveHubModel(TINY, { ...opts(), offline: true }), (err: unknown) => {
       assert.ok(err instanceof HubError);
       assert.equal(err.code, 'not-cached');
-      assert.match(err.message, /model "tiny\/llama3" file "config.json" \(revision main\) is not cached.*--offline forbids downloading/);
+      assert.match(err.message, /file list of model "tiny\/llama3" \(revision main\) is not cached.*--offline forbids asking the Hub/);
       return true;
     });
     assert.equal(hub.requests.length, 0);
   });
 
-  it('fetches external-data chunks while they exist', async () => {
-    const folder = await resolveHubModel(EXT, { ...opts(), dtype: 'fp16' });
+  it('fetches the external-data chunks the listing has', async () => {
+    const { folder } = await resolveHubModel(EXT, { ...opts(), dtype: 'fp16' });
     assert.deepEqual(await relativeFiles(folder), [
       'config.json',
       'onnx/model_fp16.onnx',
@@ -118,17 +130,11 @@ describe('resolveHubModel', () => {
     assert.deepEqual(await readFile(path.join(folder, 'onnx/model_fp16.onnx_data_1')), externalData[1]);
     assert.deepEqual(
       hub.requests.filter((r) => r.path.includes('_data')).map((r) => `${r.method} ${path.basename(r.path)}`),
-      [
-        'HEAD model_fp16.onnx_data',
-        'GET model_fp16.onnx_data',
-        'HEAD model_fp16.onnx_data_1',
-        'GET model_fp16.onnx_data_1',
-        'HEAD model_fp16.onnx_data_2',
-      ],
+      ['GET model_fp16.onnx_data', 'GET model_fp16.onnx_data_1'],
     );
     hub.requests.length = 0;
-    assert.equal(await resolveHubModel(EXT, { ...opts(), dtype: 'fp16' }), folder);
-    assert.equal(await resolveHubModel(EXT, { ...opts(), dtype: 'fp16', offline: true }), folder);
+    assert.equal((await resolveHubModel(EXT, { ...opts(), dtype: 'fp16' })).folder, folder);
+    assert.equal((await resolveHubModel(EXT, { ...opts(), dtype: 'fp16', offline: true })).folder, folder);
     assert.equal(hub.requests.length, 0);
   });
 

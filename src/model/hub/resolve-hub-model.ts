@@ -1,3 +1,4 @@
+import { isRegularFile } from './cache-entries.js';
 import { downloadHubFile } from './download-file.js';
 import {
   MAX_EXTERNAL_DATA_CHUNKS,
@@ -7,11 +8,11 @@ import {
   onnxModelFileName,
   type OnnxDtype,
 } from './dtype-files.js';
-import { fileExistsOnHub } from './file-exists.js';
 import { HubError } from './hub-errors.js';
-import { DEFAULT_REVISION, hubRevisionFolder, validateRepoId } from './hub-paths.js';
+import { DEFAULT_REVISION, hubCachePath, hubRevisionFolder, validateRepoId } from './hub-paths.js';
 import { resolveHubSettings, type HubAccessOptions } from './hub-settings.js';
 import type { HubProgressCallback } from './progress.js';
+import { cachedHubListing, listHubRepoFiles, type HubRepoListing } from './repo-files.js';
 
 export interface ResolveHubModelOptions extends HubAccessOptions {
   /**
@@ -19,20 +20,32 @@ export interface ResolveHubModelOptions extends HubAccessOptions {
    * --dtype, and is checked here); default fp32 ("onnx/model.onnx").
    */
   dtype?: OnnxDtype | (string & {});
+  /** Branch, tag or commit (`--revision`); default "main". */
   revision?: string;
   onProgress?: HubProgressCallback;
+}
+
+/** A Hub model in the cache: its folder, the revision asked for and the commit whose files the folder holds. */
+export interface ResolvedHubModel {
+  folder: string;
+  revision: string;
+  /** 40 hex digits. */
+  commit: string;
 }
 
 export const REQUIRED_MODEL_FILES = Object.freeze(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
 export const OPTIONAL_MODEL_FILES = Object.freeze(['special_tokens_map.json', 'generation_config.json']);
 
 /**
- * Makes a Hub model available locally and returns its folder: the cache's revision folder, which holds every file
- * at its repository path, so it can be used exactly like a local model folder (config, tokenizer, onnx/...).
+ * Makes a Hub model available locally and returns its folder: the cache's folder of the commit the revision stands at,
+ * which holds every file at its repository path, so it can be used exactly like a local model folder (config,
+ * tokenizer, onnx/...), and all of its files come from that one commit.
  *
- * Small files come first so a wrong id or a missing tokenizer fails before gigabytes of weights are fetched.
+ * The revision is listed once (the Hub's repo-info API answers its commit and files, so nothing is probed); a model
+ * whose files are all cached at the commit its revision was last listed at costs no request. Small files come first so
+ * a wrong id or a missing tokenizer fails before gigabytes of weights are fetched.
  */
-export async function resolveHubModel(id: string, options: ResolveHubModelOptions = {}): Promise<string> {
+export async function resolveHubModel(id: string, options: ResolveHubModelOptions = {}): Promise<ResolvedHubModel> {
   validateRepoId(id, 'model');
   const dtype = options.dtype ?? 'fp32';
   if (!isOnnxDtype(dtype)) throw new HubError('invalid', `unknown dtype "${dtype}" (one of ${ONNX_DTYPES.join(', ')})`);
@@ -45,41 +58,58 @@ export async function resolveHubModel(id: string, options: ResolveHubModelOption
     token: settings.token ?? '',
     repo: id,
     repoType: 'model' as const,
-    revision,
     signal: options.signal,
-    onProgress: options.onProgress,
   };
-  const fetchFile = (path: string) => downloadHubFile({ ...common, path });
-  const fetchIfPresent = async (path: string) => {
-    if (!(await fileExistsOnHub({ ...common, path }))) return false;
-    await fetchFile(path);
-    return true;
-  };
-
-  for (const file of REQUIRED_MODEL_FILES) await fetchFile(file);
-  for (const file of OPTIONAL_MODEL_FILES) await fetchIfPresent(file);
-
-  const onnxPath = `onnx/${onnxModelFileName(dtype)}`;
-  try {
-    await fetchFile(onnxPath);
-  } catch (err) {
-    if (err instanceof HubError && err.code === 'not-found') {
-      throw new HubError(
-        'not-found',
-        `${err.message}: it has no ONNX weights for dtype ${dtype}; try another --dtype, or a repo exported for ` +
-          `transformers.js (with an onnx/ folder)`,
-        { url: err.details.url, status: err.details.status, cause: err },
-      );
-    }
-    throw err;
+  let listing = settings.offline ? undefined : await cachedHubListing(settings.cacheRoot, id, 'model', revision);
+  if (listing === undefined || !(await allCached(settings.cacheRoot, id, listing, dtype))) {
+    listing = await listHubRepoFiles({ ...common, revision });
   }
-
-  // Large models keep their weights beside the graph; the chunk count is not listed anywhere cheap, so probe
-  // chunk after chunk until one is missing.
-  for (let index = 0; index < MAX_EXTERNAL_DATA_CHUNKS; index++) {
-    if (!(await fetchIfPresent(`onnx/${externalDataFileName(onnxModelFileName(dtype), index)}`))) break;
-  }
-
-  return hubRevisionFolder(settings.cacheRoot, id, 'model', revision);
+  const files = modelFiles(id, listing, dtype);
+  for (const path of files) await downloadHubFile({ ...common, path, revision: listing.commit, onProgress: options.onProgress });
+  return { folder: hubRevisionFolder(settings.cacheRoot, id, 'model', listing.commit), revision, commit: listing.commit };
 }
 
+/**
+ * The files of the listing that a run reads, in download order; a repo without a required file or without weights
+ * for the dtype fails before any download.
+ */
+function modelFiles(id: string, listing: HubRepoListing, dtype: OnnxDtype): string[] {
+  const onnxPath = onnxFilePath(dtype);
+  const listed = new Set(listing.files);
+  const where = `model "${id}"`;
+  for (const file of REQUIRED_MODEL_FILES) {
+    if (!listed.has(file)) throw new HubError('not-found', `${where} has no file "${file}" on the Hub (revision ${listing.revision})`);
+  }
+  if (!listed.has(onnxPath)) {
+    throw new HubError(
+      'not-found',
+      `${where} has no file "${onnxPath}" on the Hub (revision ${listing.revision}): it has no ONNX weights for dtype ${dtype}; try another --dtype, ` +
+        `or a repo exported for transformers.js (with an onnx/ folder)`,
+    );
+  }
+  // Large models keep their weights beside the graph, in chunks named as transformers.js names them.
+  const chunks: string[] = [];
+  for (let index = 0; index < MAX_EXTERNAL_DATA_CHUNKS; index++) {
+    const chunk = externalDataFileName(onnxPath, index);
+    if (!listed.has(chunk)) break;
+    chunks.push(chunk);
+  }
+  return [...REQUIRED_MODEL_FILES, ...OPTIONAL_MODEL_FILES.filter((f) => listed.has(f)), onnxPath, ...chunks];
+}
+
+async function allCached(cacheRoot: string, id: string, listing: HubRepoListing, dtype: OnnxDtype): Promise<boolean> {
+  let files: string[];
+  try {
+    files = modelFiles(id, listing, dtype);
+  } catch {
+    return false;
+  }
+  for (const path of files) {
+    if (!(await isRegularFile(hubCachePath(cacheRoot, { repo: id, repoType: 'model', path, revision: listing.commit })))) return false;
+  }
+  return true;
+}
+
+function onnxFilePath(dtype: OnnxDtype): string {
+  return `onnx/${onnxModelFileName(dtype)}`;
+}

@@ -1,6 +1,6 @@
 import { downloadHubDatasetFile } from '../../datasets/hub-datasets.js';
 import type { BenchmarkProtocol } from '../protocol.js';
-import { RM_BENCH_DOMAINS, RM_BENCH_STYLES } from './rm-bench-domains.js';
+import { RM_BENCH_DOMAINS, RM_BENCH_STYLES, rmBenchDomainOf } from './rm-bench-domains.js';
 import { isRmBenchFileName, openRmBench, rmBenchDomainRecords } from './rm-bench-reader.js';
 import { rmBenchCard, rmBenchNotes, rmBenchRows, rmBenchSection } from './rm-bench-report.js';
 import { RM_BENCH_SUMMARY_KEY, rmBenchOf, rmBenchSummary } from './rm-bench-summary.js';
@@ -26,7 +26,9 @@ export const rmBenchProtocol: BenchmarkProtocol = {
   datasetFacts: async (dataset) => ({ domains: await rmBenchDomainRecords(dataset) }),
   shape: { chosen: RM_BENCH_STYLES.length, rejected: RM_BENCH_STYLES.length },
   sections: RM_BENCH_DOMAINS,
+  sectionOf: (pair) => rmBenchDomainOf(pair.group),
   sectionScore: (m, section) => rmBenchOf(m)?.domains[section as (typeof RM_BENCH_DOMAINS)[number]]?.average,
+  sectionCi95: (m, section) => rmBenchOf(m)?.domains[section as (typeof RM_BENCH_DOMAINS)[number]]?.ci95,
   responseLabel: (index) => RM_BENCH_STYLES[index],
   summary: { key: RM_BENCH_SUMMARY_KEY, summarize: rmBenchSummary },
   notes: rmBenchNotes,
@@ -37,6 +39,12 @@ export const rmBenchProtocol: BenchmarkProtocol = {
     value: (m) => {
       const rm = rmBenchOf(m);
       return rm ? rm.average : undefined;
+    },
+    ci95: (m) => rmBenchOf(m)?.ci95?.average ?? null,
+    parts: (m) => {
+      const rm = rmBenchOf(m);
+      if (!rm) return undefined;
+      return Object.fromEntries((['easy', 'normal', 'hard'] as const).map((k) => [k, { value: rm[k], ci95: rm.ci95?.[k] ?? null }]));
     },
   },
   report: {

@@ -1,6 +1,6 @@
 import type { MethodSummary, RunSummary } from '../../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../../benchmarks/summary-row.js';
-import { escapeHtml, integer, mdCell, percent } from '../../render/format.js';
+import { escapeHtml, integer, mdCell, percent, percentCi } from '../../render/format.js';
 import { card, legend } from '../../render/html-page.js';
 import { seriesColor } from '../../render/palette.js';
 import { barChartSvg, type BarCategory } from '../../render/svg-bar-chart.js';
@@ -33,9 +33,10 @@ export function missingDomainNote(
   const records = datasetDomains(manifest)[domain] ?? 0;
   if (records === 0) return MISSING_DOMAIN;
   if (brief) return 'not scored in this run';
-  const { limit, shard } = manifest.settings;
+  const { limit, sample, shard } = manifest.settings;
   const why = [
     ...(limit !== undefined ? [`--limit ${limit}`] : []),
+    ...(sample !== undefined ? [`--sample ${sample}`] : []),
     ...(shard !== undefined ? [`--shard ${shard.index}/${shard.count}`] : []),
   ];
   return `not scored in this run (${records} records in the dataset${why.length > 0 ? `; ${why.join(', ')}` : ''})`;
@@ -74,7 +75,7 @@ export function rmBenchSection(summary: RunSummary): string[] {
   if (methods.length === 0) return [];
   const out = ['## RM-Bench', ''];
   out.push(
-    'Per domain, A[i][j] is the share of records whose chosen response in style i beats the rejected one in style j (concise, detailed, markdown; ties wrong). Hard = mean above the diagonal (chosen plainer than rejected), normal = the diagonal, easy = below. Overall easy/normal/hard average the present domains; Avg = mean(easy, normal, hard).',
+    'Per domain, A[i][j] is the share of records whose chosen response in style i beats the rejected one in style j (concise, detailed, markdown; ties wrong). Hard = mean above the diagonal (chosen plainer than rejected), normal = the diagonal, easy = below. Overall easy/normal/hard average the present domains; Avg = mean(easy, normal, hard), with its 95% bootstrap CI (records resampled within each domain).',
     '',
   );
   out.push(`| Method | ${RM_BENCH_DOMAINS.join(' | ')} | Easy | Normal | Hard | Avg |`);
@@ -83,7 +84,7 @@ export function rmBenchSection(summary: RunSummary): string[] {
     const rm = rmBenchOf(m)!;
     const domains = RM_BENCH_DOMAINS.map((d) => (rm.domains[d] ? percent(rm.domains[d]!.average) : missingDomainCell(summary, d)));
     out.push(
-      `| \`${mdCell(spec)}\` | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** |`,
+      `| \`${mdCell(spec)}\` | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** (${percentCi(rm.ci95?.average)}) |`,
     );
   }
   out.push('');
@@ -98,12 +99,16 @@ export function rmBenchSection(summary: RunSummary): string[] {
     for (const domain of RM_BENCH_DOMAINS) {
       const d = rm.domains[domain];
       if (!d) out.push(`| ${domain} | 0 | ${missingDomainNote(summary, domain)} | | | |`);
-      else out.push(`| ${domain} | ${integer(d.records)} | ${percent(d.easy)} | ${percent(d.normal)} | ${percent(d.hard)} | ${percent(d.average)} |`);
+      else out.push(`| ${domain} | ${integer(d.records)} | ${percent(d.easy)} | ${percent(d.normal)} | ${percent(d.hard)} | ${percent(d.average)} (${percentCi(d.ci95)}) |`);
     }
     const records = Object.values(rm.domains).reduce((sum, d) => sum + d.records, 0);
-    out.push(`| **Overall** | ${integer(records)} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** |`);
+    out.push(`| **Overall** | ${integer(records)} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** (${percentCi(rm.ci95?.average)}) |`);
     if (rm.pooled) {
-      out.push('', `Pooled over all records (upstream \`compute_accuracy\` on the whole file): easy ${percent(rm.pooled.easy)}, normal ${percent(rm.pooled.normal)}, hard ${percent(rm.pooled.hard)}.`);
+      out.push(
+        '',
+        `Pooled over all records as one matrix: easy ${percent(rm.pooled.easy)}, normal ${percent(rm.pooled.normal)}, hard ${percent(rm.pooled.hard)}. ` +
+          "This is upstream `compute_accuracy` only on records without a `domain` key (one domain's `*_filtered.json`); on `total_dataset.json`, whose records have one, upstream averages the domains as the table above does.",
+      );
     }
     out.push('');
   }
@@ -190,7 +195,7 @@ export function rmBenchRows(method: string, m: MethodSummary, summary: RunSummar
       scope: 'domain',
       name: domain,
       accuracy: d?.average ?? null,
-      ci95: null,
+      ci95: d?.ci95 ?? null,
       pairs: d?.records ?? 0,
       comparisons: d ? d.records * RM_BENCH_STYLES.length ** 2 : null,
       correct: null,

@@ -93,9 +93,31 @@ test('overall easy/normal/hard average the present domains; pooled weighs by rec
   close(summary.pooled!.easy, 5 / 9, 'pooled easy');
 });
 
+/*
+ * chat: one record, right on all nine cells (score 1). code: one record right on all nine, one wrong on all nine
+ * (score 0.5). RM-Bench average = (1 + 0.5) / 2 = 0.75. Records are resampled within their domain: chat's one record
+ * always comes back; code's two come back as {right, right}, {right, wrong} or {wrong, wrong} (1/4, 1/2, 1/4), so
+ * the average is 1, 0.75 or 0.5, and its 95% interval [0.5, 1]; code's own interval is [0, 1], chat's [1, 1].
+ */
+test('hand-checked: the RM-Bench average CI resamples records within each domain', () => {
+  const store = new ScoreRecordStore();
+  for (const line of singleMethodLines(M, 'chat/1', 'chat', [1, 1, 1], [0, 0, 0])) store.add(line);
+  for (const line of singleMethodLines(M, 'code/1', 'code', [1, 1, 1], [0, 0, 0])) store.add(line);
+  for (const line of singleMethodLines(M, 'code/2', 'code', [0, 0, 0], [1, 1, 1])) store.add(line);
+  const summary = rmBenchSummary(methodOutcomes(store.pairs(), M, 'response', SHAPE));
+  close(summary.average, 0.75, 'average');
+  assert.deepEqual(summary.ci95, { average: [0.5, 1], easy: [0.5, 1], normal: [0.5, 1], hard: [0.5, 1] });
+  assert.deepEqual(summary.domains.chat!.ci95, [1, 1]);
+  assert.deepEqual(summary.domains.code!.ci95, [0, 1]);
+  // The run's bootstrap settings reach it: a single resample gives one value, the interval shrinks to it.
+  const one = rmBenchSummary(methodOutcomes(store.pairs(), M, 'response', SHAPE), { bootstrap: { resamples: 1, seed: 3 } });
+  assert.equal(one.ci95!.average[0], one.ci95!.average[1]);
+});
+
 test('no domain at all: nulls, every domain listed missing', () => {
   const summary = rmBenchSummary([]);
   assert.equal(summary.average, null);
+  assert.equal(summary.ci95, null);
   assert.equal(summary.pooled, null);
   assert.deepEqual(summary.missingDomains, ['chat', 'math', 'code', 'safety']);
 });

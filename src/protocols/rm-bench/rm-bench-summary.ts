@@ -1,5 +1,7 @@
+import type { BootstrapOptions } from '../../benchmarks/bootstrap.js';
 import { cellJudgements, type RecordOutcome } from '../../benchmarks/cells.js';
 import type { MethodSummary } from '../../benchmarks/method-summary.js';
+import { stratifiedMeanBootstrap } from '../../benchmarks/stratified-bootstrap.js';
 import { RM_BENCH_DOMAINS, RM_BENCH_STYLES, rmBenchDomainOf, type RmBenchSection } from './rm-bench-domains.js';
 
 type RmBenchDomain = RmBenchSection;
@@ -21,6 +23,8 @@ export interface RmBenchDomainSummary extends DifficultySplit {
   /** mean(easy, normal, hard): the domain's score in the paper's table. */
   average: number;
   records: number;
+  /** 95% bootstrap interval of `average` (records of the domain resampled). */
+  ci95: [number, number] | null;
   /**
    * matrix[i][j]: share of records where chosen style i beat rejected style j (a tie counts as wrong); for a pairwise
    * judge asked in both orders, the share of judgements.
@@ -38,9 +42,14 @@ export interface RmBenchSummary {
   average: number | null;
   /** Mean of the domain scores (the paper's "Avg"); equal to `average`, since both weigh every domain and cell alike. */
   averageByDomain: number | null;
+  /** 95% bootstrap intervals of average, easy, normal and hard: see rmBenchIntervals. */
+  ci95: { average: [number, number]; easy: [number, number]; normal: [number, number]; hard: [number, number] } | null;
   /**
-   * easy/normal/hard of one matrix over every record of the present domains: what upstream's `compute_accuracy`
-   * prints when run on the whole dataset file. It weighs domains by record count, unlike the paper's table.
+   * easy/normal/hard of one matrix over every record of the present domains. Upstream's `compute_accuracy`
+   * (scripts/utils.py) gives this only for a results list whose first record has no `domain` key (one domain's
+   * `<domain>_filtered.json`, where it equals that domain's split); for records that carry `domain`
+   * (total_dataset.json) it splits them by domain and averages, which is `easy`/`normal`/`hard` above. Pooling weighs
+   * domains by record count, unlike the paper's table.
    */
   pooled: DifficultySplit | null;
   /** Domains without a single complete record: never averaged over, always named in reports. */
@@ -81,8 +90,47 @@ export function difficultySplit(matrix: readonly (readonly number[])[]): Difficu
   return { hard: hard / offDiagonal, normal: normal / SIZE, easy: easy / offDiagonal };
 }
 
+/** A record's own easy, normal and hard (its cells' shares of right judgements), whose means over records are the domain's. */
+function recordSplit(record: RecordOutcome): [number, number, number] {
+  const matrix = Array.from({ length: SIZE }, () => new Array<number>(SIZE).fill(0));
+  for (const cell of record.cells) {
+    const j = cellJudgements(cell);
+    matrix[cell.chosen]![cell.rejected]! = j.correct / j.total;
+  }
+  const split = difficultySplit(matrix);
+  return [split.easy, split.normal, split.hard];
+}
+
+/**
+ * 95% intervals of the RM-Bench average, its easy/normal/hard and each domain's score, by a bootstrap over records
+ * stratified by domain: every resample keeps each domain's record count. The average is a mean of domain scores with
+ * equal weights fixed by the benchmark, not by how many records a domain has, so its sampling error is the records'
+ * within their domains; pooled resampling would add a domain-mix variance the estimator does not have, and could
+ * draw a resample without a small domain, where the average is not defined. Records, not cells, are resampled: the
+ * nine cells of a record share its prompt and responses.
+ */
+export function rmBenchIntervals(
+  byDomain: ReadonlyMap<RmBenchDomain, readonly RecordOutcome[]>,
+  bootstrap: BootstrapOptions = {},
+): { overall: RmBenchSummary['ci95']; domains: Map<RmBenchDomain, [number, number]> } {
+  const present = RM_BENCH_DOMAINS.filter((d) => (byDomain.get(d)?.length ?? 0) > 0);
+  const intervals = stratifiedMeanBootstrap(
+    present.map((d) => byDomain.get(d)!.map(recordSplit)),
+    (means) => {
+      const easy = mean(means.map((m) => m[0]!));
+      const normal = mean(means.map((m) => m[1]!));
+      const hard = mean(means.map((m) => m[2]!));
+      return [mean([easy, normal, hard]), easy, normal, hard, ...means.map((m) => (m[0]! + m[1]! + m[2]!) / 3)];
+    },
+    { ...bootstrap, level: 0.95 },
+  );
+  if (!intervals) return { overall: null, domains: new Map() };
+  const [average, easy, normal, hard, ...domains] = intervals as [number, number][];
+  return { overall: { average: average!, easy: easy!, normal: normal!, hard: hard! }, domains: new Map(present.map((d, i) => [d, domains[i]!])) };
+}
+
 /** The RM-Bench protocol over one method's record outcomes. */
-export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummary {
+export function rmBenchSummary(records: readonly RecordOutcome[], options: { bootstrap?: BootstrapOptions } = {}): RmBenchSummary {
   const byDomain = new Map<RmBenchDomain, RecordOutcome[]>();
   let unassignedRecords = 0;
   for (const record of records) {
@@ -98,6 +146,7 @@ export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummar
 
   const domains: Partial<Record<RmBenchDomain, RmBenchDomainSummary>> = {};
   const missingDomains: RmBenchDomain[] = [];
+  const intervals = rmBenchIntervals(byDomain, options.bootstrap);
   for (const domain of RM_BENCH_DOMAINS) {
     const list = byDomain.get(domain);
     if (!list || list.length === 0) {
@@ -112,6 +161,7 @@ export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummar
       hard: split.hard,
       average: mean([split.easy, split.normal, split.hard]),
       records: count,
+      ci95: intervals.domains.get(domain) ?? null,
       matrix,
     };
   }
@@ -125,6 +175,7 @@ export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummar
       hard: null,
       average: null,
       averageByDomain: null,
+      ci95: null,
       pooled: null,
       missingDomains,
       unassignedRecords,
@@ -141,6 +192,7 @@ export function rmBenchSummary(records: readonly RecordOutcome[]): RmBenchSummar
     hard,
     average: mean([easy, normal, hard]),
     averageByDomain: mean(present.map((d) => d.average)),
+    ci95: intervals.overall,
     pooled: { easy: pooled.easy, normal: pooled.normal, hard: pooled.hard },
     missingDomains,
     unassignedRecords,
