@@ -112,7 +112,7 @@ async function buildGraphEntry(source: string, entryDir: string, head: ScoringHe
     const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(rewritten)).finish();
     await writeSynced(path.join(tmpDir, graphFile), bytes);
     await writeGraphRecord(tmpDir, graphFile, bytes, records);
-    await installEntry(tmpDir, entryDir);
+    await installEntry(tmpDir, entryDir, graphFile);
   } catch (err) {
     await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
     throw cacheWriteError(err, cacheDir, graphsDir, layout.size) ?? err;
@@ -211,14 +211,22 @@ async function writeSynced(file: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** Renames the built folder into place, moving aside (then deleting) a damaged entry or one another process just built. */
-async function installEntry(tmpDir: string, entryDir: string): Promise<void> {
+/**
+ * Renames the built folder into place. Where another process installed the same entry meanwhile (shards starting
+ * together on one machine), its entry is kept and ours dropped: replacing a good entry would pull it from under a
+ * process that is checking or loading it. Only a damaged entry is moved aside (then deleted) for ours.
+ */
+async function installEntry(tmpDir: string, entryDir: string, graphFile: string): Promise<void> {
   try {
     await fs.rename(tmpDir, entryDir);
     return;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+  }
+  if ((await checkGraphEntry(entryDir, graphFile)).state === 'ok') {
+    await fs.rm(tmpDir, { recursive: true, force: true });
+    return;
   }
   const old = tempPath(entryDir, 'old');
   await fs.rename(entryDir, old).catch((err: NodeJS.ErrnoException) => {

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { checkGraphEntry } from './graph-cache-record.js';
+import { prepareScoringGraph } from './scoring-graph-cache.js';
+
+const MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scoring-graph-cache.js');
+const SOURCE = path.join(STORIES, 'onnx', 'model.onnx');
+
+// Shards started together on one machine all find the graph missing and build it at once. Each must come back with a
+// graph that checks out: a later builder must not pull the first one's entry from under it.
+test('builds of one graph racing in one process all return the same entry, which checks out', async () => {
+  const cache = tempCacheDir();
+  const paths = await Promise.all(Array.from({ length: 6 }, () => prepareScoringGraph(SOURCE, cache)));
+  assert.equal(new Set(paths).size, 1);
+  assert.equal((await checkGraphEntry(path.dirname(paths[0]!), path.basename(paths[0]!))).state, 'ok');
+});
+
+test('builds of one graph racing in four processes all succeed with the same entry', async () => {
+  const cache = tempCacheDir();
+  const script = `const { prepareScoringGraph } = await import(${JSON.stringify(MODULE)}); console.log(await prepareScoringGraph(${JSON.stringify(SOURCE)}, ${JSON.stringify(cache)}));`;
+  const runs = await Promise.all(Array.from({ length: 4 }, () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script])));
+  const paths = runs.map((r) => r.stdout.trim());
+  assert.equal(new Set(paths).size, 1, paths.join('\n'));
+  assert.equal((await checkGraphEntry(path.dirname(paths[0]!), path.basename(paths[0]!))).state, 'ok');
+});
