@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -113,6 +113,22 @@ describe('resolveHubModel', () => {
       assert.match(err.message, /file list of model "tiny\/llama3" \(revision main\) is not cached.*--offline forbids asking the Hub/);
       return true;
     });
+    assert.equal(hub.requests.length, 0);
+  });
+
+  it('offline, a copy an earlier endorm cached under the revision name is used whole, its commit unknown', async () => {
+    const legacy = path.join(cacheRoot, 'hub', 'models--tiny--llama3', 'main');
+    const copy = async (files: string[]) => {
+      for (const file of files) {
+        await mkdir(path.dirname(path.join(legacy, file)), { recursive: true });
+        await writeFile(path.join(legacy, file), await readFile(path.join(SOURCE, file)));
+      }
+    };
+    await copy(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+    // Without the ONNX file the copy cannot run: the missing file list is the error, as with no copy at all.
+    await assert.rejects(resolveHubModel(TINY, { ...opts(), offline: true }), (err: unknown) => err instanceof HubError && err.code === 'not-cached');
+    await copy(['onnx/model.onnx']);
+    assert.deepEqual(await resolveHubModel(TINY, { ...opts(), offline: true }), { folder: legacy, revision: 'main' });
     assert.equal(hub.requests.length, 0);
   });
 

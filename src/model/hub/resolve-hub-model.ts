@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { isRegularFile } from './cache-entries.js';
 import { downloadHubFile } from './download-file.js';
 import {
@@ -29,8 +30,8 @@ export interface ResolveHubModelOptions extends HubAccessOptions {
 export interface ResolvedHubModel {
   folder: string;
   revision: string;
-  /** 40 hex digits. */
-  commit: string;
+  /** 40 hex digits; absent only for a copy cached by an older endorm under its revision's name (see legacyFolder). */
+  commit?: string;
 }
 
 export const REQUIRED_MODEL_FILES = Object.freeze(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
@@ -62,7 +63,13 @@ export async function resolveHubModel(id: string, options: ResolveHubModelOption
   };
   let listing = settings.offline ? undefined : await cachedHubListing(settings.cacheRoot, id, 'model', revision);
   if (listing === undefined || !(await allCached(settings.cacheRoot, id, listing, dtype))) {
-    listing = await listHubRepoFiles({ ...common, revision });
+    try {
+      listing = await listHubRepoFiles({ ...common, revision });
+    } catch (err) {
+      const legacy = err instanceof HubError && err.code === 'not-cached' ? await legacyFolder(settings.cacheRoot, id, revision, dtype) : undefined;
+      if (legacy === undefined) throw err;
+      return { folder: legacy, revision };
+    }
   }
   const files = modelFiles(id, listing, dtype);
   for (const path of files) await downloadHubFile({ ...common, path, revision: listing.commit, onProgress: options.onProgress });
@@ -112,4 +119,15 @@ async function allCached(cacheRoot: string, id: string, listing: HubRepoListing,
 
 function onnxFilePath(dtype: OnnxDtype): string {
   return `onnx/${onnxModelFileName(dtype)}`;
+}
+
+/**
+ * Earlier endorm kept a model under its revision's name (`…/main/`) and kept no file list. Offline, such a copy is
+ * still used when it holds every file a run needs, rather than failing on a model the user has; its commit is unknown.
+ */
+async function legacyFolder(cacheRoot: string, id: string, revision: string, dtype: OnnxDtype): Promise<string | undefined> {
+  const folder = hubRevisionFolder(cacheRoot, id, 'model', revision);
+  const needed = [...REQUIRED_MODEL_FILES, `onnx/${onnxModelFileName(dtype)}`];
+  for (const file of needed) if (!(await isRegularFile(join(folder, file)))) return undefined;
+  return folder;
 }
