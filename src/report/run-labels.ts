@@ -1,21 +1,32 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { displayValue } from './settings-text.js';
 
+/** Setting values longer than this are named by variant (`judges=v2`) in labels; the runs table shows them whole. */
+const LONGEST_VALUE = 20;
+/** Settings a label names at most; more would not fit a column head (the runs table lists every difference). */
+const MOST_SETTINGS = 2;
+
 /**
- * A short, distinct label per run for comparison columns: the model's name, plus only the settings in which the runs
- * differ (showing what they share would bury what the comparison is about).
+ * A short, distinct label per run for comparison columns: a label the user gave (`--label`), else the model's name plus
+ * the settings in which the runs differ, long values (a judge's settings, a grid) named by variant rather than spelled
+ * out; `#N` (its position) where that still leaves two runs alike.
  */
-export function runLabels(summaries: readonly RunSummary[]): string[] {
+export function runLabels(summaries: readonly RunSummary[], given: readonly (string | undefined)[] = []): string[] {
   const described = summaries.map(describe);
   const keys = [...new Set(described.flatMap((d) => [...d.keys()]))].filter((key) => key !== 'model');
-  const varying = keys.filter((key) => new Set(described.map((d) => d.get(key) ?? '—')).size > 1);
-  const labels = described.map((d) => {
-    const differences = varying.map((key) => `${key}=${d.get(key) ?? '—'}`);
+  const varying = keys.filter((key) => new Set(described.map((d) => d.get(key) ?? '—')).size > 1).slice(0, MOST_SETTINGS);
+  const variants = new Map(varying.map((key) => [key, [...new Set(described.map((d) => d.get(key) ?? '—'))]]));
+  const labels = described.map((d, i) => {
+    if (given[i]) return given[i]!;
+    const differences = varying.map((key) => {
+      const value = d.get(key) ?? '—';
+      return `${key}=${value.length > LONGEST_VALUE ? `v${variants.get(key)!.indexOf(value) + 1}` : value}`;
+    });
     return differences.length > 0 ? `${d.get('model')} (${differences.join(', ')})` : d.get('model')!;
   });
   const seen = new Map<string, number>();
   for (const label of labels) seen.set(label, (seen.get(label) ?? 0) + 1);
-  return labels.map((label, i) => (seen.get(label)! > 1 ? `${label} #${i + 1}` : label));
+  return labels.map((label, i) => (seen.get(label)! > 1 && !given[i] ? `${label} #${i + 1}` : label));
 }
 
 /** Settings that can tell runs apart, as display strings. */
