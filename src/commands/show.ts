@@ -4,6 +4,7 @@ import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
+import { addExamples } from './help-layout.js';
 import { positiveNumber } from './option-parsers.js';
 
 interface ShowCliOptions {
@@ -16,7 +17,7 @@ interface ShowCliOptions {
 
 /** `endorm show RUN --pair ID`: one record's responses token by token, from the run's traces (no model run). */
 export function showCommand(): Command {
-  return new Command('show')
+  const command = new Command('show')
     .description("show one record's chosen and rejected responses token by token (logit, log π, V, reward r_h) from a run's token traces")
     .argument('<run>', 'run folder scored with traces (or a rescore of one)')
     .requiredOption('--pair <id>', 'the record: its key (RM-Bench: chat/17) or its id')
@@ -49,6 +50,10 @@ export function showCommand(): Command {
         for (const note of shown.notes) process.stderr.write(`endorm: ${note}\n`);
       }
     });
+  return addExamples(command, [
+    ["an RM-Bench record's six responses, token by token", 'endorm show results/RUN --pair chat/17'],
+    ['the same as a page, at a temperature the run traced', 'endorm show results/RUN --pair chat/17 --alpha 0.5 --html chat-17.html'],
+  ]);
 }
 
 function fail(message: string, code: number): void {

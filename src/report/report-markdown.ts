@@ -37,18 +37,23 @@ export function runTimeText(summary: RunSummary): string {
   if (t.startedAt) parts.push(`started ${t.startedAt}`);
   if (t.finishedAt) parts.push(`finished ${t.finishedAt}`);
   if (t.seconds !== null) parts.push(`took ${duration(t.seconds)}`);
-  if (t.tokensPerSecond !== undefined) parts.push(`${compact(t.tokensPerSecond)} tokens/s`);
+  if (t.tokensPerSecond !== undefined) parts.push(`${compact(t.tokensPerSecond)} tokens/s through the model`);
   return parts.join(', ');
 }
 
+/**
+ * The run's counts, worded so that they cannot be taken for the scorer's: truncated counts score lines (a response
+ * line once, however many of its methods' inputs were cut), tokens the scored response tokens (no prompts). The
+ * console prints this same text after a run.
+ */
 export function countsText(summary: RunSummary): string {
   const c = summary.counts;
   return [
     `${integer(c.pairs)} records`,
     `${integer(c.responses)} responses`,
-    `${integer(c.truncated)} truncated`,
+    `${integer(c.truncated)} score lines cut to --max-length`,
     `${integer(c.skipped)} skipped`,
-    `${compact(c.tokens)} tokens`,
+    `${compact(c.tokens)} scored response tokens`,
   ].join(', ');
 }
 
