@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
+import { promptText, RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -24,7 +24,7 @@ export function showCommand(): Command {
     .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', positiveNumber)
     .option('-m, --model <path>', "model folder whose tokenizer decodes the tokens (default: run.json's model.path)")
     .option('--html <file>', 'write a page with each token shaded by its reward (hover for logit, log π, V)')
-    .option('--json', 'print {pair, id, group, alpha, responses: [{role, index, tokens, scores}]} as JSON')
+    .option('--json', 'print {pair, id, group, prompt, system, alpha, responses: [{role, index, tokens, scores}], notes} as JSON')
     .action(async (run: string, opts: ShowCliOptions) => {
       let shown;
       try {
@@ -43,6 +43,7 @@ export function showCommand(): Command {
         process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
       } else if (!opts.html) {
         const colour = process.stdout.isTTY === true;
+        if (shown.prompt !== undefined) process.stdout.write(`── prompt (${shown.pair}) ──\n${promptText(shown.prompt, shown.system)}\n\n`);
         for (const r of shown.responses) {
           process.stdout.write(`── ${r.role}[${r.index}]${r.label ? ` ${r.label}` : ''}${r.truncated ? ' (truncated)' : ''} ──\n`);
           process.stdout.write(renderTokens({ tokens: r.tokens, outcome: r.scores ?? {} }, colour) + '\n');
