@@ -4,13 +4,14 @@ import { protocolOfKind } from '../protocols/registry.js';
 import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
 import { judgeMarkdown } from './judge-report.js';
+import { modelName } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
-  out.push(`# endorm report: ${model.spec}`, '');
+  out.push(`# endorm report: ${reportTitle(summary)}`, '');
   out.push(`- **Model:** \`${model.spec}\` (${model.modelType}, ${model.dtype}, \`${model.onnxFile}\`)`);
   out.push(`- **Dataset:** ${dataset.name} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
@@ -29,6 +30,11 @@ export function renderRunMarkdown(summary: RunSummary): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** What a report is about, in a few words: the model's name (not its path) on the dataset (`stories260K on rm-bench-chat`). */
+export function reportTitle(summary: RunSummary): string {
+  return `${modelName(summary.model.spec)} on ${summary.dataset.name}`;
 }
 
 export function runTimeText(summary: RunSummary): string {
