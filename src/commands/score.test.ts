@@ -38,7 +38,7 @@ test('endorm score on the story sample: endorm prefers the coherent continuation
   const counts = /^endorm: run counts \(as in report\.md\): (.*)$/m.exec(r.stderr)![1]!;
   assert.ok(fs.readFileSync(path.join(out, 'report.md'), 'utf8').includes(`- **Counts:** ${counts}\n`), counts);
   assert.match(counts, /^64 records, 128 responses, 0 score lines cut to --max-length, 0 skipped, [\d.,]+k? scored response tokens$/);
-  assert.match(r.stderr, /^endorm: scored 64 records in [\d.]+ s: 128 responses, [\d,]+ tokens through the model \(prompts and responses/m);
+  assert.match(r.stderr, /^endorm: scored 64 records in [\d.]+ s: 128 responses, [\d,]+ prompt and response tokens through the model/m);
 
   // The graph is built once: a second run says nothing about it.
   const again = endorm(['score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--template', 'none', '--limit', '2', '--out', `${out}-again`]);

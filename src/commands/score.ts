@@ -211,8 +211,8 @@ const SCORE_EXAMPLES = [
  */
 export function sessionText(done: ScoreProgress): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const saved = done.savedTokens ? `, ${n(done.savedTokens)} of them (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%) not run again thanks to shared prompt prefixes` : '';
-  return `scored ${n(done.pairs)} records in ${done.seconds.toFixed(1)} s: ${n(done.responses)} responses, ${n(done.tokens)} tokens through the model (prompts and responses${saved})`;
+  const saved = done.savedTokens ? ` (${n(done.savedTokens)} = ${((100 * done.savedTokens) / done.tokens).toFixed(1)}% of them saved by shared prompt prefixes)` : '';
+  return `scored ${n(done.pairs)} records in ${done.seconds.toFixed(1)} s: ${n(done.responses)} responses, ${n(done.tokens)} prompt and response tokens through the model${saved}`;
 }
 
 function shardOption(value: string): ShardSpec {
