@@ -46,8 +46,14 @@ function installPacked(dir: string): void {
       engines: endorm.engines,
     },
   };
-  for (const [key, entry] of Object.entries(repoLock.packages as Record<string, { dev?: boolean }>)) {
-    if (key !== '' && !entry.dev) packages[key] = entry;
+  const registry = spawnSync(npm, ['config', 'get', 'registry'], { encoding: 'utf8' }).stdout.trim().replace(/\/$/, '');
+  for (const [key, entry] of Object.entries(repoLock.packages as Record<string, { dev?: boolean; name?: string; version?: string; resolved?: string }>)) {
+    if (key === '' || entry.dev) continue;
+    // A lockfile written with omit-lockfile-registry-resolved has no tarball URLs; offline, npm would need the registry's
+    // metadata to find them. The standard URL lets it take the tarball from its cache by integrity instead.
+    const name = entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const resolved = entry.resolved ?? `${registry}/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+    packages[key] = { ...entry, resolved };
   }
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'uses-endorm', version: '1.0.0', private: true, type: 'module', dependencies: { endorm: spec } }));
   fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify({ name: 'uses-endorm', version: '1.0.0', lockfileVersion: 3, requires: true, packages }));
