@@ -7,6 +7,7 @@
 // Score a dataset into a run folder (endorm score), or single responses with a model loaded once.
 export { scoreRun, DEFAULT_METHODS, type ScoreRunOptions, type ScoreRunResult } from './api/score-run.js';
 export { loadScorer, type ResponseInput, type ResponseScorer, type ScoredResponse, type ScorerOptions } from './api/score-response.js';
+export type { ModelChoice } from './api/load-model-for.js';
 export type { ScoreProgress } from './run/score-pairs.js';
 export type { LoadStatus } from './engine/load-model.js';
 export type { TokenTrace } from './engine/token-trace.js';

@@ -1,26 +1,17 @@
 import type { ChatMessage } from '../datasets/pair.js';
-import type { DeviceChoice, DeviceName } from '../engine/devices.js';
-import { loadModel, type LoadStatus } from '../engine/load-model.js';
+import type { DeviceName } from '../engine/devices.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import { alphaIndex, type TokenTrace } from '../engine/token-trace.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { formatWithinLength } from '../formatting/format-within-length.js';
 import { tokenizerDecode, tokenViews, type TokenView } from '../inspect/inspect-response.js';
 import { planMethods } from '../methods/plan-methods.js';
-import type { HubProgressEvent } from '../model/hub/progress.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
+import { loadModelFor, type ModelChoice } from './load-model-for.js';
 import { maxLengthFor } from './max-length.js';
 import { DEFAULT_METHODS } from './score-run.js';
 
-export interface ScorerOptions {
-  /** A model folder (config.json, tokenizer, onnx/) or a Hub id. */
-  model: string;
-  /** Which ONNX weights (transformers.js naming); default: the device's (fp32). */
-  dtype?: string;
-  device?: DeviceChoice;
-  threads?: number;
-  offline?: boolean;
-  cacheDir?: string;
+export interface ScorerOptions extends ModelChoice {
   /** Per-response method specs (`endorm:alpha=0.5,gamma=0.9`, `loglik`, `loglik-mean`, `length`); default endorm, loglik, length. */
   methods?: string[];
   /** Further temperatures the per-token views may be read at (α = 1 and every method's α are always there). */
@@ -30,10 +21,6 @@ export interface ScorerOptions {
   scoreEot?: boolean;
   /** Longest prompt + response in tokens (the prompt is cut from the left first); default the model's context, at most 4096. */
   maxLength?: number;
-  onStatus?: (status: LoadStatus) => void;
-  onDownloadProgress?: (e: HubProgressEvent) => void;
-  onNote?: (message: string) => void;
-  signal?: AbortSignal;
 }
 
 export interface ResponseInput {
@@ -80,18 +67,7 @@ export async function loadScorer(o: ScorerOptions): Promise<ResponseScorer> {
     );
   }
   const alphas = [...new Set([1, ...plan.response.flatMap((m) => m.alphas), ...(o.alphas ?? [])])];
-  const model = await loadModel(o.model, {
-    dtype: o.dtype,
-    offline: o.offline,
-    alphas,
-    threads: o.threads,
-    device: o.device,
-    cacheDir: o.cacheDir,
-    onDownloadProgress: o.onDownloadProgress,
-    onNote: o.onNote,
-    onStatus: o.onStatus,
-    signal: o.signal,
-  });
+  const model = await loadModelFor(o, alphas);
   let maxLength: number;
   let template: TemplateMode;
   try {

@@ -4,9 +4,7 @@ import { resolveTemplate, type TemplateMode } from '../formatting/format-respons
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
 import { planMethods, plannedLines } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
-import type { DeviceChoice } from '../engine/devices.js';
-import { loadModel, type LoadedModel, type LoadStatus } from '../engine/load-model.js';
-import type { HubProgressEvent } from '../model/hub/progress.js';
+import type { LoadedModel } from '../engine/load-model.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
@@ -23,16 +21,11 @@ import type { ShardSpec } from '../run/shard.js';
 import { skippedRecords } from '../run/skipped-records.js';
 import { ENDORM_VERSION } from '../util/version.js';
 import { finishRun } from './finish-run.js';
+import { loadModelFor, type ModelChoice } from './load-model-for.js';
 import { maxLengthFor } from './max-length.js';
 
-export interface ScoreRunOptions {
-  /** A model folder (config.json, tokenizer, onnx/) or a Hub id. */
-  model: string;
-  /** Which ONNX weights (transformers.js naming); default: the device's (fp32). */
-  dtype?: string;
-  offline?: boolean;
-  device?: DeviceChoice;
-  threads?: number;
+/** The model (see ModelChoice: model, dtype, device, threads, offline, cacheDir, onStatus, …), the data and the methods. */
+export interface ScoreRunOptions extends ModelChoice {
   /** A pair file, an RM-Bench file or folder, or a Hub alias such as `rm-bench`. */
   dataset: string;
   datasetOptions?: BenchmarkDatasetOptions;
@@ -60,17 +53,10 @@ export interface ScoreRunOptions {
   grid?: MethodGrid;
   /** The method the reports' paired tests compare the others with (one of `methods`); default: the first endorm method. */
   reference?: string;
-  cacheDir?: string;
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
   /** Told after every batch; `total` is set when the number of records to score is known before scoring. */
   onProgress?: (p: ScoreProgress) => void;
-  /** Told what loading the model is busy with (see LoadStatus). */
-  onStatus?: (status: LoadStatus) => void;
-  onDownloadProgress?: (e: HubProgressEvent) => void;
-  /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt). */
-  onNote?: (message: string) => void;
-  signal?: AbortSignal;
 }
 
 export interface ScoreRunResult {
@@ -99,18 +85,7 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
   if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
   const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
-  const model = await loadModel(o.model, {
-    dtype: o.dtype,
-    offline: o.offline,
-    alphas,
-    threads: o.threads,
-    device: o.device,
-    cacheDir: o.cacheDir,
-    onDownloadProgress: o.onDownloadProgress,
-    onNote: o.onNote,
-    onStatus: o.onStatus,
-    signal: o.signal,
-  });
+  const model = await loadModelFor(o, alphas);
   try {
     const maxLength = maxLengthFor(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
