@@ -25,6 +25,7 @@ td.scope{white-space:nowrap}
 thead th{font-size:11.5px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;border-bottom:1.5px solid #d5d9e1;white-space:nowrap}
 table.fit thead th{white-space:normal;vertical-align:bottom}
 th.num,td.num{text-align:right}
+td.nowrap{white-space:nowrap}
 tbody tr:last-child td{border-bottom:none}
 tr.total td{font-weight:600;border-top:1.5px solid #d5d9e1}
 td.acc{font-weight:650}

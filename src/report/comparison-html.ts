@@ -32,9 +32,9 @@ function betweenRunsTable(tests: readonly RunPairedTest[], labels: string[]): st
   const swatch = (run: number) => `<span class="swatch" style="background:${seriesColor(run)}"></span>`;
   const rows = tests.map(
     (t) =>
-      `<tr><td><code>${escapeHtml(t.method)}</code></td><td>${swatch(t.run)}${escapeHtml(labels[t.run]!)}</td><td class="num">${integer(t.records)}</td><td class="num">${integer(t.comparisons)}</td><td class="num">${percent(t.baselineAccuracy)}</td><td class="num">${percent(t.runAccuracy)}</td><td class="num">${t.b} / ${t.c}</td><td class="num"><span class="${t.pValue < 0.05 ? 'sig' : ''}">${pValue(t.pValue)}</span></td></tr>`,
+      `<tr><td><code>${escapeHtml(t.method)}</code></td><td>${swatch(t.run)}${escapeHtml(labels[t.run]!)}</td><td class="num">${integer(t.records)}</td><td class="num">${integer(t.comparisons)}</td><td class="num">${percent(t.baselineAccuracy)}</td><td class="num">${percent(t.runAccuracy)}</td><td class="num nowrap">${t.b} / ${t.c}</td><td class="num"><span class="${t.pValue < 0.05 ? 'sig' : ''}">${pValue(t.pValue)}</span></td></tr>`,
   );
-  return `<div class="table-wrap"><table class="fit"><thead><tr><th>Method</th><th>Run</th><th class="num">Records</th><th class="num">Comparisons</th><th class="num">${swatch(0)}${escapeHtml(labels[0]!)} %</th><th class="num">Run %</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+  return `<p>First run: ${swatch(0)}<b>${escapeHtml(labels[0]!)}</b></p><div class="table-wrap"><table class="fit"><thead><tr><th>Method</th><th>Run</th><th class="num">Records</th><th class="num">Comparisons</th><th class="num">First run %</th><th class="num">Run %</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 /** What the method tables hold, with a word from each compared run's protocol about the rows it adds. */

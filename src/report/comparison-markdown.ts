@@ -34,8 +34,8 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
   }
 
   if (tests.length > 0) {
-    out.push('## Between runs', '', BETWEEN_RUNS_EXPLANATION, '');
-    out.push(`| Method | Run | Records | Comparisons | ${mdCell(labels[0]!)} % | Run % | b / c | McNemar p |`, '|---|---|--:|--:|--:|--:|--:|--:|');
+    out.push('## Between runs', '', BETWEEN_RUNS_EXPLANATION, '', `First run: **${mdCell(labels[0]!)}**.`, '');
+    out.push('| Method | Run | Records | Comparisons | First run % | Run % | b / c | McNemar p |', '|---|---|--:|--:|--:|--:|--:|--:|');
     for (const t of tests) {
       out.push(
         `| \`${mdCell(t.method)}\` | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} | ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
