@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { duration } from '../render/format.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
+import { drawsBars } from './terminal.js';
 
 export interface ProgressReporter {
   update(p: ScoreProgress): void;
@@ -27,7 +28,7 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
   if (options.quiet) return { update() {}, stop() {} };
   const stream = options.stream ?? process.stderr;
   const label = options.label ?? 'scoring';
-  if (stream.isTTY && !inCi(options.env ?? process.env)) {
+  if (drawsBars(stream, options.env)) {
     let bar: cliProgress.SingleBar | undefined;
     return {
       update(p) {
@@ -85,10 +86,4 @@ function payload(p: ScoreProgress) {
     etaText: eta === undefined ? '…' : duration(eta),
     elapsedText: duration(p.seconds),
   };
-}
-
-/** CI services set CI (GitHub Actions, GitLab, Buildkite, CircleCI, Travis…); CI=false or 0 switches it off. */
-function inCi(env: NodeJS.ProcessEnv): boolean {
-  const ci = env['CI'];
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
