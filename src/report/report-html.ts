@@ -9,7 +9,8 @@ import { foldWhenSwept, gridCard } from './grid-report.js';
 import { accuracyLabel, headlineHtml } from './headline-report.js';
 import { judgeHtml } from './judge-report.js';
 import { provenanceHtmlRows } from './provenance-report.js';
-import { countsText, runTimeText } from './report-markdown.js';
+import { countsText, reportTitle, runTimeText } from './report-markdown.js';
+import { modelName } from './run-labels.js';
 import { settingsEntries } from './settings-text.js';
 
 /** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and the protocol's card. */
@@ -29,13 +30,13 @@ export function renderRunHtml(summary: RunSummary): string {
     notesCard(summary),
     `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
   ];
-  return htmlPage(`endorm report: ${summary.model.spec} on ${summary.dataset.name}`, body.filter(Boolean).join('\n'));
+  return htmlPage(`${reportTitle(summary)} · endorm report`, body.filter(Boolean).join('\n'));
 }
 
 function header(summary: RunSummary): string {
   return `<header class="top">
 <div class="overline">endorm report</div>
-<h1>${escapeHtml(summary.model.spec)}</h1>
+<h1>${escapeHtml(modelName(summary.model.spec))}</h1>
 <div class="subtitle">on <b>${escapeHtml(summary.dataset.name)}</b> <span class="tag">${escapeHtml(summary.dataset.kind)}</span> · ${integer(summary.counts.pairs)} records · ${methodsCount(summary)}</div>
 </header>`;
 }
