@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { datasetRoute, folderRoutes, startFakeHub, type FakeHub } from './testing/fake-hub-server.js';
+import { lengthPair } from './testing/length-outcomes.js';
+import { parquetRows } from './testing/parquet-fixtures.js';
 import { runCliInProcess } from './testing/run-cli.js';
 import { PROJECT_ROOT, SHARED, STORIES, tempCacheDir } from './testing/shared-models.js';
 
@@ -17,6 +20,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-schemas-'));
 process.env['ENDORM_CACHE'] = tempCacheDir();
 
 let validate: { run: ValidateFunction; summary: ValidateFunction; line: ValidateFunction };
+let hub: FakeHub | undefined;
 /** Every run folder the tests below produced, by what it exercises. */
 const runs: Record<string, string> = {};
 
@@ -53,6 +57,34 @@ before(async () => {
   const rescore = await runCliInProcess(['rescore', runs['pairs, α × γ grid']!, '--methods', 'endorm:gamma=0.5,loglik-mean', '--out', rescored, '--quiet']);
   assert.equal(rescore.code, 0, rescore.stderr);
   runs['rescored'] = rescored;
+
+  const rmBench = path.join(SHARED, 'datasets', 'rm-bench');
+  runs['RM-Bench sample (--limit --seed)'] = await score('rm-bench-sample', ['--dataset', rmBench, '--limit', '6', '--seed', '3', '--max-length', '256', '--methods', 'endorm,loglik']);
+  runs['--select-on grid'] = await score('select-on', ['--dataset', stories, '--limit', '16', '--alpha', '1,2', '--gamma', '0.9,1', '--select-on', 'dev:0.5', '--seed', '1']);
+
+  // RewardBench's Hub split and a Hub model at a --revision, both from a stand-in Hub on 127.0.0.1.
+  const subsets = ['alpacaeval-easy', 'mt-bench-hard', 'refusals-dangerous', 'math-prm', 'hep-go'];
+  const rows = subsets.map((subset, i) => {
+    const [chosen, rejected] = lengthPair(i, i % 2 === 0 ? 'W' : 'L');
+    return { prompt: `Question ${i}?`, chosen, chosen_model: 'a', rejected, rejected_model: 'b', subset, id: BigInt(i) };
+  });
+  const routes = await folderRoutes(STORIES, 'test-org/stories260K');
+  routes.set(datasetRoute('allenai/reward-bench', 'data/filtered-00000-of-00001.parquet'), parquetRows(rows));
+  hub = await startFakeHub(routes, 120_000);
+  process.env['HF_ENDPOINT'] = hub.endpoint;
+  process.env['HF_TOKEN'] = '';
+  const out = path.join(tmp, 'reward-bench');
+  const hubRun = await runCliInProcess([
+    'score', '--model', 'test-org/stories260K', '--revision', 'main', '--dataset', 'reward-bench', '--template', 'none',
+    '--max-length', '64', '--methods', 'endorm,length', '--quiet', '--out', out,
+  ]);
+  assert.equal(hubRun.code, 0, hubRun.stderr);
+  runs['RewardBench from the Hub, Hub model at a revision'] = out;
+});
+
+after(async () => {
+  await hub?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 function problems(check: ValidateFunction, value: unknown): string {
@@ -60,7 +92,7 @@ function problems(check: ValidateFunction, value: unknown): string {
 }
 
 test('run.json, summary.json and every scores.jsonl line of real runs validate against the shipped schemas', () => {
-  assert.equal(Object.keys(runs).length, 5);
+  assert.equal(Object.keys(runs).length, 8);
   for (const [what, dir] of Object.entries(runs)) {
     assert.equal(problems(validate.run, readJson(path.join(dir, 'run.json'))), '', `${what}: run.json`);
     assert.equal(problems(validate.summary, readJson(path.join(dir, 'summary.json'))), '', `${what}: summary.json`);
@@ -77,6 +109,21 @@ test('run.json, summary.json and every scores.jsonl line of real runs validate a
   assert.equal(readJson(path.join(runs['merged shards']!, 'run.json')).mergedFrom.length, 2);
   assert.deepEqual(readJson(path.join(runs['merged shards']!, 'run.json')).dataset.options, { format: 'jsonl', idField: 'id' });
   assert.equal(typeof readJson(path.join(runs['rescored']!, 'run.json')).settings.rescoredFrom, 'string');
+  // What main's provenance, sampling, headlines, honest sweeps and Hub datasets add.
+  const sample = readJson(path.join(runs['RM-Bench sample (--limit --seed)']!, 'summary.json'));
+  assert.deepEqual([sample.settings.limit, sample.settings.seed], [6, 3]);
+  assert.ok(sample.provenance.commandLine && sample.model.files['onnx/model.onnx'] && sample.dataset.domains);
+  assert.equal(sample.methods.endorm.headline.title, 'RM-Bench average');
+  assert.ok(sample.methods.endorm.rmBench.ci95 && Object.values(sample.methods.endorm.rmBench.domains).every((d) => Array.isArray((d as { ci95: unknown }).ci95)));
+  const selected = readJson(path.join(runs['--select-on grid']!, 'summary.json'));
+  assert.deepEqual(selected.settings.selectOn, { fraction: 0.5, seed: 1 });
+  assert.equal(selected.selection.records.selection + selected.selection.records.heldOut, 16);
+  const hubRun = readJson(path.join(runs['RewardBench from the Hub, Hub model at a revision']!, 'summary.json'));
+  assert.deepEqual([hubRun.model.revision, typeof hubRun.model.commit], ['main', 'string']);
+  assert.equal(hubRun.dataset.hub.repo, 'allenai/reward-bench');
+  assert.equal(hubRun.dataset.subsets['math-prm'], 1);
+  assert.equal(hubRun.methods.length.headline.title, 'RewardBench score');
+  assert.equal(hubRun.methods.length.rewardBench.sections.length, 4);
 });
 
 test('every key a built-in method summary writes is described by the schema, not let through as a plug-in key', () => {
@@ -102,6 +149,18 @@ test('the schemas are closed where the format is: an unknown field, a missing on
   assert.notEqual(problems(validate.summary, noCounts), '');
   assert.notEqual(problems(validate.summary, { ...summary, methods: { endorm: { ...summary.methods.endorm, accuracy: 1.5 } } }), '');
   assert.notEqual(problems(validate.summary, { ...summary, methods: { endorm: { ...summary.methods.endorm, newStat: 3 } } }), '');
+  // The fields main's provenance, headlines, sweeps and Hub datasets added are closed too.
+  assert.notEqual(problems(validate.run, { ...manifest, provenance: { ...manifest.provenance, user: 'x' } }), '');
+  assert.notEqual(problems(validate.run, { ...manifest, model: { ...manifest.model, commit: 'main' } }), '');
+  const sample = readJson(path.join(runs['RM-Bench sample (--limit --seed)']!, 'summary.json'));
+  const endorm = sample.methods.endorm;
+  assert.notEqual(problems(validate.summary, { ...sample, methods: { endorm: { ...endorm, headline: { ...endorm.headline, value: 2 } } } }), '');
+  assert.notEqual(problems(validate.summary, { ...sample, methods: { endorm: { ...endorm, rmBench: { ...endorm.rmBench, ci95: { average: [0, 1] } } } } }), '');
+  const selected = readJson(path.join(runs['--select-on grid']!, 'summary.json'));
+  const { bestOnAll: _best, ...noBest } = selected.selection;
+  assert.notEqual(problems(validate.summary, { ...selected, selection: noBest }), '');
+  const hubRun = readJson(path.join(runs['RewardBench from the Hub, Hub model at a revision']!, 'run.json'));
+  assert.notEqual(problems(validate.run, { ...hubRun, dataset: { ...hubRun.dataset, hub: { ...hubRun.dataset.hub, files: [] } } }), '');
   const line = JSON.parse(fs.readFileSync(path.join(dir, 'scores.jsonl'), 'utf8').split('\n')[0]!);
   assert.notEqual(problems(validate.line, { ...line, role: 'winner' }), '');
   assert.notEqual(problems(validate.line, { ...line, score: 1 }), '');
