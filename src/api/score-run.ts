@@ -28,7 +28,7 @@ import { maxLengthFor } from './max-length.js';
 
 /** The model (see ModelChoice: model, revision, dtype, device, threads, offline, cacheDir, onStatus, …), the data and the methods. */
 export interface ScoreRunOptions extends ModelChoice {
-  /** A pair file or folder of files, an RM-Bench or RewardBench file, `hf:OWNER/NAME[@REV][:SPLIT]`, or a Hub alias such as `rm-bench`. */
+  /** A pair file or a folder of them, a benchmark's file or folder, `hf:OWNER/NAME[@REV][:SPLIT]`, or a Hub alias such as `rm-bench`. */
   dataset: string;
   datasetOptions?: BenchmarkDatasetOptions;
   /** Method specs; default `endorm`, `loglik`, `length` (DEFAULT_METHODS). */

@@ -206,7 +206,7 @@ const SCORE_EXAMPLES = [
   ['the shipped story sample with a local model (no download)', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
   ['RM-Bench from the Hub with the default model, two endorm settings and the baselines', 'endorm score -d rm-bench --methods endorm,endorm:alpha=0.5,gamma=0.9,loglik,length'],
   ['a quick RM-Bench estimate: 200 records spread over its domains in proportion, drawn by seed 1', 'endorm score -d rm-bench --limit 200 --seed 1'],
-  ['RewardBench (allenai/reward-bench, split filtered) with a Hub model pinned to a commit', 'endorm score -d reward-bench -m onnx-community/Qwen2.5-0.5B-Instruct --revision COMMIT'],
+  ['a Hub dataset split, with a Hub model pinned to a commit (run.json records both commits)', 'endorm score -d hf:OWNER/NAME:test -m onnx-community/Qwen2.5-0.5B-Instruct --revision COMMIT'],
   ['an α × γ sweep: 12 endorm settings from one model pass', 'endorm score -d pairs.jsonl --alpha 0.5,1,2 --gamma 0.9,0.99,1'],
   ['a sweep chosen honestly: α, γ picked on 30% of the records, reported on the other 70% beside α = 1, γ = 1', 'endorm score -d rm-bench --alpha 0.5,1,2 --gamma 0.9,1 --select-on dev:0.3'],
   ['the model judging itself, beside the endogenous reward', 'endorm score -d pairs.jsonl --methods endorm,judge-pairwise,judge-pointwise'],
