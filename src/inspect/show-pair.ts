@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { distance as levenshtein } from 'fastest-levenshtein';
+import { pinnedHfDatasetSpec } from '../datasets/hf-dataset-files.js';
 import type { ChatMessage, Pair } from '../datasets/pair.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
+import { resolveDatasetSource } from '../protocols/dataset-source.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
@@ -108,15 +110,18 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
 
 /**
  * The record's prompt, from the dataset run.json names (scores.jsonl keeps no text): read again with the run's
- * dataset options, and only when the file still has the run's sha256, so that a prompt shown is the one scored.
+ * dataset options, and only when the file still has the run's sha256, so that a prompt shown is the one scored. A Hub
+ * split is read from the cache at the commit the run read (never downloaded: show runs offline), by the run's protocol.
  */
 async function datasetRecord(manifest: RunManifest, key: string): Promise<{ prompt: Pair['prompt']; system?: string } | { note: string }> {
-  const { path, sha256 } = manifest.dataset;
+  const { path: file, sha256, hub } = manifest.dataset;
+  const path = hub ? pinnedHfDatasetSpec(hub) : file;
   const unavailable = (why: string) => ({ note: `The prompt is not shown: ${why}.` });
-  if (!path || !(await isRereadable(path))) return unavailable(`the dataset ${manifest.dataset.spec} was a stream, read once`);
+  if (!hub && (!file || !(await isRereadable(file)))) return unavailable(`the dataset ${manifest.dataset.spec} was a stream, read once`);
   let dataset;
   try {
-    ({ dataset } = await openBenchmarkDataset(path, { ...manifest.dataset.options, ...(manifest.dataset.options?.['dedupeIds'] === 'true' ? { dedupeIds: true } : {}), skipInvalid: true }));
+    const source = hub ? { ...(await resolveDatasetSource(path, { offline: true })), protocol: protocolOfKind(manifest.dataset.kind) } : file;
+    ({ dataset } = await openBenchmarkDataset(source, { ...manifest.dataset.options, ...(manifest.dataset.options?.['dedupeIds'] === 'true' ? { dedupeIds: true } : {}), skipInvalid: true }));
   } catch (err) {
     return unavailable(`the dataset ${path} cannot be read (${(err as Error).message})`);
   }
