@@ -67,7 +67,7 @@ export function describe(summary: RunSummary): Map<string, string> {
   for (const key of Object.keys(summary.settings).sort()) {
     const value = summary.settings[key];
     if (key === 'methods' || value === undefined) continue;
-    d.set(key, key === 'shard' && isShard(value) ? `${value.index}/${value.count}` : displayValue(value));
+    d.set(key, key === 'shard' && isShard(value) ? `${value.index}/${value.count}` : key === 'selectOn' && isSelectOn(value) ? `dev:${value.fraction}` : displayValue(value));
   }
   return d;
 }
@@ -76,6 +76,11 @@ export function describe(summary: RunSummary): Map<string, string> {
 export function modelName(spec: string): string {
   const parts = spec.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? spec;
+}
+
+/** --select-on as typed (its seed is the run's `seed`, a setting of its own). */
+function isSelectOn(value: unknown): value is { fraction: number } {
+  return typeof value === 'object' && value !== null && 'fraction' in value;
 }
 
 function isShard(value: unknown): value is { index: number; count: number } {

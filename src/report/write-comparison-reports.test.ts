@@ -81,6 +81,17 @@ test('labels stay short: long setting values are named by variant, the telling s
   await rm(base, { recursive: true });
 });
 
+test('labels name --select-on as typed (dev:FRACTION), and a sample by its size or seed', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'endorm-labels-'));
+  await writeSyntheticRun(join(base, 'a'), { seed: 3, settings: { sample: 40, seed: 1, selectOn: { fraction: 0.5, seed: 1 } } });
+  await writeSyntheticRun(join(base, 'b'), { seed: 3, settings: { sample: 40, seed: 1, selectOn: { fraction: 0.3, seed: 1 } } });
+  await writeSyntheticRun(join(base, 'c'), { seed: 3, settings: { sample: 20, seed: 2 } });
+  const summaries = await Promise.all(['a', 'b', 'c'].map((r) => summarizeRun(join(base, r))));
+  assert.deepEqual(runLabels(summaries.slice(0, 2)), ['Qwen3-0.6B-ONNX (selectOn=dev:0.5)', 'Qwen3-0.6B-ONNX (selectOn=dev:0.3)']);
+  assert.deepEqual(runLabels([summaries[0]!, summaries[2]!]), ['Qwen3-0.6B-ONNX (sample=40)', 'Qwen3-0.6B-ONNX (sample=20)']);
+  await rm(base, { recursive: true });
+});
+
 test('comparisons match methods by canonical spec and test each run against the first on their common records', async () => {
   const base = await mkdtemp(join(tmpdir(), 'endorm-canonical-'));
   const methods = (endorm: string) => [
