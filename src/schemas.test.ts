@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { datasetRoute, folderRoutes, startFakeHub, type FakeHub } from './testing/fake-hub-server.js';
+import { datasetRoute, defaultCommit, folderRoutes, startFakeHub, type FakeHub } from './testing/fake-hub-server.js';
 import { lengthPair } from './testing/length-outcomes.js';
 import { parquetRows } from './testing/parquet-fixtures.js';
 import { runCliInProcess } from './testing/run-cli.js';
@@ -68,14 +68,15 @@ before(async () => {
     const [chosen, rejected] = lengthPair(i, i % 2 === 0 ? 'W' : 'L');
     return { prompt: `Question ${i}?`, chosen, chosen_model: 'a', rejected, rejected_model: 'b', subset, id: BigInt(i) };
   });
-  const routes = await folderRoutes(STORIES, 'test-org/stories260K');
+  // The model only at a tag, v1: a run that did not pass --revision on would ask for main and find none.
+  const routes = new Map([...(await folderRoutes(STORIES, 'test-org/stories260K'))].map(([route, body]) => [route.replace('/resolve/main/', '/resolve/v1/'), body]));
   routes.set(datasetRoute('allenai/reward-bench', 'data/filtered-00000-of-00001.parquet'), parquetRows(rows));
   hub = await startFakeHub(routes, 120_000);
   process.env['HF_ENDPOINT'] = hub.endpoint;
   process.env['HF_TOKEN'] = '';
   const out = path.join(tmp, 'reward-bench');
   const hubRun = await runCliInProcess([
-    'score', '--model', 'test-org/stories260K', '--revision', 'main', '--dataset', 'reward-bench', '--template', 'none',
+    'score', '--model', 'test-org/stories260K', '--revision', 'v1', '--dataset', 'reward-bench', '--template', 'none',
     '--max-length', '64', '--methods', 'endorm,length', '--quiet', '--out', out,
   ]);
   assert.equal(hubRun.code, 0, hubRun.stderr);
@@ -119,7 +120,7 @@ test('run.json, summary.json and every scores.jsonl line of real runs validate a
   assert.deepEqual(selected.settings.selectOn, { fraction: 0.5, seed: 1 });
   assert.equal(selected.selection.records.selection + selected.selection.records.heldOut, 16);
   const hubRun = readJson(path.join(runs['RewardBench from the Hub, Hub model at a revision']!, 'summary.json'));
-  assert.deepEqual([hubRun.model.revision, typeof hubRun.model.commit], ['main', 'string']);
+  assert.deepEqual([hubRun.model.revision, hubRun.model.commit], ['v1', defaultCommit('test-org/stories260K', 'v1')]);
   assert.equal(hubRun.dataset.hub.repo, 'allenai/reward-bench');
   assert.equal(hubRun.dataset.subsets['math-prm'], 1);
   assert.equal(hubRun.methods.length.headline.title, 'RewardBench score');
