@@ -7,8 +7,8 @@ test('the library exports its documented entry points and nothing else (adding o
     'DEFAULT_METHODS', 'DEVICES', 'DEVICE_CHOICES', 'ENDORM_VERSION', 'EXIT', 'EndormError', 'JUDGE_METHOD_NAMES', 'METHOD_NAMES',
     'MethodSpecError', 'RESPONSE_METHOD_NAMES', 'canonicalMethodSpec', 'compareRuns', 'gridMethodSpecs', 'loadScorer', 'mergeRuns',
     'openBenchmarkDataset', 'openRunTraces', 'parseMethodSpec', 'planMethods', 'protocolOfKind', 'protocols', 'readRun',
-    'registerProtocol', 'reportRun', 'rescoreRun', 'sameMethod', 'scoreRun', 'showPair', 'splitMethodList', 'summarizeRun',
-    'withGridMethods',
+    'registerProtocol', 'reportRun', 'rescoreRun', 'resolveDatasetSource', 'sameMethod', 'scoreRun', 'showPair', 'splitMethodList',
+    'summarizeRun', 'withGridMethods',
   ]);
   assert.deepEqual(endorm.DEFAULT_METHODS, ['endorm', 'loglik', 'length']);
   assert.equal(endorm.canonicalMethodSpec('endorm:gamma=1,alpha=1'), 'endorm');

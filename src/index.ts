@@ -20,9 +20,11 @@ export { compareRuns, reportRun, type CompareRunsOptions, type CompareRunsResult
 export { rescoreRun, type RescoreRunOptions, type RescoreRunResult } from './api/rescore-run.js';
 export { mergeRuns, type MergeRunsResult } from './api/merge-runs.js';
 export { showPair, type ShownPair, type ShowPairOptions } from './inspect/show-pair.js';
-export type { RunManifest } from './run-store/run-manifest.js';
+export type { RunManifest, RunProvenance } from './run-store/run-manifest.js';
+export type { HfDatasetProvenance } from './datasets/hf-dataset-files.js';
 export type { ComparisonScoreRecord, ResponseScoreRecord, ScoreRecord } from './run-store/score-record.js';
-export type { MethodSummary, RunSummary } from './benchmarks/method-summary.js';
+export type { HeadlineSummary, MethodSummary, RunSummary } from './benchmarks/method-summary.js';
+export type { GridSelection } from './benchmarks/grid-selection.js';
 
 // Method specs: `endorm:alpha=0.5,gamma=0.9`, `loglik`, the judges.
 export { parseMethodSpec, splitMethodList, MethodSpecError, type MethodSpec } from './rewards/method-spec.js';
@@ -34,6 +36,7 @@ export { gridMethodSpecs, withGridMethods, type MethodGrid } from './rewards/met
 
 // Benchmark protocols: how a dataset is recognised, read and summarised; register your own.
 export { protocolOfKind, protocols, registerProtocol } from './protocols/registry.js';
+export { resolveDatasetSource, type DatasetSource } from './protocols/dataset-source.js';
 export { openBenchmarkDataset, type BenchmarkDataset } from './protocols/open-benchmark.js';
 export type { BenchmarkDatasetOptions, BenchmarkProtocol, DatasetInput } from './protocols/protocol.js';
 export type { Pair } from './datasets/pair.js';
