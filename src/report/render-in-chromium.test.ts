@@ -58,22 +58,24 @@ test('the per-token view renders in headless Chromium: tokens shaded blue (rewar
   assert.ok(countColour(image, [202, 62, 54]) > 8 * 200, 'red tokens');
 });
 
-test('report.html of a run with judges, and comparison.html of two such runs, fit the page: no table or chart wider than its card', { skip, timeout: 180_000 }, async () => {
+test('report.html of a run with judges and of a 10-method sweep, and comparison.html of two runs, fit the page: no table or chart wider than its card', { skip, timeout: 180_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endorm-fit-'));
   process.env['ENDORM_CACHE'] = tempCacheDir();
-  const score = async (name: string, maxLength: string) => {
+  const score = async (name: string, maxLength: string, methods = ['--methods', 'endorm,loglik,judge-pairwise,judge-pointwise,verifier']) => {
     const out = join(dir, name);
     const { code, stderr } = await runCliInProcess([
       'score', '--model', STORIES, '--dataset', join(SHARED, 'datasets', 'rm-bench', 'chat_filtered.json'), '--limit', '2', '--quiet',
-      '--methods', 'endorm,loglik,judge-pairwise,judge-pointwise,verifier', '--max-length', maxLength, '--out', out,
+      ...methods, '--max-length', maxLength, '--out', out,
     ]);
     assert.equal(code, 0, stderr);
     return out;
   };
   const a = await score('a', '512');
   const b = await score('b', '400');
+  // A sweep of 9 cells and a baseline: the most methods whose charts and per-group table are not folded away.
+  const sweep = await score('sweep', '256', ['--methods', 'loglik', '--alpha', '0.5,1,2', '--gamma', '0.9,0.95,1']);
   await compareRuns([a, b], join(dir, 'compare'));
-  for (const page of [join(a, 'report.html'), join(dir, 'compare', 'comparison.html')]) {
+  for (const page of [join(a, 'report.html'), join(sweep, 'report.html'), join(dir, 'compare', 'comparison.html')]) {
     for (const width of [1200, 1024]) assert.deepEqual(overflowingBoxes(page, width), [], `${page} at ${width} px`);
   }
   // The measure does find a box wider than its card.

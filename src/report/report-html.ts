@@ -99,7 +99,8 @@ function accuracyChart(summary: RunSummary, series: { name: string; color: strin
 
 function groupTable(summary: RunSummary, groups: string[]): string {
   const methods = Object.entries(summary.methods);
-  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec))}</th>`);
+  // A sweep's specs are long and many: each head may break after ':', ',' and '=' so that up to FOLD_ABOVE columns fit.
+  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec)).replace(/([:,=])/g, '$1<wbr>')}</th>`);
   const rows = groups.map((group) => {
     const n = Math.max(...methods.map(([, m]) => m.groups[group]?.pairs ?? 0));
     const cells = methods.map(([, m]) => {
@@ -110,7 +111,7 @@ function groupTable(summary: RunSummary, groups: string[]): string {
     });
     return `<tr><td>${escapeHtml(group)}</td><td class="num">${integer(n)}</td>${cells.join('')}</tr>`;
   });
-  return `<h3>Per group</h3><div class="table-wrap"><table><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+  return `<h3>Per group</h3><div class="table-wrap"><table class="fit"><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 function notesCard(summary: RunSummary): string {
