@@ -117,7 +117,7 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
         rereadable: dataset.rereadable !== false,
       });
     const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
-    const total = await recordsToScore(folder, dataset, selected, o.signal);
+    const total = await recordsToScore(folder, dataset, selected, { ...(o.shard ? {} : { limit: o.limit }), signal: o.signal });
     const onProgress = o.onProgress && ((p: ScoreProgress) => o.onProgress!(total === undefined ? p : { ...p, total }));
     const started = new Date();
     const { progress, traces: traceStats } = await scoreIntoFolder(skipDone(selected(), folder.donePairs), {
@@ -151,12 +151,19 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
 
 /**
  * Records this session will score: known from a resume's count, else counted by reading the records once (parsing
- * only: 0.18 s for the 798 records of the shared RM-Bench files, node /tmp/count.mjs); unknown for a stream, which can be read only once.
+ * only: 0.18 s for the 798 records of the shared RM-Bench files, node /tmp/count.mjs). A stream can be read only once:
+ * its `limit` (unsharded) is the most it yields, else its total is unknown.
  */
-async function recordsToScore(folder: RunFolderState, dataset: Dataset, selected: () => AsyncIterable<Pair>, signal?: AbortSignal): Promise<number | undefined> {
+async function recordsToScore(
+  folder: RunFolderState,
+  dataset: Dataset,
+  selected: () => AsyncIterable<Pair>,
+  o: { limit?: number; signal?: AbortSignal },
+): Promise<number | undefined> {
   if (folder.totalPairs !== undefined) return folder.totalPairs - folder.donePairs.size;
-  if (folder.donePairs.size > 0 || dataset.rereadable === false) return undefined;
-  return countPairs(selected(), signal);
+  if (dataset.rereadable === false) return o.limit;
+  if (folder.donePairs.size > 0) return undefined;
+  return countPairs(selected(), o.signal);
 }
 
 async function buildManifest(
