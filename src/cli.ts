@@ -5,6 +5,7 @@ import { reportCommand } from './commands/report.js';
 import { rescoreCommand } from './commands/rescore.js';
 import { scoreCommand } from './commands/score.js';
 import { showCommand } from './commands/show.js';
+import { addExamples } from './commands/help-layout.js';
 import { EndormError } from './util/endorm-error.js';
 import { EXIT } from './util/exit-codes.js';
 import { ENDORM_VERSION } from './util/version.js';
@@ -17,6 +18,12 @@ export function buildProgram(argv: readonly string[] = process.argv): Command {
     .version(ENDORM_VERSION)
     .showHelpAfterError()
     .exitOverride();
+  addExamples(program, [
+    ['score a pair file with a local model, then open results/<run>/report.html', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
+    ['one response token by token', 'endorm inspect -p "Once upon a time" -r " there was a cat."'],
+    ['two runs side by side', 'endorm report results/RUN-A results/RUN-B -o results/compare'],
+    ["each command's options and examples", 'endorm score --help'],
+  ]);
   for (const command of [scoreCommand(typed), inspectCommand(), reportCommand(), mergeCommand()]) program.addCommand(command.exitOverride());
   for (const command of [rescoreCommand(typed), showCommand()]) program.addCommand(command.exitOverride());
   return program;

@@ -23,7 +23,7 @@ export async function finishRun(runDir: string, input: FinishRunInput): Promise<
     notes.push(`Padding overhead: ${((progress.paddedTokens / computed - 1) * 100).toFixed(1)}% (padded / real tokens run − 1).`);
     if (progress.savedTokens) {
       notes.push(
-        `Shared prompt prefixes: ${progress.savedTokens} of ${progress.tokens} tokens (${((100 * progress.savedTokens) / progress.tokens).toFixed(1)}%) ` +
+        `Shared prompt prefixes: ${progress.savedTokens} of ${progress.tokens} prompt and response tokens (${((100 * progress.savedTokens) / progress.tokens).toFixed(1)}%) ` +
           `were not run again (responses ran on their prompt's cached keys and values).`,
       );
     }

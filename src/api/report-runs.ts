@@ -1,4 +1,6 @@
+import type { RunPairedTest } from '../benchmarks/between-runs.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
+import { pairedTestsBetweenRuns, runOutcomes } from '../report/between-runs.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
@@ -9,9 +11,24 @@ export async function reportRun(run: string, out: string = run): Promise<{ summa
   return { summary, written: await writeReports(out, summary) };
 }
 
+export interface CompareRunsOptions {
+  /** Column labels, by run (`--label RUN=NAME`); runs without one get a short distinct label. */
+  labels?: readonly (string | undefined)[];
+}
+
+export interface CompareRunsResult {
+  summaries: RunSummary[];
+  /** Each later run against the first, per method both ran, on their common records. */
+  tests: RunPairedTest[];
+  written: string[];
+}
+
 /** `endorm report RUN... --out DIR`: several runs side by side (comparison.md, .csv, .html); every run is read first. */
-export async function compareRuns(runs: readonly string[], out: string): Promise<{ summaries: RunSummary[]; written: string[] }> {
+export async function compareRuns(runs: readonly string[], out: string, options: CompareRunsOptions = {}): Promise<CompareRunsResult> {
   const summaries: RunSummary[] = [];
   for (const run of runs) summaries.push(await summarizeRun(run));
-  return { summaries, written: await writeComparisonReports(out, summaries) };
+  const outcomes = [];
+  for (const [i, run] of runs.entries()) outcomes.push(await runOutcomes(run, summaries[i]!));
+  const tests = pairedTestsBetweenRuns(outcomes);
+  return { summaries, tests, written: await writeComparisonReports(out, summaries, { labels: options.labels, tests }) };
 }

@@ -28,3 +28,12 @@ test('--quiet reports nothing', () => {
   reporter.onEvent(event('onnx/model.onnx', 5_000_000, 5_000_000, true));
   assert.deepEqual(written, []);
 });
+
+test('on a terminal with CI set, downloads are plain lines too: a CI log keeps every redraw of a bar', () => {
+  const written: string[] = [];
+  const reporter = createDownloadReporter({ stream: { isTTY: true, write: (t: string) => written.push(t) }, intervalMs: 0, env: { CI: 'true' } });
+  reporter.onEvent(event('config.json', 0, 628));
+  reporter.onEvent(event('config.json', 628, 628, true));
+  assert.equal(written.length, 1);
+  assert.match(written[0]!, /^endorm: downloaded o\/m\/config\.json \(628 B in \d+\.\d s\)\n$/);
+});

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { HubProgressEvent } from '../model/hub/progress.js';
 import { bytesText } from '../util/bytes-text.js';
+import { drawsBars } from './terminal.js';
 
 export interface DownloadReporter {
   onEvent(event: HubProgressEvent): void;
@@ -17,13 +18,13 @@ export interface ProgressStream {
 const ANNOUNCE_BYTES = 1_000_000;
 
 /**
- * Hub downloads as a byte bar per file on a terminal, or as plain lines in CI logs; nothing with --quiet. Files
+ * Hub downloads as a byte bar per file on a terminal, or as plain lines in logs and when CI is set (see drawsBars); nothing with --quiet. Files
  * served from the cache send no events, so a cached model prints nothing.
  */
-export function createDownloadReporter(options: { quiet?: boolean; stream?: ProgressStream; intervalMs?: number }): DownloadReporter {
+export function createDownloadReporter(options: { quiet?: boolean; stream?: ProgressStream; intervalMs?: number; env?: NodeJS.ProcessEnv }): DownloadReporter {
   if (options.quiet) return { onEvent() {}, stop() {} };
   const stream = options.stream ?? process.stderr;
-  return stream.isTTY ? barReporter(stream as NodeJS.WriteStream) : lineReporter(stream, options.intervalMs ?? 5000);
+  return drawsBars(stream, options.env) ? barReporter(stream as NodeJS.WriteStream) : lineReporter(stream, options.intervalMs ?? 5000);
 }
 
 function barReporter(stream: NodeJS.WriteStream): DownloadReporter {

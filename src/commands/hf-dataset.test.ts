@@ -114,6 +114,20 @@ test('hf:OWNER/NAME:SPLIT reads Parquet shards in order with the field options, 
   assert.deepEqual(readJson('parquet-offline', 'summary.json').methods, summary.methods);
   assert.deepEqual(readJson('parquet-offline', 'run.json').dataset.hub, manifest.dataset.hub);
 
+  // endorm show reads a record's prompt back from the split's cached shards at the run's commit, not from the cache
+  // folder as if it were a local dataset.
+  const traced = await runEndorm(
+    ['score', '--model', STORIES, '--dataset', `hf:${REPO}:test`, ...FIELDS, '--offline', '--template', 'none', '--methods', 'endorm', '--max-length', '64', '--quiet', '--out', path.join(tmp, 'traced')],
+    env(),
+  );
+  assert.equal(traced.code, 0, traced.stderr);
+  // Records without an id field are keyed by their place in the split: 5 is the second shard's last.
+  const shown = await runEndorm(['show', path.join(tmp, 'traced'), '--pair', '5', '--json'], env());
+  assert.equal(shown.code, 0, shown.stderr);
+  const record = JSON.parse(shown.stdout);
+  assert.equal(record.prompt, 'Question 5?', shown.stdout);
+  assert.deepEqual(record.notes.filter((n: string) => n.includes('prompt')), []);
+
   const uncached = await runEndorm(['score', '--model', STORIES, '--dataset', `hf:${REPO}:test`, '--offline', '--quiet', '--out', path.join(tmp, 'uncached')], {
     ...env(),
     ENDORM_CACHE: tempCacheDir(),

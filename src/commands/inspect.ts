@@ -7,6 +7,8 @@ import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { defaultModelSpec } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
+import { addExamples, groupOptions } from './help-layout.js';
+import { createLoadStatus } from './load-status.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { positiveNumber } from './option-parsers.js';
 
@@ -35,11 +37,22 @@ export function inspectCommand(): Command {
     .option('--rejected <text>', 'a second response to the same prompt, shown beside --response in the --html page')
     .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
   addModelOptions(command);
+  groupOptions(command, {
+    'Input options': ['--prompt', '--response', '--system', '--rejected'],
+    'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--template', '--no-score-eot'],
+    'Method options': ['--alpha'],
+    'Output options': ['--json', '--html'],
+  });
+  addExamples(command, [
+    ['a story continuation, token by token, with a local model', 'endorm inspect -m ../shared/models/stories260K --template none -p "Once upon a time" -r " there was a cat."'],
+    ['two responses side by side in a page, at α = 0.5', 'endorm inspect -p "What is 2+2?" -r "4" --rejected "5" --alpha 0.5 --html tokens.html'],
+  ]);
   command.action(async (opts: InspectCliOptions) => {
     const downloads = createDownloadReporter({});
     const model = await loadModel(opts.model ?? defaultModelSpec(), {
       onDownloadProgress: (e) => downloads.onEvent(e),
       onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
+      onStatus: createLoadStatus(),
       dtype: opts.dtype,
       ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
       offline: opts.offline,

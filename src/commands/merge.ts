@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { mergeRuns } from '../api/merge-runs.js';
 import { summaryJson } from '../run-store/summary-file.js';
+import { addExamples } from './help-layout.js';
 
 interface MergeOptions {
   out: string;
@@ -9,7 +10,7 @@ interface MergeOptions {
 
 /** `endorm merge SHARD_DIR... --out DIR`: one run from the runs of --shard 1/N … N/N. */
 export function mergeCommand(): Command {
-  return new Command('merge')
+  const command = new Command('merge')
     .description(
       'combine the runs of --shard 1/N … N/N into one run folder (run.json, scores.jsonl, token traces, summary and reports), as if ' +
         'scored in one go; refuses runs with other model, dataset or settings, shards given twice or missing, ' +
@@ -23,4 +24,7 @@ export function mergeCommand(): Command {
       if (options.json) process.stdout.write(summaryJson(summary));
       process.stderr.write(`endorm: merged ${runs.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
     });
+  return addExamples(command, [
+    ['four shards scored on four machines, then merged', 'endorm merge results/shard-1 results/shard-2 results/shard-3 results/shard-4 -o results/rm-bench-all'],
+  ]);
 }

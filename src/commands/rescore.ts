@@ -4,6 +4,7 @@ import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
 import { addGridOptions, withSelectOn, type GridCliOptions } from './grid-options.js';
+import { addExamples, groupOptions } from './help-layout.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
 import { methodList } from './option-parsers.js';
 
@@ -30,6 +31,14 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
     .option('--json', 'print summary.json to stdout when done')
     .option('-q, --quiet', 'no output but errors');
   addGridOptions(command);
+  groupOptions(command, {
+    'Method options': ['--methods', '--alpha', '--gamma', '--select-on', '--reference'],
+    'Output options': ['--out', '--json', '--quiet'],
+  });
+  addExamples(command, [
+    ['discounts and a length-normalised likelihood from the traces of an earlier run', 'endorm rescore results/RUN --methods endorm:gamma=0.9,endorm:gamma=0.99,loglik-mean'],
+    ['a γ sweep at the temperatures the run traced, with a grid heat map', 'endorm rescore results/RUN --gamma 0.8,0.9,0.95,0.99,1 -o results/RUN-gamma'],
+  ]);
   command.action(async (run: string, opts: RescoreCliOptions) => {
     const expanded = withGridMethods(opts.methods, opts.alpha, opts.gamma);
     const grid = expanded.grid;

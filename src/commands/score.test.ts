@@ -29,6 +29,22 @@ test('endorm score on the story sample: endorm prefers the coherent continuation
   assert.deepEqual(Object.keys(lines[0].scores), ['endorm', 'loglik', 'length']);
   for (const f of ['run.json', 'report.md', 'report.csv', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
   assert.match(fs.readFileSync(path.join(out, 'report.md'), 'utf8'), /\| `endorm` \| 100\.0 \|/);
+
+  // Before the first progress: which model loads, the graph's one-time build (this test file's cache is new), ready.
+  assert.match(r.stderr, /^endorm: loading model .*stories260K \(config, tokenizer, ONNX file\)…\n/m);
+  assert.match(r.stderr, /^endorm: preparing the scoring graph of .*model\.onnx: a one-time step on first use of this model file/m);
+  assert.match(r.stderr, /^endorm: model ready in \d+\.\d s$/m);
+  // The console's run counts are report.md's, word for word; its own line counts what went through the model.
+  const counts = /^endorm: run counts \(as in report\.md\): (.*)$/m.exec(r.stderr)![1]!;
+  assert.ok(fs.readFileSync(path.join(out, 'report.md'), 'utf8').includes(`- **Counts:** ${counts}\n`), counts);
+  assert.match(counts, /^64 records, 128 responses, 0 score lines cut to --max-length, 0 skipped, [\d.,]+k? scored response tokens$/);
+  assert.match(r.stderr, /^endorm: scored 64 records in [\d.]+ s: 128 responses, [\d,]+ prompt and response tokens through the model/m);
+
+  // The graph is built once: a second run says nothing about it.
+  const again = endorm(['score', '--model', STORIES, '--dataset', 'datasets/stories-sample.jsonl', '--template', 'none', '--limit', '2', '--out', `${out}-again`]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.doesNotMatch(again.stderr, /preparing the scoring graph/);
+  assert.match(again.stderr, /model ready in/);
 });
 
 test('--fail-under exits with the gate code when a method is below its threshold', () => {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { scoreRun } from '../api/score-run.js';
+import { DEFAULT_METHODS, scoreRun } from '../api/score-run.js';
 import { DEVICES } from '../engine/devices.js';
 import type { FieldOptions } from '../datasets/field-mapping.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
@@ -7,7 +7,10 @@ import { planMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
 import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 import { withGridMethods } from '../rewards/method-grid.js';
+import { countsText } from '../report/report-markdown.js';
+import type { RunSummary } from '../benchmarks/method-summary.js';
 import { readSummary } from '../run-store/summary-file.js';
+import type { ScoreProgress } from '../run/score-pairs.js';
 import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { bytesText } from '../util/bytes-text.js';
@@ -15,10 +18,12 @@ import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
 import { addGridOptions, gridOfRun, withSelectOn, type GridCliOptions } from './grid-options.js';
+import { addExamples, groupOptions } from './help-layout.js';
 import { stopOnSignals } from './interrupt.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
+import { createLoadStatus } from './load-status.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { withRunDefaults } from './resume-options.js';
 
@@ -41,8 +46,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   json?: boolean;
   format?: string;
   skipInvalid?: boolean;
-  failUnder: AccuracyGate[];
-  judgePrompt: string[];
+  failUnder?: AccuracyGate[];
+  judgePrompt?: string[];
   traces: boolean;
   prefixSharing: boolean;
   reference?: string;
@@ -53,8 +58,12 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
   const command = new Command('score')
     .description('score every chosen and rejected response of a dataset and write accuracy reports')
     .option('-d, --dataset <path>', `${datasetHelp()}; "-" reads stdin, and a FIFO or <(…) is streamed once (required unless --resume)`)
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier', methodList, [])
-    .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues, [])
+    .addOption(
+      new Option('--methods <specs>', 'comma-separated method specs, e.g. endorm:alpha=0.5,gamma=0.95,loglik,length,judge-pairwise,judge-pointwise,verifier; with --alpha/--gamma and no --methods, only the grid\'s cells')
+        .argParser(methodList)
+        .default([], DEFAULT_METHODS.join(',')),
+    )
+    .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues)
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
     .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
@@ -68,7 +77,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
-    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate, [])
+    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate)
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -83,17 +92,18 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
   addGridOptions(command);
   addModelOptions(command);
+  groupOptions(command, SCORE_OPTION_GROUPS);
   command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
     const opts = await withRunDefaults(cliOpts, self);
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
-    const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : ['endorm', 'loglik', 'length'], opts.alpha, opts.gamma);
+    const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : [...DEFAULT_METHODS], opts.alpha, opts.gamma);
     // A resumed sweep keeps its grid (its cells are already among the run's methods).
     const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
     const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
-    const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
-    const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : (opts.sample ?? opts.limit) });
+    const judgePrompts = judgePromptFiles(opts.judgePrompt ?? [], plan.judges.map((j) => j.name));
+    const progress = createProgressReporter({ quiet: opts.quiet });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
     const stop = stopOnSignals((line) => process.stderr.write(`\n${line}\n`));
     try {
@@ -136,6 +146,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         prefixSharing: opts.prefixSharing,
         argv,
         onProgress: (p) => progress.update(p),
+        onStatus: createLoadStatus({ quiet: opts.quiet }),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
         signal: stop.signal,
@@ -152,8 +163,8 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
       const summary = await readSummary(runDir);
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       if (!opts.quiet) {
-        if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: scored ${done.pairs} pairs (${done.responses} responses, ${done.tokens} tokens, ${done.truncated} truncated) in ${done.seconds.toFixed(1)} s\n`);
-        if (done.savedTokens) process.stderr.write(`endorm: shared prompt prefixes saved ${done.savedTokens} tokens (${((100 * done.savedTokens) / done.tokens).toFixed(1)}%)\n`);
+        if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: ${sessionText(done)}\n`);
+        process.stderr.write(`endorm: run counts (as in report.md): ${countsText(summary as RunSummary)}\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) process.stderr.write(`${methodLine(spec, m)}\n`);
         if (traces && traces.entries > 0) {
           process.stderr.write(
@@ -162,7 +173,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
-      const failed = checkAccuracyGates(opts.failUnder, summary.methods).filter((g) => !g.passed);
+      const failed = checkAccuracyGates(opts.failUnder ?? [], summary.methods).filter((g) => !g.passed);
       for (const g of failed) {
         const got = g.accuracy === null ? 'not in this run' : `${(100 * g.accuracy).toFixed(1)}%`;
         process.stderr.write(`endorm: --fail-under: ${g.method} accuracy ${got} is below ${(100 * g.minimum).toFixed(1)}%\n`);
@@ -175,7 +186,42 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     }
   });
   command.addHelpText('after', `\nThe default model is ${DEFAULT_MODEL} (override with --model or ENDORM_MODEL).`);
+  addExamples(command, SCORE_EXAMPLES);
   return command;
+}
+
+/** `endorm score --help`: what a model is, what data, which methods, how the run goes, what it prints. */
+export const SCORE_OPTION_GROUPS = {
+  'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--template', '--no-score-eot', '--max-length'],
+  'Data options': [
+    '--dataset', '--format', '--prompt-field', '--chosen-field', '--rejected-field', '--system-field', '--id-field', '--group-field',
+    '--dedupe-ids', '--skip-invalid', '--limit', '--sample', '--seed', '--shard',
+  ],
+  'Method options': ['--methods', '--alpha', '--gamma', '--select-on', '--judge-prompt', '--reference'],
+  'Run options': ['--out', '--resume', '--batch-size', '--max-batch-tokens', '--no-prefix-sharing', '--no-traces'],
+  'Output options': ['--json', '--fail-under', '--quiet'],
+} as const;
+
+const SCORE_EXAMPLES = [
+  ['the shipped story sample with a local model (no download)', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
+  ['RM-Bench from the Hub with the default model, two endorm settings and the baselines', 'endorm score -d rm-bench --methods endorm,endorm:alpha=0.5,gamma=0.9,loglik,length'],
+  ['a quick RM-Bench estimate: 200 records spread over its domains in proportion, drawn by seed 1', 'endorm score -d rm-bench --limit 200 --seed 1'],
+  ['a Hub dataset split, with a Hub model pinned to a commit (run.json records both commits)', 'endorm score -d hf:OWNER/NAME:test -m onnx-community/Qwen2.5-0.5B-Instruct --revision COMMIT'],
+  ['an α × γ sweep: 12 endorm settings from one model pass', 'endorm score -d pairs.jsonl --alpha 0.5,1,2 --gamma 0.9,0.99,1'],
+  ['a sweep chosen honestly: α, γ picked on 30% of the records, reported on the other 70% beside α = 1, γ = 1', 'endorm score -d rm-bench --alpha 0.5,1,2 --gamma 0.9,1 --select-on dev:0.3'],
+  ['the model judging itself, beside the endogenous reward', 'endorm score -d pairs.jsonl --methods endorm,judge-pairwise,judge-pointwise'],
+  ['continue a run that was stopped', 'endorm score --resume results/rm-bench-Qwen2.5-0.5B-Instruct-20250101-120000'],
+  ['in CI: the summary as JSON, exit 5 when endorm falls below 60%', 'endorm score -d rm-bench --json --fail-under endorm=0.6 > summary.json'],
+] as const;
+
+/**
+ * What this session ran, worded apart from the run's counts: tokens here are every token the model ran (prompts,
+ * judge prompts and responses), where report.md's counts are the scored response tokens of the whole run.
+ */
+export function sessionText(done: ScoreProgress): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const saved = done.savedTokens ? ` (${n(done.savedTokens)} = ${((100 * done.savedTokens) / done.tokens).toFixed(1)}% of them saved by shared prompt prefixes)` : '';
+  return `scored ${n(done.pairs)} records in ${done.seconds.toFixed(1)} s: ${n(done.responses)} responses, ${n(done.tokens)} prompt and response tokens through the model${saved}`;
 }
 
 function shardOption(value: string): ShardSpec {
@@ -186,7 +232,7 @@ function shardOption(value: string): ShardSpec {
   }
 }
 
-function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
+function collectGate(value: string, previous: AccuracyGate[] = []): AccuracyGate[] {
   try {
     return [...previous, parseAccuracyGate(value)];
   } catch (err) {
@@ -194,6 +240,6 @@ function collectGate(value: string, previous: AccuracyGate[]): AccuracyGate[] {
   }
 }
 
-function collectValues(value: string, previous: string[]): string[] {
+function collectValues(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }

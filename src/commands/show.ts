@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
+import { promptText, RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
+import { addExamples } from './help-layout.js';
 import { positiveNumber } from './option-parsers.js';
 
 interface ShowCliOptions {
@@ -16,14 +17,14 @@ interface ShowCliOptions {
 
 /** `endorm show RUN --pair ID`: one record's responses token by token, from the run's traces (no model run). */
 export function showCommand(): Command {
-  return new Command('show')
+  const command = new Command('show')
     .description("show one record's chosen and rejected responses token by token (logit, log π, V, reward r_h) from a run's token traces")
     .argument('<run>', 'run folder scored with traces (or a rescore of one)')
     .requiredOption('--pair <id>', 'the record: its key (RM-Bench: chat/17) or its id')
     .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', positiveNumber)
     .option('-m, --model <path>', "model folder whose tokenizer decodes the tokens (default: run.json's model.path)")
     .option('--html <file>', 'write a page with each token shaded by its reward (hover for logit, log π, V)')
-    .option('--json', 'print {pair, id, group, alpha, responses: [{role, index, tokens, scores}]} as JSON')
+    .option('--json', 'print {pair, id, group, prompt, system, alpha, responses: [{role, index, tokens, scores}], notes} as JSON')
     .action(async (run: string, opts: ShowCliOptions) => {
       let shown;
       try {
@@ -42,6 +43,7 @@ export function showCommand(): Command {
         process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
       } else if (!opts.html) {
         const colour = process.stdout.isTTY === true;
+        if (shown.prompt !== undefined) process.stdout.write(`── prompt (${shown.pair}) ──\n${promptText(shown.prompt, shown.system)}\n\n`);
         for (const r of shown.responses) {
           process.stdout.write(`── ${r.role}[${r.index}]${r.label ? ` ${r.label}` : ''}${r.truncated ? ' (truncated)' : ''} ──\n`);
           process.stdout.write(renderTokens({ tokens: r.tokens, outcome: r.scores ?? {} }, colour) + '\n');
@@ -49,6 +51,10 @@ export function showCommand(): Command {
         for (const note of shown.notes) process.stderr.write(`endorm: ${note}\n`);
       }
     });
+  return addExamples(command, [
+    ["an RM-Bench record's six responses, token by token", 'endorm show results/RUN --pair chat/17'],
+    ['the same as a page, at a temperature the run traced', 'endorm show results/RUN --pair chat/17 --alpha 0.5 --html chat-17.html'],
+  ]);
 }
 
 function fail(message: string, code: number): void {

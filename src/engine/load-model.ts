@@ -5,7 +5,7 @@ import { resolveModel, type ResolvedModel } from '../model/resolve-model.js';
 import { sourceDataLocations } from '../onnx/graph-cache-record.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import type { ScoringHead } from '../onnx/scoring-io.js';
-import type { DeviceChoice } from './devices.js';
+import type { DeviceChoice, DeviceName } from './devices.js';
 import { openDevice } from './open-device.js';
 import { ScoringSession } from './scoring-session.js';
 
@@ -25,7 +25,19 @@ export interface LoadModelOptions extends Omit<ResolveModelOptions, 'dtype'> {
   profileFilePrefix?: string;
   /** Told when a damaged cached scoring graph is rebuilt. */
   onNote?: (message: string) => void;
+  /** Told what loading is busy with, phase by phase (the CLI prints a status line; the library never prints). */
+  onStatus?: (status: LoadStatus) => void;
 }
+
+/**
+ * The phases of loading a model, in order. `graph` comes only when the scoring graph is built: the first use of a
+ * model file (seconds for a large one), cached for every later run. Downloads report their own progress.
+ */
+export type LoadStatus =
+  | { phase: 'model'; spec: string }
+  | { phase: 'graph'; onnxFile: string; cacheEntry: string }
+  | { phase: 'session'; device: DeviceName; graph: string }
+  | { phase: 'ready'; seconds: number };
 
 /** A model ready to score: its folder, config, tokenizer and one onnxruntime session over the scoring graph. */
 export interface LoadedModel extends ResolvedModel {
@@ -35,17 +47,24 @@ export interface LoadedModel extends ResolvedModel {
 }
 
 export async function loadModel(spec: string, options: LoadModelOptions): Promise<LoadedModel> {
+  const started = performance.now();
   const device = await openDevice(options.device); // before any download or graph rewrite
   const head = options.head ?? device.head;
+  options.onStatus?.({ phase: 'model', spec });
   const model = await resolveModel(spec, { ...options, dtype: options.dtype ?? device.defaultDtype });
   let graph: string;
   try {
-    graph = await prepareScoringGraph(model.onnxFile, options.cacheDir, { head, onNote: options.onNote });
+    graph = await prepareScoringGraph(model.onnxFile, options.cacheDir, {
+      head,
+      onNote: options.onNote,
+      onBuild: (cacheEntry) => options.onStatus?.({ phase: 'graph', onnxFile: model.onnxFile, cacheEntry }),
+    });
   } catch (err) {
     if (err instanceof ModelError) throw err;
     throw new ModelError(`cannot prepare ${model.onnxFile} for scoring: ${(err as Error).message} (is the file complete?)`);
   }
   const externalDataFiles = (await sourceDataLocations(graph)).map((location) => path.join(path.dirname(model.onnxFile), location));
+  options.onStatus?.({ phase: 'session', device: device.name, graph });
   const session = await ScoringSession.create(graph, {
     alphas: options.alphas,
     threads: options.threads,
@@ -57,5 +76,6 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
     attentionHeads: model.attentionHeads,
     profileFilePrefix: options.profileFilePrefix,
   });
+  options.onStatus?.({ phase: 'ready', seconds: (performance.now() - started) / 1000 });
   return { ...model, session, externalDataFiles };
 }

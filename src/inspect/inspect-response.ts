@@ -44,25 +44,30 @@ export async function inspectResponse(model: LoadedModel, input: InspectInput): 
   return describeTrace(trace, input, tokenizerDecode(model.tokenizer));
 }
 
+/** Each token of a trace with its logit, log π_α, value and reward at temperature `alpha` (which the trace must hold). */
+export function tokenViews(trace: TokenTrace, alpha: number, decode: Decode): TokenView[] {
+  const a = alphaIndex(trace, alpha);
+  const texts = tokenTexts(decode, [...trace.tokens]);
+  const A = trace.alphas.length;
+  const logprobs = tokenLogProbs(trace, alpha);
+  const rewards = tokenRewards(trace, alpha, 'drop');
+  return [...trace.tokens].map((id, h) => ({
+    id,
+    text: texts[h]!,
+    logit: trace.logits[h],
+    logprob: logprobs[h],
+    value: alpha * trace.logSumExp[h * A + a],
+    reward: rewards[h],
+  }));
+}
+
 /** The tokenizer's decode with nothing dropped or tidied, so that per-token pieces join to the scored text. */
 export function tokenizerDecode(tokenizer: LoadedModel['tokenizer']): Decode {
   return (ids) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
 }
 
 export function describeTrace(trace: TokenTrace, input: { response: string; alpha: number }, decode: Decode): InspectResult {
-  const a = alphaIndex(trace, input.alpha);
-  const texts = tokenTexts(decode, [...trace.tokens]);
-  const A = trace.alphas.length;
-  const logprobs = tokenLogProbs(trace, input.alpha);
-  const rewards = tokenRewards(trace, input.alpha, 'drop');
-  const tokens = [...trace.tokens].map((id, h) => ({
-    id,
-    text: texts[h]!,
-    logit: trace.logits[h],
-    logprob: logprobs[h],
-    value: input.alpha * trace.logSumExp[h * A + a],
-    reward: rewards[h],
-  }));
+  const tokens = tokenViews(trace, input.alpha, decode);
   const specs = [input.alpha === 1 ? 'endorm' : `endorm:alpha=${input.alpha}`, 'loglik', 'loglik-mean', 'length'];
   const outcome: Record<string, number> = {};
   for (const spec of specs) outcome[spec] = createResponseMethod(spec).score({ trace, text: input.response });

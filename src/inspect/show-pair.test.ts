@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { rescoreRun } from '../api/rescore-run.js';
 import { scoreRun } from '../api/score-run.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
-import { RecordNotFoundError, showPair, shownPairPage } from './show-pair.js';
+import { closestKeys, RecordNotFoundError, showPair, shownPairPage } from './show-pair.js';
 import { renderTokenViewHtml } from './token-view-html.js';
 
 let run: string;
@@ -59,4 +59,30 @@ test('show follows a rescored run back to its traces, and names what it cannot f
   const noTokenizer = await showPair({ run, pair: 'story-001', model: '/nonexistent' });
   assert.match(noTokenizer.notes.join(' '), /Tokens are shown by id/);
   assert.match(noTokenizer.responses[0]!.tokens[0]!.text, /^⟨\d+⟩$/);
+});
+
+test('show gives the record prompt, read back from the dataset run.json names, and says when it cannot', async () => {
+  const first = JSON.parse((await fs.readFile(SAMPLE, 'utf8')).split('\n')[0]!);
+  const shown = await showPair({ run, pair: 'story-001' });
+  assert.equal(shown.prompt, first.prompt);
+  assert.match(renderTokenViewHtml(shownPairPage(shown)), new RegExp(`<dt>Prompt</dt><dd>${first.prompt.slice(0, 40)}`));
+  // A dataset edited since the run: its prompt might not be the one scored, so none is shown.
+  const copy = path.join(path.dirname(run), 'edited');
+  await fs.cp(run, copy, { recursive: true });
+  const edited = path.join(path.dirname(run), 'edited.jsonl');
+  await fs.writeFile(edited, (await fs.readFile(SAMPLE, 'utf8')).replace('Lily', 'Lucy'));
+  const manifest = JSON.parse(await fs.readFile(path.join(copy, 'run.json'), 'utf8'));
+  await fs.writeFile(path.join(copy, 'run.json'), JSON.stringify({ ...manifest, dataset: { ...manifest.dataset, path: edited } }));
+  const stale = await showPair({ run: copy, pair: 'story-001' });
+  assert.equal(stale.prompt, undefined);
+  assert.match(stale.notes[0]!, /The prompt is not shown: .*edited\.jsonl changed since the run/);
+});
+
+test('an unknown --pair lists the run keys closest to it, nearest first', async () => {
+  await assert.rejects(showPair({ run, pair: 'story-02' }), (err: Error) => {
+    assert.ok(err instanceof RecordNotFoundError);
+    assert.match(err.message, /no record with key or id "story-02" in .*; closest of its 3 keys: story-002, story-001, story-003$/);
+    return true;
+  });
+  assert.deepEqual(closestKeys('chat/17', ['code/17', 'chat/170', 'chat/71', 'chat/17x', 'safety/1'], 3), ['chat/170', 'chat/17x', 'chat/71']);
 });

@@ -1,5 +1,11 @@
+import { stat } from 'node:fs/promises';
+import { distance as levenshtein } from 'fastest-levenshtein';
+import { pinnedHfDatasetSpec } from '../datasets/hf-dataset-files.js';
+import type { ChatMessage, Pair } from '../datasets/pair.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { loadTokenizer } from '../model/load-tokenizer.js';
+import { resolveDatasetSource } from '../protocols/dataset-source.js';
+import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { locateTraces } from '../run-store/locate-traces.js';
@@ -29,6 +35,9 @@ export interface ShownPair {
   pair: string;
   id: string;
   group?: string;
+  /** The record's prompt (and system message), read back from run.json's dataset; absent when it cannot be (a note says why). */
+  prompt?: string | ChatMessage[];
+  system?: string;
   alpha: number;
   responses: TokenViewResponse[];
   notes: string[];
@@ -40,10 +49,20 @@ export class RecordNotFoundError extends EndormError {
   override name = 'RecordNotFoundError';
 }
 
+/** A prompt as text: a chat as `role: content` turns, the system message first. */
+export function promptText(prompt: string | ChatMessage[], system?: string): string {
+  const turns = typeof prompt === 'string' ? [prompt] : prompt.map((m) => `${m.role}: ${m.content}`);
+  return [...(system ? [`system: ${system}`] : []), ...turns].join('\n');
+}
+
+/** How many keys a RecordNotFoundError suggests. */
+const SUGGESTED_KEYS = 5;
+
 /** One record of a run, token by token, from its traces: what `endorm show` prints or renders. */
 export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
   const manifest = await readRunManifest(o.run);
   const records = await recordLines(o.run, o.pair);
+  const asked = await datasetRecord(manifest, records[0]!.pair);
   const tracesDirs = await locateTraces(o.run, manifest);
   const traces = await TraceSource.open(tracesDirs);
   const responses: TokenViewResponse[] = [];
@@ -76,7 +95,46 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
     await traces.close();
   }
   const first = records[0]!;
-  return { manifest, pair: first.pair, id: first.id, ...(first.group !== undefined ? { group: first.group } : {}), alpha, responses, notes };
+  if ('note' in asked) notes.unshift(asked.note);
+  return {
+    manifest,
+    pair: first.pair,
+    id: first.id,
+    ...(first.group !== undefined ? { group: first.group } : {}),
+    ...('prompt' in asked ? { prompt: asked.prompt, ...(asked.system !== undefined ? { system: asked.system } : {}) } : {}),
+    alpha,
+    responses,
+    notes,
+  };
+}
+
+/**
+ * The record's prompt, from the dataset run.json names (scores.jsonl keeps no text): read again with the run's
+ * dataset options, and only when the file still has the run's sha256, so that a prompt shown is the one scored. A Hub
+ * split is read from the cache at the commit the run read (never downloaded: show runs offline), by the run's protocol.
+ */
+async function datasetRecord(manifest: RunManifest, key: string): Promise<{ prompt: Pair['prompt']; system?: string } | { note: string }> {
+  const { path: file, sha256, hub } = manifest.dataset;
+  const path = hub ? pinnedHfDatasetSpec(hub) : file;
+  const unavailable = (why: string) => ({ note: `The prompt is not shown: ${why}.` });
+  if (!hub && (!file || !(await isRereadable(file)))) return unavailable(`the dataset ${manifest.dataset.spec} was a stream, read once`);
+  let dataset;
+  try {
+    const source = hub ? { ...(await resolveDatasetSource(path, { offline: true })), protocol: protocolOfKind(manifest.dataset.kind) } : file;
+    ({ dataset } = await openBenchmarkDataset(source, { ...manifest.dataset.options, ...(manifest.dataset.options?.['dedupeIds'] === 'true' ? { dedupeIds: true } : {}), skipInvalid: true }));
+  } catch (err) {
+    return unavailable(`the dataset ${path} cannot be read (${(err as Error).message})`);
+  }
+  if (sha256 && dataset.sha256 !== sha256) return unavailable(`${path} changed since the run (its sha256 is not run.json's)`);
+  for await (const pair of dataset.pairs()) {
+    if (pair.key === key) return { prompt: pair.prompt, ...(pair.system !== undefined ? { system: pair.system } : {}) };
+  }
+  return unavailable(`${path} has no record ${key}`);
+}
+
+async function isRereadable(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  return info !== undefined && (info.isFile() || info.isDirectory());
 }
 
 export function shownPairPage(shown: ShownPair): TokenViewPage {
@@ -85,6 +143,7 @@ export function shownPairPage(shown: ShownPair): TokenViewPage {
     title: `${shown.pair}${shown.group ? ` (${shown.group})` : ''}`,
     details: [
       ['Record', `${shown.pair} (id ${shown.id})${shown.group ? `, group ${shown.group}` : ''}`],
+      ...(shown.prompt !== undefined ? [['Prompt', promptText(shown.prompt, shown.system)] as [string, string]] : []),
       ['Model', manifest.model.spec],
       ['Dataset', `${manifest.dataset.name} (${manifest.dataset.spec})`],
       ['Settings', `template ${manifest.settings.template}, max length ${manifest.settings.maxLength}, α = ${shown.alpha}`],
@@ -99,8 +158,10 @@ export function shownPairPage(shown: ShownPair): TokenViewPage {
 async function recordLines(run: string, wanted: string): Promise<ResponseScoreRecord[]> {
   const byKey = new Map<string, Map<string, ResponseScoreRecord>>();
   const idToKeys = new Map<string, Set<string>>();
+  const keys = new Set<string>();
   await readScoreLines(scoresPath(run), (r) => {
     if (r.type !== 'response') return;
+    keys.add(r.pair);
     if (r.pair !== wanted && r.id !== wanted) return;
     let lines = byKey.get(r.pair);
     if (!lines) byKey.set(r.pair, (lines = new Map()));
@@ -110,13 +171,28 @@ async function recordLines(run: string, wanted: string): Promise<ResponseScoreRe
   });
   let lines = byKey.get(wanted);
   if (!lines) {
-    const keys = [...(idToKeys.get(wanted) ?? [])];
-    if (keys.length > 1) throw new RecordNotFoundError(`id ${wanted} names ${keys.length} records in ${run} (${keys.join(', ')}); pass one of these keys`);
-    if (keys.length === 0) throw new RecordNotFoundError(`no record with key or id "${wanted}" in ${scoresPath(run)}`);
-    lines = byKey.get(keys[0]!)!;
+    const named = [...(idToKeys.get(wanted) ?? [])];
+    if (named.length > 1) throw new RecordNotFoundError(`id ${wanted} names ${named.length} records in ${run} (${named.join(', ')}); pass one of these keys`);
+    if (named.length === 0) {
+      const closest = closestKeys(wanted, keys, SUGGESTED_KEYS);
+      throw new RecordNotFoundError(
+        `no record with key or id "${wanted}" in ${scoresPath(run)}` +
+          (closest.length ? `; closest of its ${keys.size} keys: ${closest.join(', ')}` : ' (it has no response lines)'),
+      );
+    }
+    lines = byKey.get(named[0]!)!;
   }
   const order = (r: ResponseScoreRecord) => (r.role === 'chosen' ? 0 : 1) * 1e6 + r.index;
   return [...lines.values()].sort((a, b) => order(a) - order(b));
+}
+
+/** The `count` keys nearest to `wanted` by edit distance (ties in key order): what a mistyped --pair most likely meant. */
+export function closestKeys(wanted: string, keys: Iterable<string>, count: number): string[] {
+  return [...keys]
+    .map((key) => ({ key, d: levenshtein(wanted, key) }))
+    .sort((a, b) => a.d - b.d || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, count)
+    .map((k) => k.key);
 }
 
 /** The run's tokenizer; without one (model folder moved), tokens are shown by id and a note says why. */

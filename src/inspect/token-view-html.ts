@@ -120,6 +120,7 @@ function fmt(x: number): string {
 }
 
 const CSS = `
+dl.meta dd{white-space:pre-wrap;max-height:16em;overflow-y:auto}
 .pair-row{display:grid;grid-template-columns:1fr 1fr;gap:14px;margin:0 0 14px}
 .pair-row.head{margin-bottom:6px;font-size:11.5px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .resp{border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0}

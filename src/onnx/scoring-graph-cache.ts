@@ -22,6 +22,8 @@ export interface PrepareScoringGraphOptions {
   head?: ScoringHead;
   /** Told when a cached graph fails its check and is rebuilt (the CLI prints it as a note). */
   onNote?: (message: string) => void;
+  /** Told before the graph is built (a one-time step per model file), so that a caller can say why it takes seconds. */
+  onBuild?: (entryDir: string) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
   if (before.state === 'ok') return path.join(entryDir, graphFile);
   if (before.state === 'damaged') options.onNote?.(`the cached scoring graph ${entryDir} ${before.problem}; rebuilding it from ${source}`);
 
+  options.onBuild?.(entryDir);
   try {
     await buildGraphEntry(source, entryDir, head);
   } catch (err) {

@@ -23,7 +23,9 @@ thead th.m{text-transform:none;letter-spacing:0;font-family:ui-monospace,SFMono-
 thead th.run{white-space:normal;text-transform:none;letter-spacing:0;font-size:12px;color:var(--fg);min-width:110px}
 td.scope{white-space:nowrap}
 thead th{font-size:11.5px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;border-bottom:1.5px solid #d5d9e1;white-space:nowrap}
+table.fit thead th{white-space:normal;vertical-align:bottom}
 th.num,td.num{text-align:right}
+td.nowrap{white-space:nowrap}
 tbody tr:last-child td{border-bottom:none}
 tr.total td{font-weight:600;border-top:1.5px solid #d5d9e1}
 td.acc{font-weight:650}
@@ -32,6 +34,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:8px;vertical-align:-1px}
 .legend{display:flex;flex-wrap:wrap;gap:6px 20px;margin:0 0 8px;font-size:13px}
 .chart-wrap{overflow-x:auto}
+.chart-wrap>svg{max-width:100%;height:auto}
 .missing{color:var(--warn);font-style:italic}
 .callout{border-left:3px solid var(--warn);background:#fbf5f0;padding:8px 12px;border-radius:0 6px 6px 0;margin:12px 0}
 .tag{display:inline-block;font-size:11px;padding:1px 7px;border-radius:10px;background:#eef1f6;color:var(--muted);margin-left:6px;vertical-align:1px}

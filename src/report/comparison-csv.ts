@@ -1,14 +1,12 @@
-import type { RunSummary } from '../benchmarks/method-summary.js';
 import { csvLine } from '../render/format.js';
 import { comparisonGrid } from './comparison-grid.js';
-import { runLabels } from './run-labels.js';
+import type { Comparison } from './comparison-input.js';
 
 /**
  * comparison.csv: one row per method x scope, and for every run (labelled as in the reports) its accuracy, bootstrap
  * interval and record count. Fractions 0..1; empty where a run has no value.
  */
-export function renderComparisonCsv(summaries: readonly RunSummary[]): string {
-  const labels = runLabels(summaries);
+export function renderComparisonCsv({ summaries, labels }: Comparison): string {
   const header = ['method', 'scope', 'name'];
   for (const label of labels) header.push(`${label}: accuracy`, `${label}: ci95_low`, `${label}: ci95_high`, `${label}: pairs`);
   const lines = [csvLine(header)];

@@ -1,6 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, RowScope, SummaryRow } from '../benchmarks/summary-row.js';
 import type { BenchmarkProtocol } from '../protocols/protocol.js';
+import { canonicalMethodSpec } from '../methods/canonical-spec.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { summaryRows } from './summary-rows.js';
 
@@ -27,18 +28,27 @@ export interface GridRow {
 
 const SPLITS: readonly (keyof DifficultyColumns)[] = ['easy', 'normal', 'hard', 'average'];
 
-/** Rows of every run lined up by (method, scope, name), in order of first appearance. */
+/**
+ * Rows of every run lined up by (method, scope, name), in order of first appearance. Methods are matched by their
+ * canonical spec (`endorm:alpha=1,gamma=1` is `endorm`), which is also the name rows show; where one run holds two
+ * spellings of one method, the first one's rows stand for it.
+ */
 export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
   const rows = new Map<string, GridRow>();
+  const ran = summaries.map((summary) => new Set(Object.keys(summary.methods).map(canonicalMethodSpec)));
   summaries.forEach((summary, run) => {
     const protocol = protocolOfKind(summary.dataset.kind);
+    const taken = new Map<string, string>();
     for (const row of summaryRows(summary)) {
-      put(rows, summaries.length, run, { method: row.method, scope: row.scope, name: row.name, label: rowLabel(protocol, row) }, cellOf(row));
+      const method = canonicalMethodSpec(row.method);
+      if ((taken.get(method) ?? row.method) !== row.method) continue;
+      taken.set(method, row.method);
+      put(rows, summaries.length, run, { method, scope: row.scope, name: row.name, label: rowLabel(protocol, row) }, cellOf(row));
       const split = protocol.report?.splitLabel;
       if (row.scope !== 'overall' || !split || !protocol.report?.rows?.(row.method, summary.methods[row.method]!, summary)) continue;
       const headline = summary.methods[row.method]!.headline;
       for (const name of SPLITS) {
-        const key = { method: row.method, scope: protocol.name, name, label: split(name) };
+        const key = { method, scope: protocol.name, name, label: split(name) };
         // The headline's interval for its own row, its parts' for theirs (RM-Bench: average; easy, normal, hard).
         const ci95 = (name === protocol.headline?.row ? headline?.ci95 : headline?.parts?.[name]?.ci95) ?? null;
         put(rows, summaries.length, run, key, { value: row[name], ci95, pairs: row.pairs, note: '' });
@@ -53,7 +63,7 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
   // the method at all is "not run".
   for (const row of rows.values()) {
     row.cells = row.cells.map((cell, run) =>
-      cell ?? (summaries[run]!.methods[row.method] ? { value: null, ci95: null, pairs: 0, note: 'no records' } : null),
+      cell ?? (ran[run]!.has(row.method) ? { value: null, ci95: null, pairs: 0, note: 'no records' } : null),
     );
   }
   const all = [...rows.values()];

@@ -1,31 +1,42 @@
+import type { RunPairedTest } from '../benchmarks/between-runs.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import type { BenchmarkProtocol } from '../protocols/protocol.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { DASH, duration, escapeHtml, integer, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, duration, escapeHtml, integer, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
 import { comparisonGrid, type GridCell, type GridRow } from './comparison-grid.js';
+import { BETWEEN_RUNS_EXPLANATION, comparisonTitle, type Comparison } from './comparison-input.js';
 import { provenanceDiffHtml } from './provenance-report.js';
-import { runLabels } from './run-labels.js';
 import { settingsEntries } from './settings-text.js';
 
 /** comparison.html: runs side by side (runs are the colours in charts and the columns in tables). */
-export function renderComparisonHtml(summaries: readonly RunSummary[]): string {
-  const labels = runLabels(summaries);
+export function renderComparisonHtml({ summaries, labels, tests, notes }: Comparison): string {
+  const title = comparisonTitle(summaries);
   const series = labels.map((name, i) => ({ name, color: seriesColor(i) }));
   const grid = comparisonGrid(summaries);
   const protocols = [...new Set(summaries.map((s) => protocolOfKind(s.dataset.kind)))];
   const body = [
-    `<header class="top"><div class="overline">endorm comparison</div><h1>${summaries.length} runs side by side</h1><div class="subtitle">${escapeHtml([...new Set(summaries.map((s) => s.dataset.name))].join(', '))}</div></header>`,
+    `<header class="top"><div class="overline">endorm comparison</div><h1>${escapeHtml(title)}</h1><div class="subtitle">${summaries.length} runs side by side</div></header>`,
     card('Runs', runsTable(summaries, labels)),
     provenanceDiffHtml(summaries, labels),
     chartCard('Overall accuracy', grid.filter((r) => r.scope === 'overall'), series, true),
     ...protocols.map((p) => (p.headline ? chartCard(p.headline.short, grid.filter((r) => r.scope === p.name && r.name === p.headline!.row), series, true) : '')),
     card('By method', methodTables(grid, labels), methodsLead(protocols)),
-    notesCard(summaries, labels),
+    tests.length > 0 ? card('Between runs', betweenRunsTable(tests, labels), escapeHtml(BETWEEN_RUNS_EXPLANATION)) : '',
+    notesCard(summaries, labels, notes),
   ];
-  return htmlPage('endorm comparison', body.filter(Boolean).join('\n'));
+  return htmlPage(`${title} · endorm comparison`, body.filter(Boolean).join('\n'));
+}
+
+function betweenRunsTable(tests: readonly RunPairedTest[], labels: string[]): string {
+  const swatch = (run: number) => `<span class="swatch" style="background:${seriesColor(run)}"></span>`;
+  const rows = tests.map(
+    (t) =>
+      `<tr><td><code>${escapeHtml(t.method)}</code></td><td>${swatch(t.run)}${escapeHtml(labels[t.run]!)}</td><td class="num">${integer(t.records)}</td><td class="num">${integer(t.comparisons)}</td><td class="num">${percent(t.baselineAccuracy)}</td><td class="num">${percent(t.runAccuracy)}</td><td class="num nowrap">${t.b} / ${t.c}</td><td class="num"><span class="${t.pValue < 0.05 ? 'sig' : ''}">${pValue(t.pValue)}</span></td></tr>`,
+  );
+  return `<p>First run: ${swatch(0)}<b>${escapeHtml(labels[0]!)}</b></p><div class="table-wrap"><table class="fit"><thead><tr><th>Method</th><th>Run</th><th class="num">Records</th><th class="num">Comparisons</th><th class="num">First run %</th><th class="num">Run %</th><th class="num">b / c</th><th class="num">McNemar p</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 /** What the method tables hold, with a word from each compared run's protocol about the rows it adds. */
@@ -71,7 +82,10 @@ function cellHtml(cell: GridCell | null): string {
   return `<td class="num"><b>${percent(cell.value)}</b>${cell.ci95 ? ` <span class="ci">${percentCi(cell.ci95)}</span>` : ''}</td>`;
 }
 
-function notesCard(summaries: readonly RunSummary[], labels: string[]): string {
-  const items = summaries.flatMap((s, i) => s.notes.map((n) => `<li><b>${escapeHtml(labels[i]!)}:</b> ${escapeHtml(n)}</li>`));
+function notesCard(summaries: readonly RunSummary[], labels: string[], general: readonly string[]): string {
+  const items = [
+    ...general.map((n) => `<li>${escapeHtml(n)}</li>`),
+    ...summaries.flatMap((s, i) => s.notes.map((n) => `<li><b>${escapeHtml(labels[i]!)}:</b> ${escapeHtml(n)}</li>`)),
+  ];
   return items.length > 0 ? card('Notes', `<ul class="notes">${items.join('')}</ul>`) : '';
 }

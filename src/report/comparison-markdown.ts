@@ -1,14 +1,12 @@
-import type { RunSummary } from '../benchmarks/method-summary.js';
-import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { comparisonGrid, type GridCell } from './comparison-grid.js';
+import { BETWEEN_RUNS_EXPLANATION, comparisonTitle, type Comparison } from './comparison-input.js';
 import { provenanceDiffMarkdown } from './provenance-report.js';
-import { runLabels } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
-/** comparison.md: runs as columns, one table per method with every scope as a row. */
-export function renderComparisonMarkdown(summaries: readonly RunSummary[]): string {
-  const labels = runLabels(summaries);
-  const out = ['# endorm comparison', '', `${summaries.length} runs.`, ''];
+/** comparison.md: runs as columns, one table per method with every scope as a row, then the paired tests between runs. */
+export function renderComparisonMarkdown({ summaries, labels, tests, notes: comparisonNotes }: Comparison): string {
+  const out = [`# endorm comparison: ${comparisonTitle(summaries)}`, '', `${summaries.length} runs.`, ''];
   out.push('| Run | Model | Dataset | Settings | Records | endorm | Time |', '|---|---|---|---|--:|---|--:|');
   summaries.forEach((s, i) => {
     out.push(
@@ -37,7 +35,18 @@ export function renderComparisonMarkdown(summaries: readonly RunSummary[]): stri
     out.push('');
   }
 
-  const notes = summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${n}`));
+  if (tests.length > 0) {
+    out.push('## Between runs', '', BETWEEN_RUNS_EXPLANATION, '', `First run: **${mdCell(labels[0]!)}**.`, '');
+    out.push('| Method | Run | Records | Comparisons | First run % | Run % | b / c | McNemar p |', '|---|---|--:|--:|--:|--:|--:|--:|');
+    for (const t of tests) {
+      out.push(
+        `| \`${mdCell(t.method)}\` | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} | ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const notes = [...comparisonNotes.map((n) => `- ${n}`), ...summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${n}`))];
   if (notes.length > 0) out.push('## Notes', '', ...notes, '');
   return out.join('\n');
 }

@@ -63,18 +63,22 @@ export function judgeMarkdown(summary: RunSummary): string[] {
   return out;
 }
 
-/** report.html's judge card (empty when the run has no judge). */
+/**
+ * report.html's judge card (empty when the run has no judge). Its eight columns must fit the page's card (checked in
+ * Chromium by render-in-chromium.test.ts): the prompt's hash goes under its file name, and long heads may wrap.
+ */
 export function judgeHtml(summary: RunSummary): string {
   const rows = judgeRows(summary);
   if (rows.length === 0) return '';
   const code = (s: string | null) => (s === null ? DASH : `<code>${escapeHtml(s)}</code>`);
   const body = rows.map((r) => {
     const p = r.position;
-    return `<tr><td><code>${escapeHtml(r.spec)}</code></td><td>${code(r.prompt)}</td><td>${code(r.sha256 ? shortHash(r.sha256) : null)}</td><td>${code(r.answerPrefix)}</td><td class="num">${integer(r.truncated)}</td><td class="num">${percent(p?.consistency)}</td><td class="num">${percent(p?.firstPositionBias)}</td><td class="num">${percent(p?.secondPositionBias)}</td><td class="num">${percent(p?.firstPositionRate)}</td></tr>`;
+    const prompt = `${code(r.prompt)}${r.sha256 ? `<br><span class="ci">sha256 ${escapeHtml(shortHash(r.sha256))}</span>` : ''}`;
+    return `<tr><td><code>${escapeHtml(r.spec)}</code></td><td>${prompt}</td><td>${code(r.answerPrefix)}</td><td class="num">${integer(r.truncated)}</td><td class="num">${percent(p?.consistency)}</td><td class="num">${percent(p?.firstPositionBias)}</td><td class="num">${percent(p?.secondPositionBias)}</td><td class="num">${percent(p?.firstPositionRate)}</td></tr>`;
   });
   return card(
     'Judges',
-    `<div class="table-wrap"><table><thead><tr><th>Judge</th><th>Prompt</th><th>sha256</th><th>Answer prefix</th><th class="num">Truncated</th><th class="num">Consistency %</th><th class="num">First-position bias %</th><th class="num">Second-position bias %</th><th class="num">Picks A %</th></tr></thead><tbody>${body.join('\n')}</tbody></table></div>`,
+    `<div class="table-wrap"><table class="fit"><thead><tr><th>Judge</th><th>Prompt</th><th>Answer prefix</th><th class="num">Truncated</th><th class="num">Consistency %</th><th class="num">First-position bias %</th><th class="num">Second-position bias %</th><th class="num">Picks A %</th></tr></thead><tbody>${body.join('\n')}</tbody></table></div>`,
     escapeHtml(JUDGE_EXPLANATION),
   );
 }

@@ -3,10 +3,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compareRuns } from '../api/report-runs.js';
 import type { TokenView } from '../inspect/inspect-response.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { gridMethodSpecs } from '../rewards/method-grid.js';
-import { CHROMIUM, screenshot } from '../testing/chromium.js';
+import { CHROMIUM, overflowingBoxes, screenshot } from '../testing/chromium.js';
+import { runCliInProcess } from '../testing/run-cli.js';
+import { SHARED, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { countColour, decodePng } from '../testing/png.js';
 import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { accuracyGrid } from './grid-table.js';
@@ -53,4 +56,30 @@ test('the per-token view renders in headless Chromium: tokens shaded blue (rewar
   const image = decodePng(screenshot(file, 1100, 700));
   assert.ok(countColour(image, [37, 99, 168]) > 8 * 200, 'blue tokens');
   assert.ok(countColour(image, [202, 62, 54]) > 8 * 200, 'red tokens');
+});
+
+test('report.html of a run with judges and of a 10-method sweep, and comparison.html of two runs, fit the page: no table or chart wider than its card', { skip, timeout: 180_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-fit-'));
+  process.env['ENDORM_CACHE'] = tempCacheDir();
+  const score = async (name: string, maxLength: string, methods = ['--methods', 'endorm,loglik,judge-pairwise,judge-pointwise,verifier']) => {
+    const out = join(dir, name);
+    const { code, stderr } = await runCliInProcess([
+      'score', '--model', STORIES, '--dataset', join(SHARED, 'datasets', 'rm-bench', 'chat_filtered.json'), '--limit', '2', '--quiet',
+      ...methods, '--max-length', maxLength, '--out', out,
+    ]);
+    assert.equal(code, 0, stderr);
+    return out;
+  };
+  const a = await score('a', '512');
+  const b = await score('b', '400');
+  // A sweep of 9 cells and a baseline: the most methods whose charts and per-group table are not folded away.
+  const sweep = await score('sweep', '256', ['--methods', 'loglik', '--alpha', '0.5,1,2', '--gamma', '0.9,0.95,1']);
+  await compareRuns([a, b], join(dir, 'compare'));
+  for (const page of [join(a, 'report.html'), join(sweep, 'report.html'), join(dir, 'compare', 'comparison.html')]) {
+    for (const width of [1200, 1024]) assert.deepEqual(overflowingBoxes(page, width), [], `${page} at ${width} px`);
+  }
+  // The measure does find a box wider than its card.
+  const wide = join(dir, 'wide.html');
+  await writeFile(wide, '<html><body><div class="table-wrap" style="width:300px;overflow-x:auto"><h3>x</h3><table><tr><td style="white-space:nowrap">' + 'wide '.repeat(200) + '</td></tr></table></div></body></html>');
+  assert.equal(overflowingBoxes(wide, 1200).length, 1);
 });

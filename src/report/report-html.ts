@@ -9,7 +9,8 @@ import { foldWhenSwept, gridCard } from './grid-report.js';
 import { accuracyLabel, headlineHtml } from './headline-report.js';
 import { judgeHtml } from './judge-report.js';
 import { provenanceHtmlRows } from './provenance-report.js';
-import { countsText, runTimeText } from './report-markdown.js';
+import { countsText, reportTitle, runTimeText } from './report-markdown.js';
+import { modelName } from './run-labels.js';
 import { settingsEntries } from './settings-text.js';
 
 /** report.html: a self-contained page with the run's tables, bar charts with CI whiskers and the protocol's card. */
@@ -29,13 +30,13 @@ export function renderRunHtml(summary: RunSummary): string {
     notesCard(summary),
     `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
   ];
-  return htmlPage(`endorm report: ${summary.model.spec} on ${summary.dataset.name}`, body.filter(Boolean).join('\n'));
+  return htmlPage(`${reportTitle(summary)} · endorm report`, body.filter(Boolean).join('\n'));
 }
 
 function header(summary: RunSummary): string {
   return `<header class="top">
 <div class="overline">endorm report</div>
-<h1>${escapeHtml(summary.model.spec)}</h1>
+<h1>${escapeHtml(modelName(summary.model.spec))}</h1>
 <div class="subtitle">on <b>${escapeHtml(summary.dataset.name)}</b> <span class="tag">${escapeHtml(summary.dataset.kind)}</span> · ${integer(summary.counts.pairs)} records · ${methodsCount(summary)}</div>
 </header>`;
 }
@@ -98,7 +99,8 @@ function accuracyChart(summary: RunSummary, series: { name: string; color: strin
 
 function groupTable(summary: RunSummary, groups: string[]): string {
   const methods = Object.entries(summary.methods);
-  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec))}</th>`);
+  // A sweep's specs are long and many: each head may break after ':', ',' and '=' so that up to FOLD_ABOVE columns fit.
+  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec)).replace(/([:,=])/g, '$1<wbr>')}</th>`);
   const rows = groups.map((group) => {
     const n = Math.max(...methods.map(([, m]) => m.groups[group]?.pairs ?? 0));
     const cells = methods.map(([, m]) => {
@@ -109,7 +111,7 @@ function groupTable(summary: RunSummary, groups: string[]): string {
     });
     return `<tr><td>${escapeHtml(group)}</td><td class="num">${integer(n)}</td>${cells.join('')}</tr>`;
   });
-  return `<h3>Per group</h3><div class="table-wrap"><table><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
+  return `<h3>Per group</h3><div class="table-wrap"><table class="fit"><thead><tr><th>Group</th><th class="num">Records</th>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
 
 function notesCard(summary: RunSummary): string {

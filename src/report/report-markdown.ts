@@ -7,13 +7,14 @@ import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
 import { provenanceMarkdown } from './provenance-report.js';
 import { endormText } from './provenance-text.js';
+import { modelName } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
 /** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
 export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
-  out.push(`# endorm report: ${model.spec}`, '');
+  out.push(`# endorm report: ${reportTitle(summary)}`, '');
   out.push(`- **Model:** \`${model.spec}\` (${model.modelType}, ${model.dtype}, \`${model.onnxFile}\`)`);
   out.push(`- **Dataset:** ${dataset.name} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
@@ -36,24 +37,34 @@ export function renderRunMarkdown(summary: RunSummary): string {
   return out.join('\n');
 }
 
+/** What a report is about, in a few words: the model's name (not its path) on the dataset (`stories260K on rm-bench-chat`). */
+export function reportTitle(summary: RunSummary): string {
+  return `${modelName(summary.model.spec)} on ${summary.dataset.name}`;
+}
+
 export function runTimeText(summary: RunSummary): string {
   const t = summary.timing;
   const parts = [`created ${summary.createdAt}`];
   if (t.startedAt) parts.push(`started ${t.startedAt}`);
   if (t.finishedAt) parts.push(`finished ${t.finishedAt}`);
   if (t.seconds !== null) parts.push(`took ${duration(t.seconds)}`);
-  if (t.tokensPerSecond !== undefined) parts.push(`${compact(t.tokensPerSecond)} tokens/s`);
+  if (t.tokensPerSecond !== undefined) parts.push(`${compact(t.tokensPerSecond)} tokens/s through the model`);
   return parts.join(', ');
 }
 
+/**
+ * The run's counts, worded so that they cannot be taken for the scorer's: truncated counts score lines (a response
+ * line once, however many of its methods' inputs were cut), tokens the scored response tokens (no prompts). The
+ * console prints this same text after a run.
+ */
 export function countsText(summary: RunSummary): string {
   const c = summary.counts;
   return [
     `${integer(c.pairs)} records`,
     `${integer(c.responses)} responses`,
-    `${integer(c.truncated)} truncated`,
+    `${integer(c.truncated)} score lines cut to --max-length`,
     `${integer(c.skipped)} skipped`,
-    `${compact(c.tokens)} tokens`,
+    `${compact(c.tokens)} scored response tokens`,
   ].join(', ');
 }
 

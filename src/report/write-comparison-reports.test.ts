@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { compareRuns } from '../api/report-runs.js';
 import { writeSyntheticRun } from '../testing/synthetic-run.js';
 import { comparisonGrid } from './comparison-grid.js';
 import { modelName, runLabels } from './run-labels.js';
@@ -63,5 +64,53 @@ test('writes comparison.md, .csv and .html with runs as columns', async () => {
   assert.doesNotMatch(html, /<script|<link/i);
   assert.match(html, /llama \(template=chat\)/);
   await assert.rejects(writeComparisonReports(out, []));
+  await rm(base, { recursive: true });
+});
+
+test('labels stay short: long setting values are named by variant, the telling settings are chosen, given labels win', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'endorm-labels-'));
+  const judges = (prompt: string) => ({ 'judge-pairwise': { prompt, sha256: 'a'.repeat(64), answerPrefix: '[[', labels: { A: [[1]], B: [[2]] } } });
+  await writeSyntheticRun(join(base, 'a'), { seed: 3, settings: { judges: judges('prompts/judge-pairwise.txt'), limit: 20 } });
+  await writeSyntheticRun(join(base, 'b'), { seed: 3, settings: { judges: judges('my-prompts/strict-judge.txt'), limit: 20 } });
+  await writeSyntheticRun(join(base, 'c'), { seed: 3, settings: { judges: judges('my-prompts/strict-judge.txt'), limit: 20, maxLength: 512 } });
+  const summaries = await Promise.all(['a', 'b', 'c'].map((r) => summarizeRun(join(base, r))));
+  const labels = runLabels(summaries);
+  assert.deepEqual(labels, ['Qwen3-0.6B-ONNX (judges=v1, maxLength=4096)', 'Qwen3-0.6B-ONNX (judges=v2, maxLength=4096)', 'Qwen3-0.6B-ONNX (judges=v2, maxLength=512)']);
+  for (const label of labels) assert.ok(label.length < 50 && !label.includes('{'), label);
+  assert.deepEqual(runLabels(summaries, ['strict', undefined, 'short']), ['strict', 'Qwen3-0.6B-ONNX (judges=v2, maxLength=4096)', 'short']);
+  await rm(base, { recursive: true });
+});
+
+test('labels name --select-on as typed (dev:FRACTION), and a sample by its size or seed', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'endorm-labels-'));
+  await writeSyntheticRun(join(base, 'a'), { seed: 3, settings: { sample: 40, seed: 1, selectOn: { fraction: 0.5, seed: 1 } } });
+  await writeSyntheticRun(join(base, 'b'), { seed: 3, settings: { sample: 40, seed: 1, selectOn: { fraction: 0.3, seed: 1 } } });
+  await writeSyntheticRun(join(base, 'c'), { seed: 3, settings: { sample: 20, seed: 2 } });
+  const summaries = await Promise.all(['a', 'b', 'c'].map((r) => summarizeRun(join(base, r))));
+  assert.deepEqual(runLabels(summaries.slice(0, 2)), ['Qwen3-0.6B-ONNX (selectOn=dev:0.5)', 'Qwen3-0.6B-ONNX (selectOn=dev:0.3)']);
+  assert.deepEqual(runLabels([summaries[0]!, summaries[2]!]), ['Qwen3-0.6B-ONNX (sample=40)', 'Qwen3-0.6B-ONNX (sample=20)']);
+  await rm(base, { recursive: true });
+});
+
+test('comparisons match methods by canonical spec and test each run against the first on their common records', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'endorm-canonical-'));
+  const methods = (endorm: string) => [
+    { spec: endorm, kind: 'response' as const, skill: 1.5, styleBias: 0.25 },
+    { spec: 'loglik', kind: 'response' as const, skill: 0.7, styleBias: 0.8 },
+  ];
+  await writeSyntheticRun(join(base, 'plain'), { seed: 4, records: 20, methods: methods('endorm') });
+  await writeSyntheticRun(join(base, 'grid'), { seed: 5, records: 30, methods: methods('endorm:alpha=1,gamma=1'), settings: { grid: { alphas: [1], gammas: [1] } } });
+  const { summaries, tests, written } = await compareRuns([join(base, 'plain'), join(base, 'grid')], join(base, 'cmp'), { labels: ['plain', 'grid'] });
+  const grid = comparisonGrid(summaries);
+  const overall = grid.filter((r) => r.scope === 'overall');
+  assert.deepEqual(overall.map((r) => r.method), ['endorm', 'loglik']);
+  assert.ok(overall[0]!.cells.every((c) => c !== null && c.value !== null), 'endorm:alpha=1,gamma=1 lines up with endorm');
+  // The first 20 records of both runs share keys (synthetic keys are group/index): the test sees those only.
+  assert.deepEqual(tests.map((t) => [t.method, t.run, t.records]), [['endorm', 1, 20], ['loglik', 1, 20]]);
+  const md = await readFile(written[0]!, 'utf8');
+  assert.match(md, /## Between runs/);
+  assert.match(md, /\| `endorm` \| grid \| 20 \| 180 \| [\d.]+ \| [\d.]+ \| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  assert.match(md, /grid: `endorm:alpha=1,gamma=1` is shown as `endorm`/);
+  assert.match(await readFile(written[2]!, 'utf8'), /<title>Qwen3-0\.6B-ONNX on RM-Bench \(synthetic\) · endorm comparison<\/title>/);
   await rm(base, { recursive: true });
 });

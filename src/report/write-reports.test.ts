@@ -34,7 +34,10 @@ test('summary.json round-trips, is stable, and has no leftover temporary files',
 test('report.md has the run heading, method table, groups, RM-Bench and missing domains', async () => {
   const { dir, read } = await renderedRun(['chat', 'code', 'safety-refuse', 'safety-response']);
   const md = await read('report.md');
-  assert.match(md, /^# endorm report: onnx-community\/Qwen3-0\.6B-ONNX/);
+  // The title names the model (not the path or Hub id it was loaded from) and the dataset; the run card keeps the id.
+  assert.match(md, /^# endorm report: Qwen3-0\.6B-ONNX on RM-Bench \(synthetic\)\n/);
+  assert.match(md, /\*\*Model:\*\* `onnx-community\/Qwen3-0\.6B-ONNX`/);
+  assert.match(await read('report.html'), /<title>Qwen3-0\.6B-ONNX on RM-Bench \(synthetic\) · endorm report<\/title>/);
   assert.match(md, /sha256 `[0-9a-f]{12}`/);
   assert.match(md, /\*\*endorm:\*\* 0\.1\.0/);
   assert.match(md, /\| `endorm` \| \d+\.\d \| \d+\.\d–\d+\.\d \| 20 \| 180 \| \d+ \| — \| reference \|/);

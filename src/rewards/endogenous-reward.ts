@@ -22,6 +22,22 @@ export function parseEndogenousReward(m: MethodSpec): EndogenousRewardSettings {
   };
 }
 
+const DEFAULTS: EndogenousRewardSettings = { alpha: 1, gamma: 1, terminal: 'drop', shaping: false, normalize: 'none' };
+
+/**
+ * The one spelling of these settings: parameters in a fixed order, numbers as JavaScript prints them, defaults left
+ * out (`endorm:gamma=1,alpha=1` and `endorm` are both `endorm`), so that runs written with either compare as one method.
+ */
+export function endogenousRewardSpec(s: EndogenousRewardSettings): string {
+  const params: string[] = [];
+  if (s.alpha !== DEFAULTS.alpha) params.push(`alpha=${s.alpha}`);
+  if (s.gamma !== DEFAULTS.gamma) params.push(`gamma=${s.gamma}`);
+  if (s.terminal !== DEFAULTS.terminal) params.push(`terminal=${s.terminal}`);
+  if (s.shaping !== DEFAULTS.shaping) params.push(`shaping=${s.shaping ? 'on' : 'off'}`);
+  if (s.normalize !== DEFAULTS.normalize) params.push(`normalize=${s.normalize}`);
+  return params.length ? `endorm:${params.join(',')}` : 'endorm';
+}
+
 /**
  * Per-token endogenous rewards r_h = f(s_h, a_h) − V(s_{h+1}) with V(s) = α·logsumexp(f(s, ·)/α), in float64.
  */

@@ -1,6 +1,6 @@
 import type { TokenTrace } from '../engine/token-trace.js';
 import { codePointCount } from '../formatting/text-cut.js';
-import { endogenousReward, parseEndogenousReward } from './endogenous-reward.js';
+import { endogenousReward, endogenousRewardSpec, parseEndogenousReward } from './endogenous-reward.js';
 import { logLikelihood } from './log-likelihood.js';
 import { type MethodSpec, MethodSpecError, parseMethodSpec, rejectUnknownParams } from './method-spec.js';
 
@@ -14,6 +14,8 @@ export interface ResponseContext {
 export interface ResponseMethod {
   spec: string;
   name: string;
+  /** The spec in its one canonical spelling (defaults dropped, parameters ordered): what comparisons of runs match on. */
+  canonical: string;
   /** Temperatures the trace must hold. */
   alphas: number[];
   score(ctx: ResponseContext): number;
@@ -24,20 +26,20 @@ type Factory = (m: MethodSpec) => ResponseMethod;
 const FACTORIES: Record<string, Factory> = {
   endorm: (m) => {
     const settings = parseEndogenousReward(m);
-    return { spec: m.spec, name: m.name, alphas: [settings.alpha], score: ({ trace }) => endogenousReward(trace, settings) };
+    return { spec: m.spec, name: m.name, canonical: endogenousRewardSpec(settings), alphas: [settings.alpha], score: ({ trace }) => endogenousReward(trace, settings) };
   },
   loglik: (m) => {
     rejectUnknownParams(m, []);
-    return { spec: m.spec, name: m.name, alphas: [1], score: ({ trace }) => logLikelihood(trace, false) };
+    return { spec: m.spec, name: m.name, canonical: m.name, alphas: [1], score: ({ trace }) => logLikelihood(trace, false) };
   },
   'loglik-mean': (m) => {
     rejectUnknownParams(m, []);
-    return { spec: m.spec, name: m.name, alphas: [1], score: ({ trace }) => logLikelihood(trace, true) };
+    return { spec: m.spec, name: m.name, canonical: m.name, alphas: [1], score: ({ trace }) => logLikelihood(trace, true) };
   },
   // The sanity baseline: longer wins. A dataset where this is strong rewards verbosity, not quality.
   length: (m) => {
     rejectUnknownParams(m, []);
-    return { spec: m.spec, name: m.name, alphas: [], score: ({ text }) => codePointCount(text) };
+    return { spec: m.spec, name: m.name, canonical: m.name, alphas: [], score: ({ text }) => codePointCount(text) };
   },
 };
 

@@ -69,3 +69,23 @@ test('the trained story model prefers each coherent continuation to its scramble
     assert.ok(chosen > rejected, `${pair.key}: ${chosen} <= ${rejected}`);
   }
 });
+
+test('progress moves with every batch: partialPairs counts a pair by the share of its responses run, and ends exact', async () => {
+  const seen: { pairs: number; partialPairs: number }[] = [];
+  const methods = ['endorm'].map((s) => createResponseMethod(s));
+  const done = await scorePairs(stream(STORY_PAIRS), {
+    session: model.session,
+    builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template: 'none', scoreEot: true, maxLength: 512, alphas: [1, 0.5], methods })],
+    // One response per batch: a pair is done only every second batch.
+    batch: { batchSize: 1, maxBatchTokens: 100000 },
+    prefixSharing: false,
+    sink: () => {},
+    onProgress: (p) => seen.push({ pairs: p.pairs, partialPairs: p.partialPairs }),
+  });
+  assert.equal(seen.length, 11, 'a report per batch (10 responses), and one at the end');
+  assert.deepEqual(seen.slice(0, 10).map((p) => p.partialPairs.toFixed(1)), ['0.5', '1.0', '1.5', '2.0', '2.5', '3.0', '3.5', '4.0', '4.5', '5.0']);
+  // Whole pairs lag behind: after the first batch no pair is complete, yet progress has moved.
+  assert.deepEqual(seen[0], { pairs: 0, partialPairs: 0.5 });
+  assert.equal(done.partialPairs, 5);
+  assert.equal(done.pairs, 5);
+});

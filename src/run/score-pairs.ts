@@ -7,6 +7,13 @@ import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sha
 
 export interface ScoreProgress {
   pairs: number;
+  /**
+   * Pairs done, a pair whose work is partly done counting as that fraction: it moves with every batch, where `pairs`
+   * waits for a pair's last response (a window's pairs finish together, so `pairs` jumps).
+   */
+  partialPairs: number;
+  /** Records this run scores in all (set by the caller when it knows it before scoring), for a bar and an ETA. */
+  total?: number;
   responses: number;
   /** Real (unpadded) tokens run through the model. */
   tokens: number;
@@ -46,6 +53,8 @@ const DEFAULT_MAX_PADDING = 0.1;
 interface PendingPair {
   pair: Pair;
   tasks: PairTask[];
+  /** Work items in all, and those not yet run. */
+  items: number;
   remaining: number;
 }
 
@@ -56,7 +65,7 @@ interface PendingPair {
 export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOptions): Promise<ScoreProgress> {
   const started = performance.now();
   const progress: ScoreProgress = {
-    pairs: 0, responses: 0, tokens: 0, paddedTokens: 0, computedTokens: 0, savedTokens: 0, truncated: 0, seconds: 0,
+    pairs: 0, partialPairs: 0, responses: 0, tokens: 0, paddedTokens: 0, computedTokens: 0, savedTokens: 0, truncated: 0, seconds: 0,
   };
   const windowPairs = o.windowPairs ?? 64;
   let window: PendingPair[] = [];
@@ -70,6 +79,7 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
     const records = p.tasks.flatMap((t) => t.finish());
     out.push(...mergeResponseRecords(records));
     progress.pairs++;
+    if (p.items === 0) progress.partialPairs++;
     progress.responses += p.pair.chosen.length + p.pair.rejected.length;
     progress.truncated += p.tasks.reduce((n, t) => n + t.truncated, 0);
   };
@@ -93,6 +103,7 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
         progress.tokens += batch[i].request.ids.length;
         progress.computedTokens! += batch[i].request.ids.length - offset;
         const owner = owners.get(batch[i])!;
+        progress.partialPairs += 1 / owner.items;
         if (--owner.remaining === 0) await finishPair(owner, done);
       }
       progress.paddedTokens += longest * batch.length;
@@ -129,10 +140,12 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
 
   for await (const pair of pairs) {
     const tasks = o.builders.map((build) => build(pair));
-    window.push({ pair, tasks, remaining: tasks.reduce((n, t) => n + t.items.length, 0) });
+    const items = tasks.reduce((n, t) => n + t.items.length, 0);
+    window.push({ pair, tasks, items, remaining: items });
     if (window.length >= windowPairs) await flushWindow();
   }
   await flushWindow();
+  progress.partialPairs = progress.pairs; // the fractions' float sum, made exact
   report();
   return progress;
 }

@@ -65,3 +65,21 @@ export async function pickKeys(pairs: AsyncIterable<Pair>, count: number, seed: 
   }
   return stratifiedPick(sections, count, seed);
 }
+
+/**
+ * How many records `pairs` yields, read through once before scoring so that progress has a total and an ETA; undefined
+ * when the read fails (a bad record: scoring meets it again where it lies, after the records before it are kept).
+ */
+export async function countPairs(pairs: AsyncIterable<Pair>, signal?: AbortSignal): Promise<number | undefined> {
+  let n = 0;
+  try {
+    for await (const _ of pairs) {
+      n++;
+      if (signal?.aborted) break;
+    }
+  } catch {
+    return undefined;
+  }
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+  return n;
+}
