@@ -1,5 +1,6 @@
 import type { ResolveModelOptions } from '../model/resolve-model-folder.js';
 import { ModelError } from '../model/model-errors.js';
+import { EndormError } from '../util/endorm-error.js';
 import { resolveModel, type ResolvedModel } from '../model/resolve-model.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import type { ScoringHead } from '../onnx/scoring-io.js';
@@ -38,7 +39,8 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
   try {
     graph = await prepareScoringGraph(model.onnxFile, options.cacheDir, { head, onNote: options.onNote });
   } catch (err) {
-    if (err instanceof ModelError) throw err;
+    // Errors that already say what is wrong (a damaged model, a cache that cannot be written) pass as they are.
+    if (err instanceof EndormError) throw err;
     throw new ModelError(`cannot prepare ${model.onnxFile} for scoring: ${(err as Error).message} (is the file complete?)`);
   }
   const session = await ScoringSession.create(graph, {

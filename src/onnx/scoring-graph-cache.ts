@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { endormCacheRoot } from '../model/cache-root.js';
 import { ModelError } from '../model/model-errors.js';
+import { CannotWriteError } from '../util/cannot-write-error.js';
 import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
 import { cacheWriteError, notEnoughSpace } from './cache-write-error.js';
 import { alignedLayout, copyFileRanges } from './copy-file-ranges.js';
@@ -50,8 +51,9 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
   try {
     await buildGraphEntry(source, entryDir, head);
   } catch (err) {
-    if (before.state === 'damaged' && err instanceof ModelError) {
-      throw new ModelError(`${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`);
+    if (before.state === 'damaged' && (err instanceof ModelError || err instanceof CannotWriteError)) {
+      const message = `${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`;
+      throw err instanceof CannotWriteError ? new CannotWriteError(message, err.path, err.code) : new ModelError(message);
     }
     throw err;
   }

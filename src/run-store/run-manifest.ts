@@ -2,6 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetKind } from '../datasets/pair.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFault } from '../util/cannot-write-error.js';
 import { pathExists, RUN_FILES } from './run-files.js';
 import { RunFolderError } from './run-folder-error.js';
 
@@ -58,7 +59,11 @@ export async function hasManifest(dir: string): Promise<boolean> {
 }
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw writeFault(err, dir);
+  }
   await writeFileAtomic(join(dir, RUN_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
 }
 
