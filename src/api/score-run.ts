@@ -1,21 +1,24 @@
 import type { Dataset } from '../datasets/open-dataset.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
-import { planMethods, plannedLines } from '../methods/plan-methods.js';
+import { planMethods, plannedLines, type MethodPlan } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
 import type { DeviceChoice } from '../engine/devices.js';
 import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import type { HubProgressEvent } from '../model/hub/progress.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
-import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
+import type { BenchmarkDatasetOptions, BenchmarkProtocol } from '../protocols/protocol.js';
 import { isHubDatasetAlias, resolveHubDataset } from '../protocols/registry.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
+import { lockRunFolder } from '../run-store/run-lock.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
-import { scoreIntoFolder } from '../run/score-into-folder.js';
+import { refuseMethodsWithoutScores } from '../run/finite-scores.js';
+import { checkOutFolder } from '../run/out-folder.js';
+import { scoreIntoFolder, type WrittenBatch } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { selectPairs } from '../run/select-pairs.js';
 import { SettingsError } from '../run/settings-error.js';
@@ -47,6 +50,10 @@ export interface ScoreRunOptions {
   shard?: ShardSpec;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
+  /** Write into an `out` folder that has files but no run (default: refused, so that they are not overwritten). */
+  force?: boolean;
+  /** Take over the run folder's lock although it was taken on another host (see run-store/run-lock.ts). */
+  forceUnlock?: boolean;
   /** Keep each response's token trace in the run folder, for `rescore` and `show` (default true). */
   traces?: boolean;
   /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
@@ -57,8 +64,10 @@ export interface ScoreRunOptions {
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
   onProgress?: (p: ScoreProgress) => void;
+  /** Told after each batch's lines are synced to disk (what a kill can no longer lose). */
+  onBatchWritten?: (batch: WrittenBatch) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
-  /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt). */
+  /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt, a stale run lock taken over). */
   onNote?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -87,6 +96,31 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
   if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
   const { protocol, dataset } = await openBenchmarkDataset(datasetPath, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
+  const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
+  await checkOutFolder(runDir, { force: o.force, forceOption: '--force' });
+  // Before the model loads: a second writer is refused at once, and nothing it does touches the folder.
+  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote });
+  try {
+    return await scoreLocked(o, { plan, methods, judgePrompts, alphas, protocol, dataset, skipped, runDir });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function scoreLocked(
+  o: ScoreRunOptions,
+  c: {
+    plan: MethodPlan;
+    methods: ResponseMethod[];
+    judgePrompts: Awaited<ReturnType<typeof loadJudgePrompts>>;
+    alphas: number[];
+    protocol: BenchmarkProtocol;
+    dataset: Dataset;
+    skipped: ReturnType<typeof skippedRecords>;
+    runDir: string;
+  },
+): Promise<ScoreRunResult> {
+  const { plan, methods, judgePrompts, alphas, protocol, dataset, skipped, runDir } = c;
   const model = await loadModel(o.model, {
     dtype: o.dtype,
     offline: o.offline,
@@ -104,32 +138,36 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
     const judges = plan.judges.map((j) =>
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
     );
-    const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
     const manifest = buildManifest(o, model, dataset, { template, maxLength, alphas, facts });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () => selectPairs(dataset.pairs(), o);
-    const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
+    // Traces are kept of responses the model runs on (not of a length-only run, nor of judges' prompts).
+    const traces = o.traces !== false && methods.some((m) => m.alphas.length > 0);
+    const folder = await openRunFolder(runDir, manifest, selected, { expected: plannedLines(plan), traces });
     const started = new Date();
     const { progress, traces: traceStats } = await scoreIntoFolder(skipDone(selected(), folder.donePairs), {
       runDir,
       session: model.session,
       ...(methods.length ? { responses: { tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods } } : {}),
       tasks: judges.map((j) => j.builder),
-      traces: o.traces !== false,
+      traces,
       batch: { batchSize: o.batchSize ?? model.session.device.batchSize, maxBatchTokens: o.maxBatchTokens ?? model.session.device.maxBatchTokens },
       onProgress: o.onProgress,
+      onBatchWritten: o.onBatchWritten,
+      doneLines: folder.doneLines,
       signal: o.signal,
       prefixSharing: o.prefixSharing,
     });
     // A stream's hash is known once it was read to its end (not after --limit stopped early).
     if (dataset.rereadable === false && dataset.sha256 !== '') await writeManifest(runDir, { ...manifest, dataset: { ...manifest.dataset, sha256: dataset.sha256 } });
+    await refuseMethodsWithoutScores(runDir, o.methods, model.session.graphPath);
     await finishRun(runDir, {
       startedAt: started,
       finishedAt: new Date(),
       // The scorer's count of cut inputs covers this session only; after a resume, the summary's own note (from the
       // truncated flags in scores.jsonl) speaks for the whole run.
-      progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
+      progress: folder.donePairs.size > 0 || folder.doneLines.size > 0 ? { ...progress, truncated: 0 } : progress,
       skipped: skipped.count(),
       notes: [...folder.notes, ...skipped.notes()],
       ...(traceStats ? { traceWriteSeconds: traceStats.seconds } : {}),

@@ -12,6 +12,7 @@ interface RescoreCliOptions extends GridCliOptions {
   json?: boolean;
   quiet?: boolean;
   reference?: string;
+  forceUnlock?: boolean;
 }
 
 /** `endorm rescore RUN --methods SPECS [--alpha L --gamma L]`: new settings from a run's token traces, no model. */
@@ -26,7 +27,8 @@ export function rescoreCommand(): Command {
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
-    .option('-q, --quiet', 'no output but errors');
+    .option('-q, --quiet', 'no output but errors')
+    .option('--force-unlock', "take over the new folder's lock although another host took it");
   addGridOptions(command);
   command.action(async (run: string, opts: RescoreCliOptions) => {
     const { methods, grid } = withGridMethods(opts.methods, opts.alpha, opts.gamma);
@@ -38,6 +40,8 @@ export function rescoreCommand(): Command {
         ...(grid ? { grid } : {}),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.out ? { out: opts.out } : {}),
+        forceUnlock: opts.forceUnlock,
+        onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
       });
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;

@@ -8,7 +8,8 @@ import { checkReference } from '../methods/reference-method.js';
 import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { readSummary } from '../run-store/summary-file.js';
-import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
+import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
+import type { WrittenBatch } from '../run/score-into-folder.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -43,6 +44,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   traces: boolean;
   prefixSharing: boolean;
   reference?: string;
+  force?: boolean;
+  forceUnlock?: boolean;
 }
 
 export function scoreCommand(): Command {
@@ -57,7 +60,9 @@ export function scoreCommand(): Command {
     .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
     .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
     .option('--limit <n>', 'score only the first N pairs', nonNegativeInt)
-    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
+    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed; one holding other files is refused unless --force')
+    .option('--force', 'write into an --out folder that holds files but no endorm run (they may be overwritten)')
+    .option('--force-unlock', "take over the run folder's lock although another host took it (only when no endorm writes the folder any more)")
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
@@ -86,6 +91,7 @@ export function scoreCommand(): Command {
     const grid = expanded.grid ?? (opts.resume ? await gridOfRun(opts.resume) : undefined);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
+    checkGateMethods(opts.failUnder, methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt, plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet, total: opts.shard ? undefined : opts.limit });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
@@ -123,8 +129,11 @@ export function scoreCommand(): Command {
         limit: opts.limit,
         shard: opts.shard,
         out: opts.out,
+        force: opts.force,
+        forceUnlock: opts.forceUnlock,
         prefixSharing: opts.prefixSharing,
         onProgress: (p) => progress.update(p),
+        ...(debugs('batches') ? { onBatchWritten: (b: WrittenBatch) => process.stderr.write(`endorm: debug: wrote batch ${b.batch}: ${b.lines.join(', ')}\n`) } : {}),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
         signal: stop.signal,
@@ -170,6 +179,11 @@ export function scoreCommand(): Command {
   });
   command.addHelpText('after', `\nThe default model is ${DEFAULT_MODEL} (override with --model or ENDORM_MODEL).`);
   return command;
+}
+
+/** `ENDORM_DEBUG=batches` (comma-separated topics) prints each batch's lines once they are on disk: what a kill keeps. */
+function debugs(topic: string): boolean {
+  return (process.env.ENDORM_DEBUG ?? '').split(',').map((t) => t.trim()).includes(topic);
 }
 
 function shardOption(value: string): ShardSpec {

@@ -12,11 +12,6 @@ export interface ScoreFileScan {
   tornLine: number | null;
   /** Per record (pair key), the slots its lines fill: responseSlot() and comparisonSlot() strings. */
   records: Map<string, Set<string>>;
-  /**
-   * The record of the last whole line and the offset where its lines at the end of the file begin. Only this record
-   * can be incomplete: the writer appends whole records in one write, so only the last write can stop part way.
-   */
-  tail?: { key: string; start: number };
 }
 
 export function responseSlot(role: string, index: number): string {
@@ -53,7 +48,7 @@ export async function scanScoreFile(file: string): Promise<ScoreFileScan> {
       continue;
     }
     const record = JSON.parse(text!) as ScoreRecord;
-    addLine(scan, record, scan.validBytes);
+    addLine(scan, record);
     scan.validBytes = end;
   }
   scan.tornLine = pending?.line ?? null;
@@ -70,9 +65,8 @@ function lineProblem(text: string): string | null {
   return scoreLineProblem(value);
 }
 
-function addLine(scan: ScoreFileScan, record: ScoreRecord, start: number): void {
+function addLine(scan: ScoreFileScan, record: ScoreRecord): void {
   let slots = scan.records.get(record.pair);
   if (!slots) scan.records.set(record.pair, (slots = new Set()));
   slots.add(record.type === 'response' ? responseSlot(record.role, record.index) : comparisonSlot(record.chosen, record.rejected));
-  if (scan.tail?.key !== record.pair) scan.tail = { key: record.pair, start };
 }

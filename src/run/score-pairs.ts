@@ -1,8 +1,9 @@
 import type { Pair } from '../datasets/pair.js';
 import { packBatches, type BatchLimits } from '../engine/batching.js';
-import type { PastState, ScoringSession } from '../engine/scoring-session.js';
+import type { PastState, PositionResult, ScoringSession } from '../engine/scoring-session.js';
+import { ModelError } from '../model/model-errors.js';
 import type { ScoreRecord } from '../run-store/score-record.js';
-import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
+import type { TaskBuilder, TaskPart, WorkItem } from '../tasks/work-item.js';
 import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 
 export interface ScoreProgress {
@@ -25,7 +26,12 @@ export interface ScorePairsOptions {
   batch: BatchLimits;
   /** Pairs gathered before sorting into length buckets; larger windows pad less but hold more in memory. */
   windowPairs?: number;
-  /** Receives each batch's finished records; the caller appends and flushes them before the next batch runs. */
+  /**
+   * Lines of a pair already in the run folder (responseSlot / comparisonSlot strings): their parts are not run again,
+   * so a resumed run redoes only what the interrupted one had not written.
+   */
+  doneLines?: (pair: Pair) => ReadonlySet<string> | undefined;
+  /** Receives each batch's finished lines; the caller appends and flushes them before the next batch runs. */
   sink: (records: ScoreRecord[]) => Promise<void> | void;
   onProgress?: (progress: ScoreProgress) => void;
   signal?: AbortSignal;
@@ -43,15 +49,24 @@ export interface ScorePairsOptions {
  */
 const DEFAULT_MAX_PADDING = 0.1;
 
+/** The parts (one per method family) that make one line of scores.jsonl, and how many of their items are still out. */
+interface PendingLine {
+  owner: PendingPair;
+  parts: TaskPart[];
+  remaining: number;
+}
+
 interface PendingPair {
   pair: Pair;
-  tasks: PairTask[];
+  truncated: number;
+  /** Lines not yet written. */
   remaining: number;
 }
 
 /**
  * Streams pairs through the model: a window of pairs becomes work items, sorted into length buckets and packed under
- * the token budget; a pair's records go to the sink as soon as its last item is back.
+ * the token budget. Each line of scores.jsonl (a response, or a comparison of a pairwise judge) goes to the sink with
+ * the batch that completes it, so that a crash loses only the batch in flight, however the window was sorted.
  */
 export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOptions): Promise<ScoreProgress> {
   const started = performance.now();
@@ -59,41 +74,46 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
     pairs: 0, responses: 0, tokens: 0, paddedTokens: 0, computedTokens: 0, savedTokens: 0, truncated: 0, seconds: 0,
   };
   const windowPairs = o.windowPairs ?? 64;
-  let window: PendingPair[] = [];
+  let window: PendingLine[] = [];
+  let pairsInWindow = 0;
 
   const report = () => {
     progress.seconds = (performance.now() - started) / 1000;
     o.onProgress?.({ ...progress });
   };
 
-  const finishPair = async (p: PendingPair, out: ScoreRecord[]) => {
-    const records = p.tasks.flatMap((t) => t.finish());
-    out.push(...mergeResponseRecords(records));
-    progress.pairs++;
-    progress.responses += p.pair.chosen.length + p.pair.rejected.length;
-    progress.truncated += p.tasks.reduce((n, t) => n + t.truncated, 0);
+  const finishLine = (line: PendingLine, out: ScoreRecord[]) => {
+    const records = mergeResponseRecords(line.parts.map((part) => part.finish()));
+    out.push(...records);
+    progress.responses += records.filter((r) => r.type === 'response').length;
+    const p = line.owner;
+    if (--p.remaining === 0) {
+      progress.pairs++;
+      progress.truncated += p.truncated;
+    }
   };
 
   const flushWindow = async () => {
-    const owners = new Map<WorkItem, PendingPair>();
+    const owners = new Map<WorkItem, PendingLine>();
     const ready: ScoreRecord[] = [];
-    for (const p of window) {
-      for (const t of p.tasks) for (const item of t.items) owners.set(item, p);
-      if (p.remaining === 0) await finishPair(p, ready);
+    for (const line of window) {
+      for (const part of line.parts) for (const item of part.items) owners.set(item, line);
+      if (line.remaining === 0) finishLine(line, ready);
     }
     if (ready.length) await o.sink(ready);
     const runItems = async (batch: WorkItem[], past?: PastState) => {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
       const offset = past?.length ?? 0;
       const { results } = await o.session.run(batch.map((item) => suffixRequest(item.request, offset)), past);
+      refuseNonFinite(results, o.session);
       const done: ScoreRecord[] = [];
       const longest = Math.max(...batch.map((item) => item.request.ids.length)) - offset;
       for (let i = 0; i < batch.length; i++) {
         batch[i].accept(results[i]);
         progress.tokens += batch[i].request.ids.length;
         progress.computedTokens! += batch[i].request.ids.length - offset;
-        const owner = owners.get(batch[i])!;
-        if (--owner.remaining === 0) await finishPair(owner, done);
+        const line = owners.get(batch[i])!;
+        if (--line.remaining === 0) finishLine(line, done);
       }
       progress.paddedTokens += longest * batch.length;
       progress.savedTokens = progress.tokens - progress.computedTokens!;
@@ -125,12 +145,25 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
       }
     }
     window = [];
+    pairsInWindow = 0;
   };
 
   for await (const pair of pairs) {
     const tasks = o.builders.map((build) => build(pair));
-    window.push({ pair, tasks, remaining: tasks.reduce((n, t) => n + t.items.length, 0) });
-    if (window.length >= windowPairs) await flushWindow();
+    const done = o.doneLines?.(pair);
+    const bySlot = new Map<string, TaskPart[]>();
+    for (const task of tasks) {
+      for (const part of task.parts) {
+        if (done?.has(part.slot)) continue;
+        const list = bySlot.get(part.slot);
+        if (list) list.push(part);
+        else bySlot.set(part.slot, [part]);
+      }
+    }
+    if (bySlot.size === 0) continue;
+    const owner: PendingPair = { pair, truncated: tasks.reduce((n, t) => n + t.truncated, 0), remaining: bySlot.size };
+    for (const parts of bySlot.values()) window.push({ owner, parts, remaining: parts.reduce((n, part) => n + part.items.length, 0) });
+    if (++pairsInWindow >= windowPairs) await flushWindow();
   }
   await flushWindow();
   report();
@@ -158,4 +191,24 @@ function mergeResponseRecords(records: ScoreRecord[]): ScoreRecord[] {
     }
   }
   return out;
+}
+
+/**
+ * A batch in which every value the model returned is NaN or ±Inf is no score at all but a broken model (damaged weights
+ * or cached graph): stop before any of its lines are written, rather than fill scores.jsonl with nulls.
+ */
+function refuseNonFinite(results: readonly PositionResult[], session: ScoringSession): void {
+  let values = 0;
+  for (const r of results) {
+    for (const array of [r.logits, r.logSumExp]) {
+      for (const x of array) if (Number.isFinite(x)) return;
+      values += array.length;
+    }
+  }
+  if (values === 0) return;
+  const graph = session.graphPath ?? 'the scoring graph';
+  throw new ModelError(
+    `the model returned NaN/Inf for every value of a batch (${results.length} sequence(s)) from ${graph}: damaged weights? ` +
+      `Delete ${graph === 'the scoring graph' ? 'the cached scoring graph' : graph} to have it rebuilt, and check the model's files; no line of that batch was written`,
+  );
 }
