@@ -26,11 +26,14 @@ import type { ShardSpec } from '../run/shard.js';
 import { skippedRecords } from '../run/skipped-records.js';
 import { ENDORM_VERSION } from '../util/version.js';
 import { finishRun } from './finish-run.js';
+import { resolveMaxLength } from './max-length.js';
 
 export interface ScoreRunOptions {
   model: string;
   dtype: string;
   offline?: boolean;
+  /** Seconds a Hub request may send nothing before it is given up (default ENDORM_HUB_TIMEOUT, else 30). */
+  hubTimeout?: number;
   device?: DeviceChoice;
   threads?: number;
   dataset: string;
@@ -81,8 +84,6 @@ export interface ScoreRunResult {
   traces?: TraceWriteStats;
 }
 
-const DEFAULT_MAX_LENGTH = 4096;
-
 /** `endorm score` as a library call: model + dataset in, a run folder with scores, summary and reports out. */
 export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const plan = planMethods(o.methods);
@@ -91,7 +92,7 @@ export async function scoreRun(o: ScoreRunOptions): Promise<ScoreRunResult> {
   const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
   const datasetPath = isHubDatasetAlias(o.dataset)
-    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal })
+    ? await resolveHubDataset(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal, ...hubTimeout(o) })
     : o.dataset;
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
   if (o.out !== undefined) await refuseStreamResume(datasetPath, o.out);
@@ -131,9 +132,10 @@ async function scoreLocked(
     onDownloadProgress: o.onDownloadProgress,
     onNote: o.onNote,
     signal: o.signal,
+    ...(o.hubTimeout !== undefined ? { hubTimeoutMs: o.hubTimeout * 1000 } : {}),
   });
   try {
-    const maxLength = checkMaxLength(o.maxLength, model);
+    const maxLength = resolveMaxLength(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
     const judges = plan.judges.map((j) =>
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
@@ -178,13 +180,10 @@ async function scoreLocked(
   }
 }
 
-function checkMaxLength(requested: number | undefined, model: LoadedModel): number {
-  const context = model.maxPositions;
-  if (requested !== undefined && context !== undefined && requested > context) {
-    throw new SettingsError(`--max-length ${requested} is longer than the model's context of ${context} tokens`);
-  }
-  return requested ?? Math.min(context ?? DEFAULT_MAX_LENGTH, DEFAULT_MAX_LENGTH);
+function hubTimeout(o: ScoreRunOptions): { timeoutMs?: number } {
+  return o.hubTimeout !== undefined ? { timeoutMs: o.hubTimeout * 1000 } : {};
 }
+
 
 function buildManifest(
   o: ScoreRunOptions,

@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { defaultModelSpec } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { positiveNumber } from './option-parsers.js';
+import { positiveInt, positiveNumber } from './option-parsers.js';
+import { resolveMaxLength } from '../api/max-length.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -20,6 +21,7 @@ interface InspectCliOptions extends ModelCliOptions {
   json?: boolean;
   rejected?: string;
   html?: string;
+  maxLength?: number;
 }
 
 export function inspectCommand(): Command {
@@ -31,6 +33,7 @@ export function inspectCommand(): Command {
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--alpha <a>', 'temperature α', positiveNumber, 1)
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out")
+    .option('--max-length <n>', "longest prompt + response in tokens, cut as score cuts them (default: the model's context, at most 4096)", positiveInt)
     .option('--json', 'print {tokens, outcome} as JSON')
     .option('--rejected <text>', 'a second response to the same prompt, shown beside --response in the --html page')
     .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
@@ -42,11 +45,13 @@ export function inspectCommand(): Command {
       onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
       dtype: opts.dtype,
       offline: opts.offline,
+      ...(opts.hubTimeout !== undefined ? { hubTimeoutMs: opts.hubTimeout * 1000 } : {}),
       device: opts.device,
       threads: opts.threads,
       alphas: [...new Set([1, opts.alpha])],
     }).finally(() => downloads.stop());
     try {
+      const maxLength = resolveMaxLength(opts.maxLength, model);
       const inspect = (response: string) =>
         inspectResponse(model, {
           system: opts.system,
@@ -55,9 +60,13 @@ export function inspectCommand(): Command {
           template: resolveTemplate(model.tokenizer, opts.template),
           alpha: opts.alpha,
           scoreEot: opts.scoreEot,
+          maxLength,
         });
       const result = await inspect(opts.response);
       const rejected = opts.rejected !== undefined ? await inspect(opts.rejected) : undefined;
+      for (const [name, r] of [['--response', result], ['--rejected', rejected]] as const) {
+        if (r?.truncated) process.stderr.write(`endorm: note: prompt and ${name} were cut to --max-length ${maxLength} tokens (the prompt from the left first)\n`);
+      }
       if (opts.json) {
         process.stdout.write(JSON.stringify(rejected ? { ...result, rejected } : result, null, 2) + '\n');
       } else {

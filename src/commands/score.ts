@@ -101,6 +101,7 @@ export function scoreCommand(): Command {
         model: opts.model ?? defaultModelSpec(),
         dtype: opts.dtype,
         offline: opts.offline,
+        ...(opts.hubTimeout !== undefined ? { hubTimeout: opts.hubTimeout } : {}),
         device: opts.device,
         threads: opts.threads,
         dataset: opts.dataset!,

@@ -9,6 +9,8 @@ export interface ResolveModelOptions {
   onDownloadProgress?: HubProgressCallback;
   /** Stops a download in flight (Ctrl-C); the partial file is removed. */
   signal?: AbortSignal;
+  /** How long a Hub request may send nothing (see HubAccessOptions.timeoutMs); default ENDORM_HUB_TIMEOUT, else 30 s. */
+  hubTimeoutMs?: number;
 }
 
 /** A local folder is used as it is; anything else that looks like `owner/name` is a Hub id, downloaded and cached. */
@@ -29,5 +31,6 @@ export async function resolveModelFolder(spec: string, options: ResolveModelOpti
     offline: options.offline,
     onProgress: options.onDownloadProgress,
     signal: options.signal,
+    ...(options.hubTimeoutMs !== undefined ? { timeoutMs: options.hubTimeoutMs } : {}),
   });
 }

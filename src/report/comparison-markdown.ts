@@ -1,5 +1,5 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { DASH, duration, integer, mdCell, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, duration, integer, mdCell, mdText, percent, percentCi, shortHash } from '../render/format.js';
 import { comparisonGrid, type GridCell } from './comparison-grid.js';
 import { runLabels } from './run-labels.js';
 import { settingsText } from './settings-text.js';
@@ -35,7 +35,7 @@ export function renderComparisonMarkdown(summaries: readonly RunSummary[]): stri
     out.push('');
   }
 
-  const notes = summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${n}`));
+  const notes = summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${mdText(n)}`));
   if (notes.length > 0) out.push('## Notes', '', ...notes, '');
   return out.join('\n');
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { decodeUtf8, readLines } from '../datasets/line-reader.js';
-import { scoreLineProblem } from './read-score-lines.js';
+import { scoreLineProblem, scoreValueProblem } from './read-score-lines.js';
 import { RunFolderError } from './run-folder-error.js';
 import type { ScoreRecord } from './score-record.js';
 
@@ -48,6 +48,8 @@ export async function scanScoreFile(file: string): Promise<ScoreFileScan> {
       continue;
     }
     const record = JSON.parse(text!) as ScoreRecord;
+    const bad = scoreValueProblem(record);
+    if (bad) throw new RunFolderError(`${file}:${line}: ${bad}`, file);
     addLine(scan, record);
     scan.validBytes = end;
   }
