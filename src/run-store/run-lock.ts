@@ -6,6 +6,7 @@ import path from 'node:path';
 import { writeFault } from '../util/cannot-write-error.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
+import { makeFolder } from '../util/make-folder.js';
 import { processAlive } from '../util/process-alive.js';
 import { RUN_FILES } from './run-files.js';
 
@@ -69,7 +70,8 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
   const text = JSON.stringify(holder) + '\n';
   let created: string | undefined;
   try {
-    created = await fs.mkdir(dir, { recursive: true });
+    created = (await pathMissing(dir)) ? dir : undefined;
+    await makeFolder(dir);
   } catch (err) {
     throw writeFault(err, dir);
   }
@@ -83,7 +85,8 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
         holder,
         release: async () => {
           await releaseLock(file, text);
-          // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run.
+          // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
+          // only the folder itself, not parents it may have made.
           if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
         },
       };
@@ -206,6 +209,13 @@ async function removeOrphanTemps(dir: string): Promise<void> {
     const stat = await fs.lstat(entry).catch(() => undefined);
     if (stat?.isFile() && now - stat.mtimeMs >= ORPHAN_AGE_MS) await fs.rm(entry, { force: true }).catch(() => undefined);
   }
+}
+
+async function pathMissing(dir: string): Promise<boolean> {
+  return fs.stat(dir).then(
+    () => false,
+    () => true,
+  );
 }
 
 function parseHolder(text: string): LockHolder | undefined {

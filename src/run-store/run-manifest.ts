@@ -1,8 +1,9 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetKind } from '../datasets/pair.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeFault } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
 import { pathExists, RUN_FILES } from './run-files.js';
 import { RunFolderError } from './run-folder-error.js';
 
@@ -60,7 +61,7 @@ export async function hasManifest(dir: string): Promise<boolean> {
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir);
   } catch (err) {
     throw writeFault(err, dir);
   }

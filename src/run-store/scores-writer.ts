@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFault } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
 import { RESUME_ADVICE, RUN_FILES } from './run-files.js';
 import type { ScoreRecord } from './score-record.js';
 
@@ -19,7 +20,7 @@ export class ScoresWriter {
   static async open(dir: string): Promise<ScoresWriter> {
     const file = path.join(dir, RUN_FILES.scores);
     try {
-      await fs.mkdir(dir, { recursive: true });
+      await makeFolder(dir);
       const handle = await fs.open(file, 'a');
       return new ScoresWriter(file, handle, (await handle.stat()).size);
     } catch (err) {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenTrace } from '../engine/token-trace.js';
 import { writeFault } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
 import { RESUME_ADVICE } from './run-files.js';
 import { encodeTrace, TRACE_FILES, TRACE_INDEX_HEADER, traceChecksum, type TraceIndexEntry, type TraceKey } from './trace-format.js';
 
@@ -42,7 +43,7 @@ export class TraceWriter {
     let data: fs.FileHandle | undefined;
     let index: fs.FileHandle | undefined;
     try {
-      await fs.mkdir(dir, { recursive: true });
+      await makeFolder(dir);
       await cutTornLine(indexFile);
       data = await fs.open(path.join(dir, TRACE_FILES.data), 'a');
       index = await fs.open(indexFile, 'a');

@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import { writeFault } from './cannot-write-error.js';
 
 /**
@@ -9,10 +9,10 @@ import { writeFault } from './cannot-write-error.js';
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const temporary = `${file}.tmp-${process.pid}`;
   try {
-    await writeFile(temporary, content, 'utf8');
-    await rename(temporary, file);
+    await fs.writeFile(temporary, content, 'utf8');
+    await fs.rename(temporary, file);
   } catch (err) {
-    await rm(temporary, { force: true }).catch(() => undefined);
+    await fs.rm(temporary, { force: true }).catch(() => undefined);
     throw writeFault(err, file);
   }
 }
