@@ -97,7 +97,7 @@ test('a read-only run folder: report, score --resume, rescore --out, show --html
   }
 });
 
-test('--out naming a file, show/inspect --html into a folder or a missing folder: exit 6, and no temporary file', async () => {
+test('--out naming a file, show/inspect --html into a folder or a missing folder: exit 6, and no temporary file', async (t) => {
   const file = path.join(tmp, 'a-file');
   fs.writeFileSync(file, 'mine');
   const onFile = await endorm(scoreArgs(file));
@@ -117,7 +117,9 @@ test('--out naming a file, show/inspect --html into a folder or a missing folder
   const intoMissing = await endorm(['show', clean, '--pair', 'story-001', '--html', missing]);
   assert.equal(intoMissing.code, EXIT.cannotWrite, intoMissing.stderr);
   assert.match(intoMissing.stderr, new RegExp(`cannot write ${missing}: its folder does not exist \\(ENOENT`));
+  t.mock.method(process.stdout, 'write', () => true); // inspect prints its table before it writes the page
   const inspect = await endorm(['inspect', '--model', STORIES, '--template', 'none', '--prompt', 'Once', '--response', ' upon a time', '--html', folder]);
+  t.mock.restoreAll();
   assert.equal(inspect.code, EXIT.cannotWrite, inspect.stderr);
   assert.deepEqual(leftovers(tmp).filter((f) => !f.startsWith('clean')), []);
   assert.deepEqual(fs.readdirSync(folder), []);
