@@ -18,7 +18,7 @@ import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
 import { refuseMethodsWithoutScores } from '../run/finite-scores.js';
 import { checkOutFolder } from '../run/out-folder.js';
-import { scoreIntoFolder, type WrittenBatch } from '../run/score-into-folder.js';
+import { scoreIntoFolder, type BatchEvent } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { selectPairs } from '../run/select-pairs.js';
 import { SettingsError } from '../run/settings-error.js';
@@ -67,8 +67,8 @@ export interface ScoreRunOptions {
   /** Run a prompt once and its responses on its cache (default true). */
   prefixSharing?: boolean;
   onProgress?: (p: ScoreProgress) => void;
-  /** Told after each batch's lines are synced to disk (what a kill can no longer lose). */
-  onBatchWritten?: (batch: WrittenBatch) => void;
+  /** Told as each batch goes to the model and once its lines are synced to disk (what a kill can no longer lose). */
+  onBatch?: (event: BatchEvent) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
   /** Told of what the run repaired on its way (a damaged cached scoring graph rebuilt, a stale run lock taken over). */
   onNote?: (message: string) => void;
@@ -156,7 +156,7 @@ async function scoreLocked(
       traces,
       batch: { batchSize: o.batchSize ?? model.session.device.batchSize, maxBatchTokens: o.maxBatchTokens ?? model.session.device.maxBatchTokens },
       onProgress: o.onProgress,
-      onBatchWritten: o.onBatchWritten,
+      onBatch: o.onBatch,
       doneLines: folder.doneLines,
       signal: o.signal,
       prefixSharing: o.prefixSharing,

@@ -9,7 +9,7 @@ import { datasetFormats, datasetHelp } from '../protocols/registry.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { readSummary } from '../run-store/summary-file.js';
 import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
-import type { WrittenBatch } from '../run/score-into-folder.js';
+import type { BatchEvent } from '../run/score-into-folder.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -134,7 +134,7 @@ export function scoreCommand(): Command {
         forceUnlock: opts.forceUnlock,
         prefixSharing: opts.prefixSharing,
         onProgress: (p) => progress.update(p),
-        ...(debugs('batches') ? { onBatchWritten: (b: WrittenBatch) => process.stderr.write(`endorm: debug: wrote batch ${b.batch}: ${b.lines.join(', ')}\n`) } : {}),
+        ...(debugs('batches') ? { onBatch: (b: BatchEvent) => process.stderr.write(`endorm: debug: ${batchText(b)}\n`) } : {}),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
         signal: stop.signal,
@@ -182,9 +182,16 @@ export function scoreCommand(): Command {
   return command;
 }
 
-/** `ENDORM_DEBUG=batches` (comma-separated topics) prints each batch's lines once they are on disk: what a kill keeps. */
+/**
+ * `ENDORM_DEBUG=batches` (comma-separated topics) prints each batch as it goes to the model and its lines once they are
+ * on disk: what a kill loses and what it keeps.
+ */
 function debugs(topic: string): boolean {
   return (process.env.ENDORM_DEBUG ?? '').split(',').map((t) => t.trim()).includes(topic);
+}
+
+function batchText(b: BatchEvent): string {
+  return b.kind === 'running' ? `running batch ${b.batch}: ${b.sequences} sequence(s)` : `wrote batch ${b.batch}: ${b.lines.join(', ')}`;
 }
 
 function shardOption(value: string): ShardSpec {

@@ -22,6 +22,10 @@ export function comparisonSlot(chosen: number, rejected: number): string {
   return `comparison/${chosen}:${rejected}`;
 }
 
+export function isComparisonSlot(slot: string): boolean {
+  return slot.startsWith('comparison/');
+}
+
 /**
  * Reads scores.jsonl for resuming or merging. Like the report reader, it accepts a torn last line (the writer died
  * mid-line) and refuses a bad line anywhere else; unlike it, a last line without its LF counts as torn too, since the

@@ -23,16 +23,16 @@ export interface ScoreIntoFolderOptions {
   /** Lines a resumed run already has, per record (see RunFolderState.doneLines): not scored again. */
   doneLines?: ReadonlyMap<string, ReadonlySet<string>>;
   onProgress?: (p: ScoreProgress) => void;
-  /** Told after each batch's lines (and traces) are synced to disk. */
-  onBatchWritten?: (batch: WrittenBatch) => void;
+  /** Told as each batch goes to the model and once its lines (and traces) are synced to disk: what a kill can lose. */
+  onBatch?: (event: BatchEvent) => void;
   signal?: AbortSignal;
 }
 
-/** A batch whose lines are on disk: its number in this session (from 1) and the lines, as `pair role/index` or `pair comparison/i:j`. */
-export interface WrittenBatch {
-  batch: number;
-  lines: string[];
-}
+/**
+ * A batch of this session (numbered from 1, model runs and writes counted apart): `running` as it goes to the model,
+ * `written` once lines are on disk, named `pair role/index` or `pair comparison/i:j`.
+ */
+export type BatchEvent = { kind: 'running'; batch: number; sequences: number } | { kind: 'written'; batch: number; lines: string[] };
 
 /**
  * Scores pairs into a run folder's scores.jsonl (and token traces). Each batch's traces are synced to disk before its
@@ -42,6 +42,7 @@ export interface WrittenBatch {
 export async function scoreIntoFolder(pairs: AsyncIterable<Pair>, o: ScoreIntoFolderOptions): Promise<{ progress: ScoreProgress; traces?: TraceWriteStats }> {
   const writer = await ScoresWriter.open(o.runDir);
   let written = 0;
+  let running = 0;
   try {
     // Judges read their own prompts, not the responses' token values, so a run without per-response methods has
     // nothing to trace.
@@ -55,10 +56,11 @@ export async function scoreIntoFolder(pairs: AsyncIterable<Pair>, o: ScoreIntoFo
           await traces?.flush();
           await writer.append(records);
           written++;
-          o.onBatchWritten?.({ batch: written, lines: records.map(lineName) });
+          o.onBatch?.({ kind: 'written', batch: written, lines: records.map(lineName) });
         },
         ...(o.doneLines ? { doneLines: (pair: Pair) => o.doneLines!.get(pair.key) } : {}),
         onProgress: o.onProgress,
+        ...(o.onBatch ? { onRun: (sequences: number) => o.onBatch!({ kind: 'running', batch: ++running, sequences }) } : {}),
         signal: o.signal,
         prefixSharing: o.prefixSharing,
       });

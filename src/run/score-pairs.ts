@@ -2,6 +2,7 @@ import type { Pair } from '../datasets/pair.js';
 import { packBatches, type BatchLimits } from '../engine/batching.js';
 import type { PastState, PositionResult, ScoringSession } from '../engine/scoring-session.js';
 import { ModelError } from '../model/model-errors.js';
+import { isComparisonSlot } from '../run-store/scan-scores.js';
 import type { ScoreRecord } from '../run-store/score-record.js';
 import type { TaskBuilder, TaskPart, WorkItem } from '../tasks/work-item.js';
 import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
@@ -34,6 +35,8 @@ export interface ScorePairsOptions {
   /** Receives each batch's finished lines; the caller appends and flushes them before the next batch runs. */
   sink: (records: ScoreRecord[]) => Promise<void> | void;
   onProgress?: (progress: ScoreProgress) => void;
+  /** Told, before each model run of scored sequences, how many it holds (prompt prefixes run for sharing not included). */
+  onRun?: (sequences: number) => void;
   signal?: AbortSignal;
   /**
    * Run a prompt shared by several items (same `prefixKey`) once and the items on top of its cache (default true, where
@@ -57,8 +60,9 @@ interface PendingLine {
 }
 
 interface PendingPair {
-  pair: Pair;
   truncated: number;
+  /** Its responses this session scores (all, less those a resumed run had already written). */
+  responses: number;
   /** Lines not yet written. */
   remaining: number;
 }
@@ -85,10 +89,10 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
   const finishLine = (line: PendingLine, out: ScoreRecord[]) => {
     const records = mergeResponseRecords(line.parts.map((part) => part.finish()));
     out.push(...records);
-    progress.responses += records.filter((r) => r.type === 'response').length;
     const p = line.owner;
     if (--p.remaining === 0) {
       progress.pairs++;
+      progress.responses += p.responses;
       progress.truncated += p.truncated;
     }
   };
@@ -104,6 +108,7 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
     const runItems = async (batch: WorkItem[], past?: PastState) => {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
       const offset = past?.length ?? 0;
+      o.onRun?.(batch.length);
       const { results } = await o.session.run(batch.map((item) => suffixRequest(item.request, offset)), past);
       refuseNonFinite(results, o.session);
       const done: ScoreRecord[] = [];
@@ -161,7 +166,12 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
       }
     }
     if (bySlot.size === 0) continue;
-    const owner: PendingPair = { pair, truncated: tasks.reduce((n, t) => n + t.truncated, 0), remaining: bySlot.size };
+    const doneResponses = [...(done ?? [])].filter((slot) => !isComparisonSlot(slot)).length;
+    const owner: PendingPair = {
+      truncated: tasks.reduce((n, t) => n + t.truncated, 0),
+      responses: pair.chosen.length + pair.rejected.length - doneResponses,
+      remaining: bySlot.size,
+    };
     for (const parts of bySlot.values()) window.push({ owner, parts, remaining: parts.reduce((n, part) => n + part.items.length, 0) });
     if (++pairsInWindow >= windowPairs) await flushWindow();
   }
