@@ -76,6 +76,15 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     throw writeFault(err, dir);
   }
   for (let attempt = 0; attempt < 5; attempt++) {
+    // Read first: a live holder is refused without a byte written into its folder.
+    const found = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(writeFault(err, file))));
+    if (found !== null) {
+      const other = parseHolder(found);
+      const verdict = judge(other, o.forceUnlock === true);
+      if (verdict.live) throw new RunLockedError(lockedMessage(dir, file, other, verdict.reason), other);
+      if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
+      continue;
+    }
     if (await createExclusive(file, text)) {
       held.set(file, text);
       installExitHook();
@@ -91,12 +100,6 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
         },
       };
     }
-    const found = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(writeFault(err, file))));
-    if (found === null) continue; // released meanwhile
-    const other = parseHolder(found);
-    const verdict = judge(other, o.forceUnlock === true);
-    if (verdict.live) throw new RunLockedError(lockedMessage(dir, file, other, verdict.reason), other);
-    if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
   }
   if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
   throw new RunLockedError(`${dir}: could not take ${file}: other processes keep taking it; is another endorm starting on this folder?`, undefined);
