@@ -61,9 +61,14 @@ test("a lock whose process is gone on this host is taken over with a note; anoth
   fs.writeFileSync(lockFile(dir), JSON.stringify(remote));
   await assert.rejects(lockRunFolder(dir, { command: 'score' }), (err: unknown) => {
     assert.ok(err instanceof RunLockedError);
-    assert.match(err.message, /pid \d+ on host some-other-host.*taken on another host, whose processes cannot be checked from here.*run again with --force-unlock/);
+    assert.match(err.message, /pid \d+ on host some-other-host.*taken on another host \(or container\), whose processes cannot be checked from here.*run again with --force-unlock/);
     return true;
   });
+  // The same host name from another pid namespace (a retried pod, another container): its pids mean nothing here.
+  const container = { ...stale, pidNamespace: 'pid:[1]' };
+  fs.writeFileSync(lockFile(dir), JSON.stringify(container));
+  await assert.rejects(lockRunFolder(dir, { command: 'score' }), /taken on another host \(or container\)/);
+  fs.writeFileSync(lockFile(dir), JSON.stringify(remote));
   assert.deepEqual(read(dir), remote, 'untouched');
   const forced = await lockRunFolder(dir, { command: 'score', forceUnlock: true, onNote: (n) => notes.push(n) });
   assert.match(notes.at(-1)!, /held by pid \d+ on host some-other-host, and --force-unlock was given/);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,11 @@ export interface LockHolder {
   command: string;
   /** Linux: the process's start time in clock ticks since boot, which tells a reused pid from the holder. */
   pidStart?: string;
+  /**
+   * Linux: its pid namespace (`pid:[4026531836]`). Two containers may share a host name (a retried pod) but not their
+   * pids: a holder from another namespace is checked like one from another host.
+   */
+  pidNamespace?: string;
 }
 
 /** Another endorm process writes the folder (exit 7); nothing in it was touched. */
@@ -66,6 +71,7 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     startedAt: new Date().toISOString(),
     command: o.command,
     ...(processStart(process.pid) !== undefined ? { pidStart: processStart(process.pid)! } : {}),
+    ...(pidNamespace() !== undefined ? { pidNamespace: pidNamespace()! } : {}),
   };
   const text = JSON.stringify(holder) + '\n';
   let created: string | undefined;
@@ -110,10 +116,11 @@ function judge(holder: LockHolder | undefined, force: boolean): { live: boolean;
   if (!holder) {
     return force ? { live: false, reason: 'it could not be read, and --force-unlock was given' } : { live: true, reason: 'it cannot be read' };
   }
-  if (holder.host !== os.hostname()) {
+  const here = pidNamespace();
+  if (holder.host !== os.hostname() || (holder.pidNamespace !== undefined && here !== undefined && holder.pidNamespace !== here)) {
     return force
       ? { live: false, reason: `it was held by pid ${holder.pid} on host ${holder.host}, and --force-unlock was given` }
-      : { live: true, reason: 'it was taken on another host, whose processes cannot be checked from here' };
+      : { live: true, reason: 'it was taken on another host (or container), whose processes cannot be checked from here' };
   }
   const gone = !processAlive(holder.pid) || (holder.pidStart !== undefined && processStart(holder.pid) !== undefined && processStart(holder.pid) !== holder.pidStart);
   if (gone) return { live: false, reason: `its process (pid ${holder.pid}, ${holder.command} since ${holder.startedAt}) is gone` };
@@ -231,6 +238,14 @@ function parseHolder(text: string): LockHolder | undefined {
     // not a lock endorm wrote whole
   }
   return undefined;
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks since boot); undefined off Linux or for a gone process. */
