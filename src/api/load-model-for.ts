@@ -11,13 +11,15 @@ export interface ModelChoice {
   /** Which ONNX weights (transformers.js naming); default: the device's (fp32). */
   dtype?: string;
   offline?: boolean;
+  /** Seconds a Hub request may send nothing before it is given up (default ENDORM_HUB_TIMEOUT, else 30). */
+  hubTimeout?: number;
   device?: DeviceChoice;
   threads?: number;
   cacheDir?: string;
   /** Told what loading the model is busy with (see LoadStatus). */
   onStatus?: (status: LoadStatus) => void;
   onDownloadProgress?: (e: HubProgressEvent) => void;
-  /** Told of what loading repaired on its way (a damaged cached scoring graph rebuilt). */
+  /** Told of what the call repaired on its way (a damaged cached scoring graph rebuilt; for a run, a stale run lock taken over). */
   onNote?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -28,6 +30,7 @@ export function loadModelFor(o: ModelChoice, alphas: number[]): Promise<LoadedMo
     dtype: o.dtype,
     ...(o.revision !== undefined ? { revision: o.revision } : {}),
     offline: o.offline,
+    ...(o.hubTimeout !== undefined ? { hubTimeoutMs: o.hubTimeout * 1000 } : {}),
     alphas,
     threads: o.threads,
     device: o.device,

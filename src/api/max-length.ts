@@ -1,9 +1,13 @@
 import type { LoadedModel } from '../engine/load-model.js';
 import { SettingsError } from '../run/settings-error.js';
 
-const DEFAULT_MAX_LENGTH = 4096;
+/** The length used when neither --max-length nor the model's config says: 4096 tokens. */
+export const DEFAULT_MAX_LENGTH = 4096;
 
-/** `--max-length`, checked against the model's context; by default the context, at most 4096 tokens. */
+/**
+ * `--max-length` as `score`, `inspect` and `loadScorer` use it: at most the model's context (a longer one is a usage
+ * error); by default the model's context, capped at DEFAULT_MAX_LENGTH.
+ */
 export function maxLengthFor(requested: number | undefined, model: Pick<LoadedModel, 'maxPositions'>): number {
   const context = model.maxPositions;
   if (requested !== undefined && context !== undefined && requested > context) {

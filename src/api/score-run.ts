@@ -3,20 +3,23 @@ import type { Dataset } from '../datasets/open-dataset.js';
 import type { Pair } from '../datasets/pair.js';
 import { resolveTemplate, type TemplateMode } from '../formatting/format-response.js';
 import { createJudge, loadJudgePrompts, type JudgeSettings } from '../methods/judge-setup.js';
-import { planMethods, plannedLines } from '../methods/plan-methods.js';
+import { planMethods, plannedLines, type MethodPlan } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
 import type { LoadedModel } from '../engine/load-model.js';
 import { resolveDatasetSource } from '../protocols/dataset-source.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
-import type { BenchmarkDatasetOptions } from '../protocols/protocol.js';
+import type { BenchmarkDatasetOptions, BenchmarkProtocol } from '../protocols/protocol.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
+import { lockRunFolder } from '../run-store/run-lock.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { modelProvenance, runProvenance } from '../run-store/run-provenance.js';
 import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
-import { scoreIntoFolder } from '../run/score-into-folder.js';
+import { refuseMethodsWithoutScores } from '../run/finite-scores.js';
+import { checkOutFolder } from '../run/out-folder.js';
+import { scoreIntoFolder, type BatchEvent } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { countPairs, selectPairs } from '../run/select-pairs.js';
 import type { ShardSpec } from '../run/shard.js';
@@ -26,7 +29,7 @@ import { finishRun } from './finish-run.js';
 import { loadModelFor, type ModelChoice } from './load-model-for.js';
 import { maxLengthFor } from './max-length.js';
 
-/** The model (see ModelChoice: model, revision, dtype, device, threads, offline, cacheDir, onStatus, …), the data and the methods. */
+/** The model (see ModelChoice: model, revision, dtype, device, threads, offline, hubTimeout, cacheDir, onStatus, …), the data and the methods. */
 export interface ScoreRunOptions extends ModelChoice {
   /** A pair file or a folder of them, a benchmark's file or folder, `hf:OWNER/NAME[@REV][:SPLIT]`, or a Hub alias such as `rm-bench`. */
   dataset: string;
@@ -57,6 +60,10 @@ export interface ScoreRunOptions extends ModelChoice {
   shard?: ShardSpec;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
+  /** Write into an `out` folder that has files but no run (default: refused, so that they are not overwritten). */
+  force?: boolean;
+  /** Take over the run folder's lock although it was taken on another host (see run-store/run-lock.ts). */
+  forceUnlock?: boolean;
   /** Keep each response's token trace in the run folder, for `rescore` and `show` (default true). */
   traces?: boolean;
   /** The α × γ sweep whose cells are among `methods` (see withGridMethods), recorded in run.json for the reports. */
@@ -71,6 +78,8 @@ export interface ScoreRunOptions extends ModelChoice {
   argv?: readonly string[];
   /** Told after every batch; `total` is set when the number of records to score is known before scoring. */
   onProgress?: (p: ScoreProgress) => void;
+  /** Told as each batch goes to the model and once its lines are synced to disk (what a kill can no longer lose). */
+  onBatch?: (event: BatchEvent) => void;
 }
 
 export interface ScoreRunResult {
@@ -93,10 +102,36 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
   const methods: ResponseMethod[] = plan.response;
   const judgePrompts = await loadJudgePrompts(plan.judges, o.judgePrompts);
   const alphas = [...new Set([1, ...methods.flatMap((m) => m.alphas)])];
-  const source = await resolveDatasetSource(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal });
+  const source = await resolveDatasetSource(o.dataset, { offline: o.offline, onProgress: o.onDownloadProgress, signal: o.signal, ...hubTimeout(o) });
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
   if (o.out !== undefined && 'path' in source) await refuseStreamResume(source.path, o.out);
   const { protocol, dataset, hub } = await openBenchmarkDataset(source, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
+  const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
+  await checkOutFolder(runDir, { force: o.force, forceOption: '--force' });
+  // Before the model loads: a second writer is refused at once, and nothing it does touches the folder.
+  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote });
+  try {
+    return await scoreLocked(o, { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function scoreLocked(
+  o: ScoreRunOptions & { methods: string[]; scoreEot: boolean; template: 'auto' | TemplateMode },
+  c: {
+    plan: MethodPlan;
+    methods: ResponseMethod[];
+    judgePrompts: Awaited<ReturnType<typeof loadJudgePrompts>>;
+    alphas: number[];
+    protocol: BenchmarkProtocol;
+    dataset: Dataset;
+    hub: HfDatasetProvenance | undefined;
+    skipped: ReturnType<typeof skippedRecords>;
+    runDir: string;
+  },
+): Promise<ScoreRunResult> {
+  const { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir } = c;
   const model = await loadModelFor(o, alphas);
   try {
     const maxLength = maxLengthFor(o.maxLength, model);
@@ -104,7 +139,6 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
     const judges = plan.judges.map((j) =>
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
     );
-    const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
     const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
     const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined) || o.selectOn !== undefined;
@@ -116,7 +150,9 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
         ...(protocol.sectionOf ? { sectionOf: (pair: Pair) => protocol.sectionOf!(pair) } : {}),
         rereadable: dataset.rereadable !== false,
       });
-    const folder = await openRunFolder(runDir, manifest, selected, plannedLines(plan));
+    // Traces are kept of responses the model runs on (not of a length-only run, nor of judges' prompts).
+    const traces = o.traces !== false && methods.some((m) => m.alphas.length > 0);
+    const folder = await openRunFolder(runDir, manifest, selected, { expected: plannedLines(plan), traces });
     const total = await recordsToScore(folder, dataset, selected, { ...(o.shard ? {} : { limit: o.limit }), signal: o.signal });
     const onProgress = o.onProgress && ((p: ScoreProgress) => o.onProgress!(total === undefined ? p : { ...p, total }));
     const started = new Date();
@@ -125,20 +161,23 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
       session: model.session,
       ...(methods.length ? { responses: { tokenizer: model.tokenizer, template, scoreEot: o.scoreEot, maxLength, alphas, methods } } : {}),
       tasks: judges.map((j) => j.builder),
-      traces: o.traces !== false,
+      traces,
       batch: { batchSize: o.batchSize ?? model.session.device.batchSize, maxBatchTokens: o.maxBatchTokens ?? model.session.device.maxBatchTokens },
       onProgress,
+      onBatch: o.onBatch,
+      doneLines: folder.doneLines,
       signal: o.signal,
       prefixSharing: o.prefixSharing,
     });
     // A stream's hash is known once it was read to its end (not after --limit stopped early).
     if (dataset.rereadable === false && dataset.sha256 !== '') await writeManifest(runDir, { ...manifest, dataset: { ...manifest.dataset, sha256: dataset.sha256 } });
+    await refuseMethodsWithoutScores(runDir, o.methods, model.session.graphPath);
     await finishRun(runDir, {
       startedAt: started,
       finishedAt: new Date(),
       // The scorer's count of cut inputs covers this session only; after a resume, the summary's own note (from the
       // truncated flags in scores.jsonl) speaks for the whole run.
-      progress: folder.donePairs.size > 0 ? { ...progress, truncated: 0 } : progress,
+      progress: folder.donePairs.size > 0 || folder.doneLines.size > 0 ? { ...progress, truncated: 0 } : progress,
       skipped: skipped.count(),
       notes: [...folder.notes, ...skipped.notes()],
       ...(traceStats ? { traceWriteSeconds: traceStats.seconds } : {}),
@@ -152,7 +191,8 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
 /**
  * Records this session will score: known from a resume's count, else counted by reading the records once (parsing
  * only: 0.18 s for the 798 records of the shared RM-Bench files, node /tmp/count.mjs). A stream can be read only once:
- * its `limit` (unsharded) is the most it yields, else its total is unknown.
+ * its `limit` (unsharded) is the most it yields, else its total is unknown. A record a resume had partly written is
+ * among them (it is not in `donePairs`).
  */
 async function recordsToScore(
   folder: RunFolderState,
@@ -164,6 +204,10 @@ async function recordsToScore(
   if (dataset.rereadable === false) return o.limit;
   if (folder.donePairs.size > 0) return undefined;
   return countPairs(selected(), o.signal);
+}
+
+function hubTimeout(o: ScoreRunOptions): { timeoutMs?: number } {
+  return o.hubTimeout !== undefined ? { timeoutMs: o.hubTimeout * 1000 } : {};
 }
 
 async function buildManifest(

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { writeModelVariant } from '../testing/model-variants.js';
 import { runCliInProcess as endorm } from '../testing/run-cli.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -159,7 +160,30 @@ const cases: { name: string; args: () => string[]; code: number; message: RegExp
     code: EXIT.model,
     message: /half-tokenizer\/tokenizer\.json is not valid JSON/,
   },
+  {
+    name: "a tokenizer with ids beyond the model's vocabulary (caught at load, not as an onnxruntime Gather error)",
+    args: () => score(SAMPLE).map((a) => (a === STORIES ? brokenModel('small-vocab', (d) => editConfig(d, { vocab_size: 300 })) : a)),
+    code: EXIT.model,
+    message: /small-vocab: the tokenizer has token ids up to 511 \(.*\), but the model's vocabulary has 300 \(config\.json vocab_size\): the tokenizer belongs to another model/,
+  },
+  {
+    name: 'max_position_embeddings -1 (blamed on the model, not the dataset)',
+    args: () => score(SAMPLE).map((a) => (a === STORIES ? brokenModel('no-context', (d) => editConfig(d, { max_position_embeddings: -1 })) : a)),
+    code: EXIT.model,
+    message: /no-context\/config\.json: field "max_position_embeddings": -1 is not a context length/,
+  },
+  {
+    name: '--fail-under naming a method not in the run (refused before the model loads: this model does not exist)',
+    args: () => score(SAMPLE, '--fail-under', 'loglik=0.5').map((a) => (a === STORIES ? path.join(tmp, 'no-such-model') : a)),
+    code: EXIT.usage,
+    message: /--fail-under loglik: not among this run's methods \(endorm, length\)/,
+  },
 ];
+
+function editConfig(dir: string, fields: Record<string, unknown>): void {
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...fields }));
+}
 
 for (const c of cases) {
   test(`bad input: ${c.name} → exit ${c.code} with file, line and field`, async () => {
@@ -192,4 +216,21 @@ test('a prompt longer than --max-length is cut by the rules (from the left, keep
   const lines = fs.readFileSync(path.join(out, 'scores.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.truncated), [true, true]);
   assert.equal(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).counts.truncated, 2);
+});
+
+test('a model that returns NaN everywhere (damaged weights): exit 4 naming the graph, no score line written, and a rerun fails the same way', async () => {
+  const model = await writeModelVariant(STORIES, (m) => {
+    for (const t of m.graph!.initializer!) {
+      if (t.dataType === 1 && t.rawData && t.rawData.length >= 4) t.rawData = new Uint8Array(new Float32Array(t.rawData.length / 4).fill(NaN).buffer);
+    }
+  });
+  const args = score(SAMPLE, '--limit', '4').map((a) => (a === STORIES ? model : a));
+  const out = args[args.indexOf('--out') + 1]!;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { code, stderr } = await endorm(args);
+    assert.equal(code, EXIT.model, stderr);
+    assert.match(stderr, /the model returned NaN\/Inf for every value of a batch \(\d+ sequence\(s\)\) from .*model\.onnx: damaged weights\?.*no line of that batch was written/);
+    assert.equal(fs.existsSync(path.join(out, 'scores.jsonl')) ? fs.readFileSync(path.join(out, 'scores.jsonl'), 'utf8') : '', '');
+    assert.equal(fs.existsSync(path.join(out, 'summary.json')), false, 'not a finished run');
+  }
 });

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { maxLengthFor } from '../api/max-length.js';
 import { resolveTemplate } from '../formatting/format-response.js';
 import { inspectPage } from '../inspect/inspect-page.js';
 import { inspectResponse, type InspectResult } from '../inspect/inspect-response.js';
@@ -10,7 +11,7 @@ import { createDownloadReporter } from './download-progress.js';
 import { addExamples, groupOptions } from './help-layout.js';
 import { createLoadStatus } from './load-status.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { positiveNumber } from './option-parsers.js';
+import { positiveInt, positiveNumber } from './option-parsers.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -22,6 +23,7 @@ interface InspectCliOptions extends ModelCliOptions {
   json?: boolean;
   rejected?: string;
   html?: string;
+  maxLength?: number;
 }
 
 export function inspectCommand(): Command {
@@ -33,13 +35,14 @@ export function inspectCommand(): Command {
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--alpha <a>', 'temperature α', positiveNumber, 1)
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out")
+    .option('--max-length <n>', "longest prompt + response in tokens, cut as score cuts them (default: the model's context, at most 4096)", positiveInt)
     .option('--json', 'print {tokens, outcome} as JSON')
     .option('--rejected <text>', 'a second response to the same prompt, shown beside --response in the --html page')
     .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
   addModelOptions(command);
   groupOptions(command, {
     'Input options': ['--prompt', '--response', '--system', '--rejected'],
-    'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--template', '--no-score-eot'],
+    'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--hub-timeout', '--template', '--no-score-eot', '--max-length'],
     'Method options': ['--alpha'],
     'Output options': ['--json', '--html'],
   });
@@ -56,11 +59,13 @@ export function inspectCommand(): Command {
       dtype: opts.dtype,
       ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
       offline: opts.offline,
+      ...(opts.hubTimeout !== undefined ? { hubTimeoutMs: opts.hubTimeout * 1000 } : {}),
       device: opts.device,
       threads: opts.threads,
       alphas: [...new Set([1, opts.alpha])],
     }).finally(() => downloads.stop());
     try {
+      const maxLength = maxLengthFor(opts.maxLength, model);
       const inspect = (response: string) =>
         inspectResponse(model, {
           system: opts.system,
@@ -69,9 +74,13 @@ export function inspectCommand(): Command {
           template: resolveTemplate(model.tokenizer, opts.template),
           alpha: opts.alpha,
           scoreEot: opts.scoreEot,
+          maxLength,
         });
       const result = await inspect(opts.response);
       const rejected = opts.rejected !== undefined ? await inspect(opts.rejected) : undefined;
+      for (const [name, r] of [['--response', result], ['--rejected', rejected]] as const) {
+        if (r?.truncated) process.stderr.write(`endorm: note: prompt and ${name} were cut to --max-length ${maxLength} tokens (the prompt from the left first)\n`);
+      }
       if (opts.json) {
         process.stdout.write(JSON.stringify(rejected ? { ...result, rejected } : result, null, 2) + '\n');
       } else {

@@ -6,6 +6,7 @@ import { addExamples } from './help-layout.js';
 interface MergeOptions {
   out: string;
   json?: boolean;
+  forceUnlock?: boolean;
 }
 
 /** `endorm merge SHARD_DIR... --out DIR`: one run from the runs of --shard 1/N … N/N. */
@@ -17,10 +18,14 @@ export function mergeCommand(): Command {
         'unfinished shards, and records found in two shards',
     )
     .argument('<runs...>', 'the shard run folders')
-    .requiredOption('-o, --out <dir>', 'new folder for the merged run')
+    .requiredOption('-o, --out <dir>', 'new (or empty) folder for the merged run')
     .option('--json', 'print the merged summary.json on stdout')
+    .option('--force-unlock', "take over the --out folder's lock although another host took it")
     .action(async (runs: string[], options: MergeOptions) => {
-      const { runDir, summary } = await mergeRuns(runs, options.out);
+      const { runDir, summary } = await mergeRuns(runs, options.out, {
+        forceUnlock: options.forceUnlock,
+        onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
+      });
       if (options.json) process.stdout.write(summaryJson(summary));
       process.stderr.write(`endorm: merged ${runs.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
     });

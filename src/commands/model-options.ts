@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { positiveInt } from './option-parsers.js';
+import { positiveInt, positiveNumber } from './option-parsers.js';
+import { DEFAULT_HUB_TIMEOUT_SECONDS } from '../model/hub/hub-settings.js';
 import { ONNX_DTYPES } from '../model/hub/dtype-files.js';
 import { DEVICE_CHOICES, type DeviceChoice } from '../engine/devices.js';
 
@@ -10,6 +11,7 @@ export interface ModelCliOptions {
   offline?: boolean;
   device: DeviceChoice;
   threads?: number;
+  hubTimeout?: number;
 }
 
 /** The options every command that loads a model takes, defined once. */
@@ -19,6 +21,7 @@ export function addModelOptions(command: Command): Command {
     .option('--revision <rev>', "a Hub model's branch, tag or commit (default: main); run.json records the commit it resolved to")
     .addOption(new Option('--dtype <dtype>', 'which ONNX weights to load, named as transformers.js names them (fp16 and q4f16 compute in half precision on webgpu/cuda; on cpu they run slower than fp32)').choices([...ONNX_DTYPES]).default('fp32'))
     .option('--offline', 'never download; a Hub model must already be cached')
+    .option('--hub-timeout <seconds>', `give up a Hub request that sends nothing for this long (default $ENDORM_HUB_TIMEOUT, else ${DEFAULT_HUB_TIMEOUT_SECONDS})`, positiveNumber)
     .addOption(new Option('--device <device>', 'where to compute: cpu, webgpu (a GPU through Vulkan/Metal/D3D12), cuda (needs the CUDA provider installed), auto (cuda if it starts, else cpu)').choices([...DEVICE_CHOICES]).default('cpu'))
     .option('--threads <n>', 'onnxruntime threads per operator (default: the machine\'s cores)', positiveInt);
 }

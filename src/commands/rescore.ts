@@ -14,6 +14,7 @@ interface RescoreCliOptions extends GridCliOptions {
   json?: boolean;
   quiet?: boolean;
   reference?: string;
+  forceUnlock?: boolean;
 }
 
 /** `endorm rescore RUN --methods SPECS [--alpha L --gamma L]`: new settings from a run's token traces, no model. */
@@ -29,11 +30,12 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
-    .option('-q, --quiet', 'no output but errors');
+    .option('-q, --quiet', 'no output but errors')
+    .option('--force-unlock', "take over the new folder's lock although another host took it");
   addGridOptions(command);
   groupOptions(command, {
     'Method options': ['--methods', '--alpha', '--gamma', '--select-on', '--reference'],
-    'Output options': ['--out', '--json', '--quiet'],
+    'Output options': ['--out', '--force-unlock', '--json', '--quiet'],
   });
   addExamples(command, [
     ['discounts and a length-normalised likelihood from the traces of an earlier run', 'endorm rescore results/RUN --methods endorm:gamma=0.9,endorm:gamma=0.99,loglik-mean'],
@@ -53,6 +55,8 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.out ? { out: opts.out } : {}),
         argv,
+        forceUnlock: opts.forceUnlock,
+        onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
       });
     } catch (err) {
       if (!(err instanceof RunFolderError)) throw err;

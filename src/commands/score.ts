@@ -11,7 +11,8 @@ import { countsText } from '../report/report-markdown.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { readSummary } from '../run-store/summary-file.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
-import { type AccuracyGate, checkAccuracyGates, parseAccuracyGate } from '../run/fail-under.js';
+import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
+import type { BatchEvent } from '../run/score-into-folder.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -51,6 +52,8 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions 
   traces: boolean;
   prefixSharing: boolean;
   reference?: string;
+  force?: boolean;
+  forceUnlock?: boolean;
 }
 
 /** `argv`: the command line as typed (the script, then its arguments), recorded in run.json. */
@@ -72,7 +75,9 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--limit <n>', 'score N records: on a benchmark with domains (RM-Bench) a seeded sample spread across them in proportion, else the first N', nonNegativeInt)
     .addOption(new Option('--sample <n>', 'score N records drawn uniformly at random (seeded by --seed); reads the dataset twice, so not from a stream').argParser(nonNegativeInt).conflicts('limit'))
     .option('--seed <n>', 'seed of --sample and of a spread --limit (default: 0); recorded in run.json', nonNegativeInt)
-    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed')
+    .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed; one holding other files is refused unless --force')
+    .option('--force', 'write into an --out folder that holds files but no endorm run (they may be overwritten)')
+    .option('--force-unlock', "take over the run folder's lock although another host took it (only when no endorm writes the folder any more)")
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
@@ -102,6 +107,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     const plan = planMethods(methods); // fail on a bad spec before loading anything
     checkReference(opts.reference, methods);
+    checkGateMethods(opts.failUnder ?? [], methods);
     const judgePrompts = judgePromptFiles(opts.judgePrompt ?? [], plan.judges.map((j) => j.name));
     const progress = createProgressReporter({ quiet: opts.quiet });
     const downloads = createDownloadReporter({ quiet: opts.quiet });
@@ -112,6 +118,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
         dtype: opts.dtype,
         offline: opts.offline,
+        ...(opts.hubTimeout !== undefined ? { hubTimeout: opts.hubTimeout } : {}),
         device: opts.device,
         threads: opts.threads,
         dataset: opts.dataset!,
@@ -143,10 +150,13 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         shard: opts.shard,
         out: opts.out,
+        force: opts.force,
+        forceUnlock: opts.forceUnlock,
         prefixSharing: opts.prefixSharing,
         argv,
         onProgress: (p) => progress.update(p),
         onStatus: createLoadStatus({ quiet: opts.quiet }),
+        ...(debugs('batches') ? { onBatch: (b: BatchEvent) => process.stderr.write(`endorm: debug: ${batchText(b)}\n`) } : {}),
         onDownloadProgress: (e) => downloads.onEvent(e),
         onNote: opts.quiet ? undefined : (note) => process.stderr.write(`endorm: note: ${note}\n`),
         signal: stop.signal,
@@ -192,13 +202,13 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
 
 /** `endorm score --help`: what a model is, what data, which methods, how the run goes, what it prints. */
 export const SCORE_OPTION_GROUPS = {
-  'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--template', '--no-score-eot', '--max-length'],
+  'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--hub-timeout', '--template', '--no-score-eot', '--max-length'],
   'Data options': [
     '--dataset', '--format', '--prompt-field', '--chosen-field', '--rejected-field', '--system-field', '--id-field', '--group-field',
     '--dedupe-ids', '--skip-invalid', '--limit', '--sample', '--seed', '--shard',
   ],
   'Method options': ['--methods', '--alpha', '--gamma', '--select-on', '--judge-prompt', '--reference'],
-  'Run options': ['--out', '--resume', '--batch-size', '--max-batch-tokens', '--no-prefix-sharing', '--no-traces'],
+  'Run options': ['--out', '--force', '--resume', '--force-unlock', '--batch-size', '--max-batch-tokens', '--no-prefix-sharing', '--no-traces'],
   'Output options': ['--json', '--fail-under', '--quiet'],
 } as const;
 
@@ -222,6 +232,18 @@ export function sessionText(done: ScoreProgress): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const saved = done.savedTokens ? ` (${n(done.savedTokens)} = ${((100 * done.savedTokens) / done.tokens).toFixed(1)}% of them saved by shared prompt prefixes)` : '';
   return `scored ${n(done.pairs)} records in ${done.seconds.toFixed(1)} s: ${n(done.responses)} responses, ${n(done.tokens)} prompt and response tokens through the model${saved}`;
+}
+
+/**
+ * `ENDORM_DEBUG=batches` (comma-separated topics) prints each batch as it goes to the model and its lines once they are
+ * on disk: what a kill loses and what it keeps.
+ */
+function debugs(topic: string): boolean {
+  return (process.env.ENDORM_DEBUG ?? '').split(',').map((t) => t.trim()).includes(topic);
+}
+
+function batchText(b: BatchEvent): string {
+  return b.kind === 'running' ? `running batch ${b.batch}: ${b.sequences} sequence(s)` : `wrote batch ${b.batch}: ${b.lines.join(', ')}`;
 }
 
 function shardOption(value: string): ShardSpec {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ResolveModelOptions } from '../model/resolve-model-folder.js';
 import { ModelError } from '../model/model-errors.js';
+import { EndormError } from '../util/endorm-error.js';
 import { resolveModel, type ResolvedModel } from '../model/resolve-model.js';
 import { sourceDataLocations } from '../onnx/graph-cache-record.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
@@ -60,7 +61,8 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
       onBuild: (cacheEntry) => options.onStatus?.({ phase: 'graph', onnxFile: model.onnxFile, cacheEntry }),
     });
   } catch (err) {
-    if (err instanceof ModelError) throw err;
+    // Errors that already say what is wrong (a damaged model, a cache that cannot be written) pass as they are.
+    if (err instanceof EndormError) throw err;
     throw new ModelError(`cannot prepare ${model.onnxFile} for scoring: ${(err as Error).message} (is the file complete?)`);
   }
   const externalDataFiles = (await sourceDataLocations(graph)).map((location) => path.join(path.dirname(model.onnxFile), location));

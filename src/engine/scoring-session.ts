@@ -80,6 +80,8 @@ export class ScoringSession {
     private readonly pastInputs: Array<{ name: string; type: ort.Tensor.Type; heads: number; headDim: number }>,
     readonly hasPositionIds: boolean,
     private readonly invAlpha: ort.Tensor,
+    /** The scoring graph file the session runs (named when the model misbehaves). */
+    readonly graphPath?: string,
   ) {}
 
   static async create(graphPath: string, options: SessionOptions): Promise<ScoringSession> {
@@ -105,7 +107,7 @@ export class ScoringSession {
         return { name: m.name, type: m.type as ort.Tensor.Type, heads: Number(shape[1]), headDim: Number(shape[3]) };
       });
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
-    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha);
+    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, graphPath);
   }
 
   get alphas(): number[] {

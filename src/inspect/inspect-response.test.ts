@@ -34,3 +34,25 @@ test('inspect reports each token\'s logit, log π_α, V(s_h) and reward from the
   assert.ok(Math.abs(result.outcome['endorm:alpha=0.5'] - 0.5 * sumLogPi) < 1e-4);
   assert.equal(result.outcome.length, input.response.length);
 });
+
+test('inspect cuts prompt and response to maxLength as score does, and says so', async () => {
+  const input = { prompt: 'Once upon a time there was a cat.', response: ' The cat sat on the mat and looked at the sun.', template: 'none' as const, alpha: 1 };
+  const whole = await inspectResponse(model, { ...input, maxLength: 512 });
+  assert.equal(whole.truncated, undefined);
+  const cut = await inspectResponse(model, { ...input, maxLength: 12 });
+  assert.equal(cut.truncated, true);
+  // The prompt goes first (from the left): the response keeps its tokens while the prompt can give.
+  assert.ok(cut.tokens.length <= 11 && cut.tokens.length > 0, `${cut.tokens.length} response tokens`);
+});
+
+test('endorm inspect defaults --max-length to the model context: a response longer than it is cut, not an onnxruntime error', async (t) => {
+  const { runCliInProcess } = await import('../testing/run-cli.js');
+  const long = ' The cat sat on the mat.'.repeat(200); // about 1,400 tokens, over stories260K's 512
+  let printed = '';
+  t.mock.method(process.stdout, 'write', (chunk: string) => ((printed += chunk), true));
+  const { code, stderr } = await runCliInProcess(['inspect', '--model', STORIES, '--template', 'none', '--prompt', 'Once', '--response', long, '--json']);
+  t.mock.restoreAll();
+  assert.equal(code, 0, stderr);
+  assert.ok(JSON.parse(printed).tokens.length < 512);
+  assert.match(stderr, /note: prompt and --response were cut to --max-length 512 tokens/);
+});

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../datasets/pair.js';
 import { responseRequest, responseTrace } from '../engine/response-trace.js';
 import type { TokenTrace } from '../engine/token-trace.js';
 import { formatResponse, type TemplateMode } from '../formatting/format-response.js';
+import { formatWithinLength } from '../formatting/format-within-length.js';
 import type { LoadedModel } from '../engine/load-model.js';
 import { tokenRewards } from '../rewards/endogenous-reward.js';
 import { tokenLogProbs } from '../rewards/log-likelihood.js';
@@ -25,6 +26,8 @@ export interface TokenView {
 export interface InspectResult {
   tokens: TokenView[];
   outcome: Record<string, number>;
+  /** Prompt and response were cut to `maxLength` (the prompt from the left first, as `score` cuts them). */
+  truncated?: boolean;
 }
 
 export interface InspectInput {
@@ -34,14 +37,18 @@ export interface InspectInput {
   template: TemplateMode;
   alpha: number;
   scoreEot?: boolean;
+  /** Longest prompt + response in tokens (the model's context): cut as `score` cuts them. Default: no cut. */
+  maxLength?: number;
 }
 
 /** One response, token by token: what `endorm inspect` shows. */
 export async function inspectResponse(model: LoadedModel, input: InspectInput): Promise<InspectResult> {
-  const formatted = formatResponse(model.tokenizer, { ...input, scoreEot: input.scoreEot ?? true });
+  const format = { ...input, scoreEot: input.scoreEot ?? true };
+  const formatted = input.maxLength !== undefined ? formatWithinLength(model.tokenizer, format, input.maxLength) : formatResponse(model.tokenizer, format);
   const { results } = await model.session.run([responseRequest(formatted)]);
   const trace = responseTrace(formatted, results[0], model.session.alphas);
-  return describeTrace(trace, input, tokenizerDecode(model.tokenizer));
+  const result = describeTrace(trace, input, tokenizerDecode(model.tokenizer));
+  return 'truncated' in formatted && formatted.truncated ? { ...result, truncated: true } : result;
 }
 
 /** Each token of a trace with its logit, log π_α, value and reward at temperature `alpha` (which the trace must hold). */

@@ -1,4 +1,5 @@
 import type { Pair } from '../datasets/pair.js';
+import { comparisonSlot } from '../run-store/scan-scores.js';
 import { recordFields, type ComparisonScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
 import { judgeQuestion } from './judge-format.js';
@@ -56,10 +57,11 @@ export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
       pair.rejected.map((rejected, j) => ({ i, j, chosenFirst: prompt(chosen, rejected), chosenSecond: prompt(rejected, chosen) })),
     );
     return {
-      items: cells.flatMap((c) => [...c.chosenFirst.read.items, ...c.chosenSecond.read.items]),
       truncated,
-      finish: () =>
-        cells.map((c): ComparisonScoreRecord => {
+      parts: cells.map((c) => ({
+        slot: comparisonSlot(c.i, c.j),
+        items: [...c.chosenFirst.read.items, ...c.chosenSecond.read.items],
+        finish: (): ComparisonScoreRecord => {
           const first = positionAWins(c.chosenFirst.read.logProbs());
           const second = positionAWins(c.chosenSecond.read.logProbs());
           const { score, chosenAsA, chosenAsB } = pairwiseScore(first.pA, second.pA);
@@ -74,7 +76,8 @@ export function pairwiseJudgeTasks(judge: PreparedJudge): TaskBuilder {
             scores: { [judge.spec]: score },
             extra: { [judge.spec]: extra },
           };
-        }),
+        },
+      })),
     };
   };
 }

@@ -3,6 +3,7 @@ import type { Pair } from '../datasets/pair.js';
 import type { PositionResult } from '../engine/scoring-session.js';
 import { alphaIndex } from '../engine/token-trace.js';
 import { encode, type TemplateMode } from '../formatting/format-response.js';
+import { responseSlot } from '../run-store/scan-scores.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
 import { JudgeFormatter, JudgeLengthError, judgeQuestion } from './judge-format.js';
@@ -93,12 +94,13 @@ export function responseJudgeBuilder(judge: PreparedJudge, verdict: (logProbs: n
       return { ...r, encoded, read: judgeItems(judge, encoded.ids) };
     });
     return {
-      items: prompts.flatMap((p) => p.read.items),
       truncated,
-      finish: () =>
-        prompts.map((p) => {
+      parts: prompts.map((p) => ({
+        slot: responseSlot(p.role, p.index),
+        items: p.read.items,
+        finish: (): ResponseScoreRecord => {
           const v = verdict(p.read.logProbs());
-          const record: ResponseScoreRecord = {
+          return {
             type: 'response',
             ...recordFields(pair),
             role: p.role,
@@ -109,8 +111,8 @@ export function responseJudgeBuilder(judge: PreparedJudge, verdict: (logProbs: n
             scores: { [judge.spec]: v.score },
             extra: { [judge.spec]: p.encoded.truncated ? { ...v.extra, truncated: true } : v.extra },
           };
-          return record;
-        }),
+        },
+      })),
     };
   };
 }

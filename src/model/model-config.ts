@@ -38,6 +38,11 @@ export async function readModelConfig(folder: string): Promise<ModelConfig> {
         `(supported: ${[...SUPPORTED_MODEL_TYPES].sort().join(', ')}, or any *ForCausalLM architecture)`,
     );
   }
+  const maxPositions = text.max_position_embeddings ?? text.n_positions;
+  if (maxPositions !== undefined && maxPositions !== null && !(Number.isInteger(maxPositions) && maxPositions > 0)) {
+    const field = text.max_position_embeddings !== undefined ? 'max_position_embeddings' : 'n_positions';
+    throw new ModelError(`${file}: field "${field}": ${JSON.stringify(maxPositions)} is not a context length (expected a positive whole number of tokens); fix the model's config.json`);
+  }
   const heads = Number(text.num_attention_heads ?? text.n_head ?? 0);
   const hidden = Number(text.hidden_size ?? text.n_embd ?? 0);
   return {
@@ -46,7 +51,7 @@ export async function readModelConfig(folder: string): Promise<ModelConfig> {
     numLayers: Number(text.num_hidden_layers ?? text.n_layer ?? 0),
     numKeyValueHeads: Number(text.num_key_value_heads ?? heads),
     headDim: Number(text.head_dim ?? (heads ? hidden / heads : 0)),
-    maxPositions: text.max_position_embeddings ?? text.n_positions,
+    maxPositions: maxPositions ?? undefined,
     raw,
   };
 }

@@ -12,6 +12,8 @@ export interface ResolveModelOptions {
   onDownloadProgress?: HubProgressCallback;
   /** Stops a download in flight (Ctrl-C); the partial file is removed. */
   signal?: AbortSignal;
+  /** How long a Hub request may send nothing (see HubAccessOptions.timeoutMs); default ENDORM_HUB_TIMEOUT, else 30 s. */
+  hubTimeoutMs?: number;
 }
 
 /** Where a model's files are: an absolute folder, and for a Hub model the revision asked for and its commit. */
@@ -43,5 +45,6 @@ export async function resolveModelFolder(spec: string, options: ResolveModelOpti
     offline: options.offline,
     onProgress: options.onDownloadProgress,
     signal: options.signal,
+    ...(options.hubTimeoutMs !== undefined ? { timeoutMs: options.hubTimeoutMs } : {}),
   });
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { endormCacheRoot } from '../model/cache-root.js';
 import { ModelError } from '../model/model-errors.js';
+import { CannotWriteError } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
 import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
 import { cacheWriteError, notEnoughSpace } from './cache-write-error.js';
 import { alignedLayout, copyFileRanges } from './copy-file-ranges.js';
@@ -53,8 +55,9 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
   try {
     await buildGraphEntry(source, entryDir, head);
   } catch (err) {
-    if (before.state === 'damaged' && err instanceof ModelError) {
-      throw new ModelError(`${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`);
+    if (before.state === 'damaged' && (err instanceof ModelError || err instanceof CannotWriteError)) {
+      const message = `${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`;
+      throw err instanceof CannotWriteError ? new CannotWriteError(message, err.path, err.code) : new ModelError(message);
     }
     throw err;
   }
@@ -185,21 +188,6 @@ async function linkExternalData(original: string, dir: string, location: string)
   } catch {
     const written = await copyFileRanges(original, [{ offset: 0, length: Number(sourceStamp.size) }], target);
     return { file: location, ...written, stamp: await fileStamp(target), from: { path: original, stamp: sourceStamp, linked: false } };
-  }
-}
-
-/**
- * `mkdir -p`, failing with the error of the first folder that could not be made: Node's recursive mkdir reports a
- * read-only file system as ENOENT, which would read as a missing model.
- */
-async function makeFolder(dir: string): Promise<void> {
-  try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (err) {
-    let first = dir;
-    while (path.dirname(first) !== first && !(await fs.stat(path.dirname(first)).catch(() => undefined))) first = path.dirname(first);
-    await fs.mkdir(first);
-    throw err;
   }
 }
 

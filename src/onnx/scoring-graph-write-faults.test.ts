@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { EXIT } from '../util/exit-codes.js';
-import { ModelError } from '../model/model-errors.js';
+import { CannotWriteError } from '../util/cannot-write-error.js';
 import { runCliInProcess as endorm } from '../testing/run-cli.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { ENDORM_DATA_SUFFIX, prepareScoringGraph } from './scoring-graph-cache.js';
@@ -92,7 +92,7 @@ test('only the temporary entries of dead processes, idle for 10 minutes, are rem
   assert.deepEqual(left, [path.basename(path.dirname(graph)), live, recent, unrelated, writing].sort());
 });
 
-test('a disk that fills up during the build: a ModelError naming the folder and the size, and nothing left behind', async (t) => {
+test('a disk that fills up during the build: a CannotWriteError (exit 6) naming the folder and the size, and nothing left behind', async (t) => {
   const cache = tempCacheDir();
   const open = fsp.open;
   t.mock.method(fsp, 'open', async (file: string, flags: string) => {
@@ -105,7 +105,8 @@ test('a disk that fills up during the build: a ModelError naming the folder and 
     return handle;
   });
   await assert.rejects(prepareScoringGraph(SOURCE, cache), (err: Error) => {
-    assert.ok(err instanceof ModelError, err.stack);
+    assert.ok(err instanceof CannotWriteError, err.stack);
+    assert.equal((err as CannotWriteError).exitCode, EXIT.cannotWrite);
     assert.equal(
       err.message,
       `cannot write the scoring graph into ${path.join(cache, 'graphs')}: no space left on the device (ENOSPC); the graph needs about 2.6 MB there. ` +
@@ -125,24 +126,28 @@ test('a disk without room for the weights is refused before anything is written'
   t.mock.method(fsp, 'statfs', async (dir: string) => ({ ...(await statfs(dir)), bavail: 300, bsize: 4096 }));
   await assert.rejects(
     prepareScoringGraph(SOURCE, cache),
-    new ModelError(
+    new CannotWriteError(
       `cannot write the scoring graph into ${path.join(cache, 'graphs')}: it needs about 2.6 MB and the disk has 1.2 MB free. ` +
         `Free some space, or point ENDORM_CACHE at a folder on a larger disk`,
+      path.join(cache, 'graphs'),
+      'ENOSPC',
     ),
   );
   assert.deepEqual(graphsOf(cache), []);
 });
 
-test('a read-only cache: exit 4 saying the cache cannot be written, not that the model is incomplete', async (t) => {
+test('a read-only cache: exit 6 saying the cache cannot be written, not that the model is incomplete', async (t) => {
   const cache = tempCacheDir();
   process.env.ENDORM_CACHE = cache;
-  // As Node reports it: a recursive mkdir says ENOENT, a plain one says EROFS.
+  // As Node reports it: a recursive mkdir says ENOENT, a plain one says EROFS. Only the cache is read-only (the run
+  // folder, locked before the model loads, is elsewhere).
+  const mkdir = fsp.mkdir;
   t.mock.method(fsp, 'mkdir', async (dir: string, options?: { recursive?: boolean }) =>
-    Promise.reject(errno(options?.recursive ? 'ENOENT' : 'EROFS', 'mkdir', dir)),
+    String(dir).startsWith(cache) ? Promise.reject(errno(options?.recursive ? 'ENOENT' : 'EROFS', 'mkdir', dir)) : mkdir(dir, options),
   );
   const out = path.join(tempCacheDir(), 'run');
   const { code, stderr } = await endorm(['score', '--model', STORIES, '--template', 'none', '--quiet', '--dataset', path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), '--limit', '1', '--out', out]);
-  assert.equal(code, EXIT.model, stderr);
+  assert.equal(code, EXIT.cannotWrite, stderr);
   assert.match(
     stderr,
     new RegExp(`the scoring graph cache ${cache} cannot be written \\(the file system is read-only: EROFS on ${cache}/graphs\\); point ENDORM_CACHE at a writable folder`),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { csvLine, duration, escapeHtml, mdCell, pValue, percent, percentCi } from './format.js';
+import { csvField, csvLine, duration, escapeHtml, mdCell, mdText, pValue, percent, percentCi } from './format.js';
 
 test('number formatting', () => {
   assert.equal(percent(0.8725), '87.3');
@@ -13,6 +13,20 @@ test('number formatting', () => {
   assert.equal(duration(200), '3 min 20 s');
   assert.equal(duration(3 * 3600 + 65), '3 h 01 min');
   assert.equal(duration(null), '—');
+});
+
+test('CSV cells a spreadsheet would run as a formula are shown as text; numbers stay numbers, negative ones too', () => {
+  assert.equal(
+    csvLine(['=HYPERLINK("http://x","click")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx', 'plain', -0.25, 3, '1,5']),
+    `"'=HYPERLINK(""http://x"",""click"")",'+1,'-2+3,'@SUM(A1),'\tx,"'\rx",plain,-0.25,3,"1,5"`,
+  );
+  assert.equal(csvField(-1e-7), '-1e-7');
+  assert.equal(csvField('−1 (a minus sign: no formula)'), '−1 (a minus sign: no formula)');
+});
+
+test('Markdown text shows HTML instead of running it', () => {
+  assert.equal(mdText('<script>alert(1)</script> & <b>x</b>\nnext'), '&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#60;b&#62;x&#60;/b&#62; next');
+  assert.equal(mdCell('<img src=x onerror=alert(1)>|y'), '&#60;img src=x onerror=alert(1)&#62;\\|y');
 });
 
 test('escaping for HTML, Markdown tables and CSV', () => {

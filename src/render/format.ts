@@ -49,23 +49,43 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** Text for a Markdown table cell: pipes and line breaks would break the table. */
-export function mdCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text for Markdown from outside endorm (dataset names, groups, notes that quote records): HTML is shown, not run
+ * (Markdown passes raw HTML through), and line breaks stay inside one paragraph or list item.
+ */
+export function mdText(text: string): string {
+  return text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
 }
 
-/** Inline Markdown code that shows `text` as it is: a fence longer than any run of backticks in it. */
+/** Text for a Markdown table cell: as mdText, and pipes would break the table. */
+export function mdCell(text: string): string {
+  return mdText(text).replace(/\|/g, '\\|');
+}
+
+/**
+ * Inline Markdown code that shows `text` as it is: a fence longer than any run of backticks in it. A code span shows
+ * HTML as text already, so only what would break a table cell (pipes, line breaks) is escaped, not `<` or `&`.
+ */
 export function mdCode(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${mdCell(text)}${pad}${fence}`;
+  return `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}${pad}${fence}`;
 }
 
+/** Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV field. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, tab, CR first) gets a
+ * leading `'`, which shows it as text; numbers are written by endorm as numbers (negative ones included), so they
+ * stay numbers: only strings are neutralised.
+ */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {

@@ -1,4 +1,4 @@
-import { DASH, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, duration, integer, mdCell, mdText, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { comparisonGrid, type GridCell } from './comparison-grid.js';
 import { BETWEEN_RUNS_EXPLANATION, comparisonTitle, type Comparison } from './comparison-input.js';
 import { provenanceDiffMarkdown } from './provenance-report.js';
@@ -46,7 +46,8 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
     out.push('');
   }
 
-  const notes = [...comparisonNotes.map((n) => `- ${n}`), ...summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${n}`))];
+  // A run's notes may quote its records (mdText); the comparison's own notes are endorm's, with method specs as code.
+  const notes = [...comparisonNotes.map((n) => `- ${n}`), ...summaries.flatMap((s, i) => s.notes.map((n) => `- **${mdCell(labels[i]!)}:** ${mdText(n)}`))];
   if (notes.length > 0) out.push('## Notes', '', ...notes, '');
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { DASH, compact, duration, integer, mdCell, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, compact, duration, integer, mdCell, mdText, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
 import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
@@ -16,7 +16,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   const { model, dataset } = summary;
   out.push(`# endorm report: ${reportTitle(summary)}`, '');
   out.push(`- **Model:** \`${model.spec}\` (${model.modelType}, ${model.dtype}, \`${model.onnxFile}\`)`);
-  out.push(`- **Dataset:** ${dataset.name} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
+  out.push(`- **Dataset:** ${mdText(dataset.name)} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
@@ -31,7 +31,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(...(protocolOfKind(summary.dataset.kind).report?.markdown?.(summary) ?? []));
   if (summary.notes.length > 0) {
     out.push('## Notes', '');
-    for (const note of summary.notes) out.push(`- ${note}`);
+    for (const note of summary.notes) out.push(`- ${mdText(note)}`);
     out.push('');
   }
   return out.join('\n');

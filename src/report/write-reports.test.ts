@@ -82,3 +82,21 @@ test('report.html is self-contained: inline CSS and SVG, no script, no external 
   assert.equal((html.match(/class="hm-cell"/g) ?? []).length, 3 * 3 * 9);
   await rm(dir, { recursive: true });
 });
+
+test('dataset text cannot run in the reports: formula cells in report.csv are text, HTML in report.md is shown', async () => {
+  const formula = '=HYPERLINK("http://evil.example","click")';
+  const html = '<img src=x onerror=alert(1)>';
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-reports-'));
+  await writeSyntheticRun(dir, { kind: 'pairs', groups: [formula, html, '-1+2'], methods: [{ spec: 'endorm', kind: 'response', skill: 1, styleBias: 0 }] });
+  await writeReports(dir, await summarizeRun(dir));
+  const csv = await readFile(join(dir, 'report.csv'), 'utf8');
+  assert.match(csv, /^endorm,group,"'=HYPERLINK\(""http:\/\/evil\.example"",""click""\)",/m);
+  assert.match(csv, /^endorm,group,'-1\+2,/m);
+  assert.doesNotMatch(csv, /^[^\n]*,=/m, 'no cell starts with =');
+  // endorm's own numbers stay numbers (a CI bound or McNemar count is never quoted or prefixed).
+  assert.match(csv, /^endorm,overall,overall,[\d.]+,[\d.]+,[\d.]+,\d+,/m);
+  const md = await readFile(join(dir, 'report.md'), 'utf8');
+  assert.ok(md.includes('&#60;img src=x onerror=alert(1)&#62;'), 'escaped');
+  assert.ok(!md.includes(html), 'never raw');
+  await rm(dir, { recursive: true });
+});

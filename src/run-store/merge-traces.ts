@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeFault } from '../util/cannot-write-error.js';
 import { TRACE_FILES, TRACE_INDEX_HEADER, type TraceIndexEntry } from './trace-format.js';
 import { hasTraces, readTraceIndex } from './trace-reader.js';
 
@@ -18,13 +19,21 @@ export interface MergedTraces {
  */
 export async function mergeTraces(shardDirs: readonly string[], out: string): Promise<MergedTraces | null> {
   for (const dir of shardDirs) if (!(await hasTraces(dir))) return null;
+  try {
+    return await writeMergedTraces(shardDirs, out);
+  } catch (err) {
+    throw writeFault(err, path.join(out, TRACE_FILES.data));
+  }
+}
+
+async function writeMergedTraces(shardDirs: readonly string[], out: string): Promise<MergedTraces> {
   const data = await fs.open(path.join(out, TRACE_FILES.data), 'w');
   const lines = [JSON.stringify(TRACE_INDEX_HEADER)];
   let base = 0;
   try {
     for (const dir of shardDirs) {
       const index = await readTraceIndex(dir);
-      for (const entry of index.entries.values()) {
+      for (const { line: _line, ...entry } of index.entries.values()) {
         const moved: TraceIndexEntry = { ...entry, offset: entry.offset + base };
         lines.push(JSON.stringify(moved));
       }

@@ -56,3 +56,20 @@ test('comparison lines are checked for integer indices', async () => {
   assert.equal((await read(`${good}\n`)).records.length, 1);
   await assert.rejects(readScoreLines(await file(`${bad}\n${good}\n`), () => {}), /integer chosen\/rejected/);
 });
+
+test('a score that is not a number is exit 3 naming file, line and field, even on the last line; null (a NaN endorm wrote) stays readable', async () => {
+  const good = line('a');
+  const withScores = (scores: unknown) => JSON.stringify({ ...JSON.parse(line('b')), scores });
+  for (const [bad, shown] of [[{ m: 'abc' }, '"abc"'], [{ m: true }, 'true'], [{ m: { x: 1 } }, '{"x":1}']] as const) {
+    const path = await file(`${good}\n${withScores(bad)}\n`);
+    await assert.rejects(readScoreLines(path, () => {}), (error: unknown) => {
+      assert.ok(error instanceof RunFolderError);
+      assert.equal(error.exitCode, 3);
+      assert.equal(error.message, `${path}:2: field "scores.m": ${shown} is not a number`);
+      return true;
+    });
+  }
+  const { records } = await read(`${good}\n${withScores({ m: null })}\n`);
+  assert.equal(records.length, 2);
+  assert.equal(records[1]!.scores['m'], null);
+});

@@ -41,6 +41,9 @@ export async function readScoreLines(file: string, onRecord: (record: ScoreRecor
         pending = { line: lineNumber, reason: problem };
         continue;
       }
+      // A whole record with a score that is no number is no torn write but an edit or damage, wherever it is.
+      const bad = scoreValueProblem(value as ScoreRecord);
+      if (bad) throw new RunFolderError(`${file}:${lineNumber}: ${bad}`, file);
       onRecord(value as ScoreRecord);
     }
   } finally {
@@ -48,6 +51,17 @@ export async function readScoreLines(file: string, onRecord: (record: ScoreRecor
     input.destroy();
   }
   return { lines: count, tornLine: pending ? pending.line : null };
+}
+
+/**
+ * Why a record's scores are not what endorm writes, or null: every score is a number, or null, which is how JSON
+ * writes a NaN or ±Inf that the model returned for that response (it counts as no score, as in the reports).
+ */
+export function scoreValueProblem(record: ScoreRecord): string | null {
+  for (const [spec, value] of Object.entries(record.scores)) {
+    if (value !== null && typeof value !== 'number') return `field "scores.${spec}": ${JSON.stringify(value)} is not a number`;
+  }
+  return null;
 }
 
 /** Why a parsed line is not a score record, or null when it is one. */

@@ -6,7 +6,12 @@ export const RUN_FILES = {
   manifest: 'run.json',
   scores: 'scores.jsonl',
   summary: 'summary.json',
+  /** Held by the one process writing the folder (see run-lock.ts). */
+  lock: 'run.lock',
 } as const;
+
+/** What to do after a run folder could not be written: everything written before the fault is kept and resumes. */
+export const RESUME_ADVICE = 'free some space (or make it writable) and run the same command again: what was written is kept and the run resumes';
 
 /** `results/<dataset>-<model>-<time>`: sortable by time, readable at a glance. */
 export function defaultRunDir(datasetName: string, modelSpec: string, now = new Date()): string {

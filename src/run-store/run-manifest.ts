@@ -1,8 +1,10 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HfDatasetProvenance } from '../datasets/hf-dataset-files.js';
 import type { DatasetKind } from '../datasets/pair.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFault } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
 import { pathExists, RUN_FILES } from './run-files.js';
 import { RunFolderError } from './run-folder-error.js';
 
@@ -96,7 +98,11 @@ export async function hasManifest(dir: string): Promise<boolean> {
 }
 
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await makeFolder(dir);
+  } catch (err) {
+    throw writeFault(err, dir);
+  }
   await writeFileAtomic(join(dir, RUN_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { decodeUtf8, readLines } from '../datasets/line-reader.js';
-import { scoreLineProblem } from './read-score-lines.js';
+import { scoreLineProblem, scoreValueProblem } from './read-score-lines.js';
 import { RunFolderError } from './run-folder-error.js';
 import type { ScoreRecord } from './score-record.js';
 
@@ -12,11 +12,6 @@ export interface ScoreFileScan {
   tornLine: number | null;
   /** Per record (pair key), the slots its lines fill: responseSlot() and comparisonSlot() strings. */
   records: Map<string, Set<string>>;
-  /**
-   * The record of the last whole line and the offset where its lines at the end of the file begin. Only this record
-   * can be incomplete: the writer appends whole records in one write, so only the last write can stop part way.
-   */
-  tail?: { key: string; start: number };
 }
 
 export function responseSlot(role: string, index: number): string {
@@ -25,6 +20,10 @@ export function responseSlot(role: string, index: number): string {
 
 export function comparisonSlot(chosen: number, rejected: number): string {
   return `comparison/${chosen}:${rejected}`;
+}
+
+export function isComparisonSlot(slot: string): boolean {
+  return slot.startsWith('comparison/');
 }
 
 /**
@@ -53,7 +52,9 @@ export async function scanScoreFile(file: string): Promise<ScoreFileScan> {
       continue;
     }
     const record = JSON.parse(text!) as ScoreRecord;
-    addLine(scan, record, scan.validBytes);
+    const bad = scoreValueProblem(record);
+    if (bad) throw new RunFolderError(`${file}:${line}: ${bad}`, file);
+    addLine(scan, record);
     scan.validBytes = end;
   }
   scan.tornLine = pending?.line ?? null;
@@ -70,9 +71,8 @@ function lineProblem(text: string): string | null {
   return scoreLineProblem(value);
 }
 
-function addLine(scan: ScoreFileScan, record: ScoreRecord, start: number): void {
+function addLine(scan: ScoreFileScan, record: ScoreRecord): void {
   let slots = scan.records.get(record.pair);
   if (!slots) scan.records.set(record.pair, (slots = new Set()));
   slots.add(record.type === 'response' ? responseSlot(record.role, record.index) : comparisonSlot(record.chosen, record.rejected));
-  if (scan.tail?.key !== record.pair) scan.tail = { key: record.pair, start };
 }

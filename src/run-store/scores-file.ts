@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_FILES } from './run-files.js';
+import { writeFault } from '../util/cannot-write-error.js';
+import { RESUME_ADVICE, RUN_FILES } from './run-files.js';
 
 /** A run folder's scores.jsonl (read with readScoreLines or scanScoreFile, appended to with ScoresWriter). */
 export function scoresPath(runDir: string): string {
@@ -26,24 +27,26 @@ export async function scoresBytes(runDir: string): Promise<number> {
 
 /** Cuts it back to its first `bytes` (a resumed run drops the torn or incomplete tail it redoes). */
 export async function cutScores(runDir: string, bytes: number): Promise<void> {
-  if (bytes < (await scoresBytes(runDir))) await fs.truncate(scoresPath(runDir), bytes);
+  if (bytes >= (await scoresBytes(runDir))) return;
+  await fs.truncate(scoresPath(runDir), bytes).catch((err) => Promise.reject(writeFault(err, scoresPath(runDir), RESUME_ADVICE)));
 }
 
 /** Removes it (an earlier rescore's, about to be written again). */
 export async function removeScores(runDir: string): Promise<void> {
-  await fs.rm(scoresPath(runDir), { force: true });
+  await fs.rm(scoresPath(runDir), { force: true }).catch((err) => Promise.reject(writeFault(err, scoresPath(runDir))));
 }
 
 /** Writes `targetDir`'s scores.jsonl as the first `bytes` of each source run's, one after another, and syncs it. */
 export async function concatenateScores(sources: readonly { dir: string; bytes: number }[], targetDir: string): Promise<void> {
-  const handle = await fs.open(scoresPath(targetDir), 'w');
+  const target = scoresPath(targetDir);
+  const handle = await fs.open(target, 'w').catch((err) => Promise.reject(writeFault(err, target)));
   try {
     for (const { dir, bytes } of sources) {
       if (bytes === 0) continue;
       const source = createReadStream(scoresPath(dir), { start: 0, end: bytes - 1 });
-      for await (const chunk of source as AsyncIterable<Buffer>) await handle.writeFile(chunk);
+      for await (const chunk of source as AsyncIterable<Buffer>) await handle.writeFile(chunk).catch((err) => Promise.reject(writeFault(err, target)));
     }
-    await handle.datasync();
+    await handle.datasync().catch((err) => Promise.reject(writeFault(err, target)));
   } finally {
     await handle.close();
   }

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import type { TokenTrace } from '../engine/token-trace.js';
 
 /** The two files a run folder keeps traces in: raw numbers, and one JSON line per response saying where they are. */
@@ -7,7 +8,9 @@ export const TRACE_FILES = {
 } as const;
 
 export const TRACE_FORMAT = 'endorm-token-traces';
-export const TRACE_FORMAT_VERSION = 1;
+/** 2 adds each entry's checksum (`crc32`); version-1 indexes, without it, are still read (checked by length only). */
+export const TRACE_FORMAT_VERSION = 2;
+export const TRACE_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
 
 /** The first line of a new index: what a reader (or a person with a hex editor) needs to decode traces.bin. */
 export const TRACE_INDEX_HEADER = {
@@ -16,6 +19,7 @@ export const TRACE_INDEX_HEADER = {
   data: TRACE_FILES.data,
   byteOrder: 'little',
   layout: 'per entry at its offset: int32 tokens[T], float32 logits[T], float32 logSumExp[(T+1)*A] (row h = state s_{h+1}, column k = alphas[k])',
+  checksum: 'crc32: CRC-32 (ISO-HDLC, as zlib and gzip compute it) of the entry\'s bytes',
 } as const;
 
 /** Which response a trace belongs to: the same identity as a scores.jsonl response line. */
@@ -34,6 +38,17 @@ export interface TraceIndexEntry extends TraceKey {
   /** T, the scored response tokens. */
   tokens: number;
   alphas: number[];
+  /** traceChecksum of its bytes (format version 2; absent in version-1 indexes). */
+  crc32?: number;
+}
+
+/**
+ * The checksum each entry carries: CRC-32 from Node's zlib (native and SIMD-accelerated, no dependency, in Node
+ * since 20.15). It is there to catch accidents (a torn or failed write, a flipped or overwritten block, an index
+ * pointing at other bytes), which a 32-bit CRC misses with probability 2^-32; it is not meant to resist tampering.
+ */
+export function traceChecksum(bytes: Uint8Array): number {
+  return crc32(bytes) >>> 0;
 }
 
 export function traceKey(k: TraceKey): string {

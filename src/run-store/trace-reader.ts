@@ -2,12 +2,32 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenTrace } from '../engine/token-trace.js';
 import { RunFolderError } from './run-folder-error.js';
-import { decodeTrace, TRACE_FILES, TRACE_FORMAT, TRACE_FORMAT_VERSION, traceBytes, traceKey, type TraceIndexEntry, type TraceKey } from './trace-format.js';
+import {
+  decodeTrace,
+  TRACE_FILES,
+  TRACE_FORMAT,
+  TRACE_FORMAT_VERSIONS_READ,
+  traceBytes,
+  traceChecksum,
+  traceKey,
+  type TraceIndexEntry,
+  type TraceKey,
+} from './trace-format.js';
+
+/** An index entry and the 1-based line of traces.index.jsonl it was read from (for messages that name it). */
+export interface IndexedTrace extends TraceIndexEntry {
+  line: number;
+}
 
 export interface TraceIndex {
   dir: string;
   /** traceKey -> the latest entry for that response (a resumed run may trace a response again). */
-  entries: Map<string, TraceIndexEntry>;
+  entries: Map<string, IndexedTrace>;
+  /**
+   * traceKey -> the latest entry for that response when it points past the end of traces.bin: damage (the index was
+   * written after its data, so no crash leaves it), refused by readers of that response rather than read.
+   */
+  damaged: Map<string, IndexedTrace>;
   /** Every α any entry holds, in first-seen order. */
   alphas: number[];
   /** 1-based line of an incomplete last index line that was ignored, else null. */
@@ -47,7 +67,7 @@ export async function readTraceIndex(dir: string): Promise<TraceIndex> {
   const lines = text.split('\n');
   let lastLine = lines.length - 1;
   while (lastLine > 0 && lines[lastLine]!.trim() === '') lastLine--;
-  const result: TraceIndex = { dir, entries: new Map(), alphas: [], tornLine: null, missingData: 0, duplicates: 0 };
+  const result: TraceIndex = { dir, entries: new Map(), damaged: new Map(), alphas: [], tornLine: null, missingData: 0, duplicates: 0 };
   const alphas = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -65,8 +85,11 @@ export async function readTraceIndex(dir: string): Promise<TraceIndex> {
       throw new RunFolderError(`${file}:${lineNumber}: not valid JSON (only the last line may be torn)`, file);
     }
     if (isHeader(value)) {
-      if (value.format !== TRACE_FORMAT || value.version !== TRACE_FORMAT_VERSION) {
-        throw new RunFolderError(`${file}:${lineNumber}: field "version": ${value.format} version ${value.version} is not one this endorm reads (${TRACE_FORMAT} ${TRACE_FORMAT_VERSION})`, file);
+      if (value.format !== TRACE_FORMAT || !TRACE_FORMAT_VERSIONS_READ.includes(value.version as number)) {
+        throw new RunFolderError(
+          `${file}:${lineNumber}: field "version": ${value.format} version ${value.version} is not one this endorm reads (${TRACE_FORMAT} ${TRACE_FORMAT_VERSIONS_READ.join(' or ')})`,
+          file,
+        );
       }
       continue;
     }
@@ -78,15 +101,18 @@ export async function readTraceIndex(dir: string): Promise<TraceIndex> {
       }
       throw new RunFolderError(`${file}:${lineNumber}: field "${problem.field}": ${problem.reason}`, file);
     }
-    const entry = value as TraceIndexEntry;
+    const entry: IndexedTrace = { ...(value as TraceIndexEntry), line: lineNumber };
+    const key = traceKey(entry);
+    if (result.entries.has(key) || result.damaged.has(key)) {
+      result.duplicates++;
+      // Re-inserted below, so iteration order follows the latest write; the latest entry is the response's trace.
+      result.entries.delete(key);
+      result.damaged.delete(key);
+    }
     if (entry.offset + entry.bytes > dataSize) {
       result.missingData++;
+      result.damaged.set(key, entry);
       continue;
-    }
-    const key = traceKey(entry);
-    if (result.entries.has(key)) {
-      result.duplicates++;
-      result.entries.delete(key); // re-inserted below, so iteration order follows the latest write
     }
     result.entries.set(key, entry);
     for (const a of entry.alphas) alphas.add(a);
@@ -95,11 +121,11 @@ export async function readTraceIndex(dir: string): Promise<TraceIndex> {
   return result;
 }
 
-function isHeader(value: unknown): value is { format: unknown; version: unknown } {
+export function isHeader(value: unknown): value is { format: unknown; version: unknown } {
   return typeof value === 'object' && value !== null && 'format' in value;
 }
 
-function entryProblem(value: unknown): { field: string; reason: string } | null {
+export function entryProblem(value: unknown): { field: string; reason: string } | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { field: '(line)', reason: 'not a JSON object' };
   const e = value as Record<string, unknown>;
   if (typeof e['pair'] !== 'string') return { field: 'pair', reason: 'expected a string' };
@@ -113,7 +139,20 @@ function entryProblem(value: unknown): { field: string; reason: string } | null 
   }
   const expected = traceBytes(e['tokens'] as number, alphas.length);
   if (e['bytes'] !== expected) return { field: 'bytes', reason: `${e['bytes']} does not match ${e['tokens']} tokens and ${alphas.length} alphas (${expected})` };
+  const crc = e['crc32'];
+  if (crc !== undefined && !(Number.isInteger(crc) && (crc as number) >= 0 && (crc as number) <= 0xffffffff)) {
+    return { field: 'crc32', reason: 'expected an unsigned 32-bit integer' };
+  }
   return null;
+}
+
+/** Why a trace entry cannot be read, in words that name the file, the index line and the response. */
+export function damagedTraceMessage(dir: string, entry: TraceIndexEntry & { line?: number }, reason: string): string {
+  return (
+    `${path.join(dir, TRACE_FILES.data)}: the trace of ${entry.pair} ${entry.role}[${entry.index}] ` +
+    `(${TRACE_FILES.index}${entry.line ? ` line ${entry.line}` : ''}, bytes ${entry.offset}..${entry.offset + entry.bytes}) ${reason}: the file is damaged; ` +
+    `score the run again (endorm score --resume cuts the traces back to their last whole entry and redoes the rest)`
+  );
 }
 
 /**
@@ -125,6 +164,8 @@ export class TraceReader {
   private windowStart = 0;
 
   private constructor(
+    /** The run folder whose traces.bin it reads. */
+    readonly folder: string,
     private readonly handle: fs.FileHandle,
     private readonly windowBytes: number,
   ) {}
@@ -132,13 +173,24 @@ export class TraceReader {
   static async open(dir: string, windowBytes = 4 << 20): Promise<TraceReader> {
     const file = path.join(dir, TRACE_FILES.data);
     try {
-      return new TraceReader(await fs.open(file, 'r'), windowBytes);
+      return new TraceReader(dir, await fs.open(file, 'r'), windowBytes);
     } catch (err) {
       throw new RunFolderError(`cannot read ${file}: ${(err as Error).message}`, file);
     }
   }
 
-  async read(entry: TraceIndexEntry): Promise<TokenTrace> {
+  /** The entry's trace; a RunFolderError naming it when its bytes are missing or fail their checksum. */
+  async read(entry: TraceIndexEntry | IndexedTrace): Promise<TokenTrace> {
+    const bytes = await this.bytes(entry);
+    const problem = entryBytesProblem(entry, bytes);
+    if (problem) {
+      throw new RunFolderError(damagedTraceMessage(this.folder, entry, problem), path.join(this.folder, TRACE_FILES.data));
+    }
+    return decodeTrace(bytes!, entry.tokens, entry.alphas);
+  }
+
+  /** The entry's bytes as they are on disk (a view into the window), or undefined when the file ends before them. */
+  async bytes(entry: TraceIndexEntry): Promise<Uint8Array | undefined> {
     const start = entry.offset - this.windowStart;
     if (start < 0 || start + entry.bytes > this.window.length) {
       const length = Math.max(this.windowBytes, entry.bytes);
@@ -148,8 +200,8 @@ export class TraceReader {
       this.windowStart = entry.offset;
     }
     const at = entry.offset - this.windowStart;
-    if (at + entry.bytes > this.window.length) throw new RangeError(`traces.bin ends inside the entry at ${entry.offset}`);
-    return decodeTrace(this.window.subarray(at, at + entry.bytes), entry.tokens, entry.alphas);
+    if (at + entry.bytes > this.window.length) return undefined;
+    return this.window.subarray(at, at + entry.bytes);
   }
 
   async close(): Promise<void> {
@@ -157,7 +209,14 @@ export class TraceReader {
   }
 }
 
+/** Why an entry's bytes (undefined: past the end of the file) do not hold its trace, or null when they do. */
+export function entryBytesProblem(entry: TraceIndexEntry, bytes: Uint8Array | undefined): string | null {
+  if (bytes === undefined || bytes.length < entry.bytes) return `lies past the end of ${TRACE_FILES.data}`;
+  if (entry.crc32 !== undefined && traceChecksum(bytes) !== entry.crc32) return 'fails its checksum (crc32)';
+  return null;
+}
+
 /** Looks a response's trace up by (pair, role, index). */
-export function findTrace(index: TraceIndex, key: TraceKey): TraceIndexEntry | undefined {
+export function findTrace(index: TraceIndex, key: TraceKey): IndexedTrace | undefined {
   return index.entries.get(traceKey(key));
 }

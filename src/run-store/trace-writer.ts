@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenTrace } from '../engine/token-trace.js';
-import { encodeTrace, TRACE_FILES, TRACE_INDEX_HEADER, type TraceIndexEntry, type TraceKey } from './trace-format.js';
+import { writeFault } from '../util/cannot-write-error.js';
+import { makeFolder } from '../util/make-folder.js';
+import { RESUME_ADVICE } from './run-files.js';
+import { encodeTrace, TRACE_FILES, TRACE_INDEX_HEADER, traceChecksum, type TraceIndexEntry, type TraceKey } from './trace-format.js';
 
 export interface TraceWriteStats {
   /** Traces written by this writer. */
@@ -16,9 +19,10 @@ export interface TraceWriteStats {
 
 /**
  * Appends token traces to a run folder batch by batch, as ScoresWriter does scores: `add` buffers, `flush` writes the
- * batch's data to traces.bin and syncs it, then its index lines, and syncs them. An index line therefore never points
- * at bytes that are not on disk; a crash leaves at most unindexed bytes in traces.bin (ignored) and a torn last index
- * line (ignored by readers, cut off by the next writer).
+ * batch's data to traces.bin and syncs it, then its index lines (each with the entry's length and crc32), and syncs
+ * them. An index line therefore never points at bytes that are not on disk; a crash leaves at most unindexed bytes in
+ * traces.bin and a torn last index line, which a resumed run cuts away (see trace-repair.ts). A write that fails (disk
+ * full) cuts both files back to where the batch began and throws a CannotWriteError.
  */
 export class TraceWriter {
   private pending: { key: TraceKey; bytes: Uint8Array; tokens: number; alphas: number[] }[] = [];
@@ -26,26 +30,36 @@ export class TraceWriter {
   private closed = false;
 
   private constructor(
+    private readonly dir: string,
     private readonly data: fs.FileHandle,
     private readonly index: fs.FileHandle,
     private offset: number,
+    private indexSize: number,
   ) {}
 
   static async open(dir: string): Promise<TraceWriter> {
     const started = performance.now();
-    await fs.mkdir(dir, { recursive: true });
     const indexFile = path.join(dir, TRACE_FILES.index);
-    await cutTornLine(indexFile);
-    const data = await fs.open(path.join(dir, TRACE_FILES.data), 'a');
-    const index = await fs.open(indexFile, 'a');
-    const writer = new TraceWriter(data, index, (await data.stat()).size);
-    if ((await index.stat()).size === 0) {
-      const header = JSON.stringify(TRACE_INDEX_HEADER) + '\n';
-      await index.write(header);
-      writer.stats.indexBytes += Buffer.byteLength(header);
+    let data: fs.FileHandle | undefined;
+    let index: fs.FileHandle | undefined;
+    try {
+      await makeFolder(dir);
+      await cutTornLine(indexFile);
+      data = await fs.open(path.join(dir, TRACE_FILES.data), 'a');
+      index = await fs.open(indexFile, 'a');
+      const writer = new TraceWriter(dir, data, index, (await data.stat()).size, (await index.stat()).size);
+      if (writer.indexSize === 0) {
+        const header = JSON.stringify(TRACE_INDEX_HEADER) + '\n';
+        await index.appendFile(header);
+        writer.indexSize += Buffer.byteLength(header);
+        writer.stats.indexBytes += Buffer.byteLength(header);
+      }
+      writer.stats.seconds += (performance.now() - started) / 1000;
+      return writer;
+    } catch (err) {
+      await Promise.allSettled([data?.close(), index?.close()]);
+      throw writeFault(err, indexFile, RESUME_ADVICE);
     }
-    writer.stats.seconds += (performance.now() - started) / 1000;
-    return writer;
   }
 
   /** Buffers one response's trace until the next flush. */
@@ -63,17 +77,24 @@ export class TraceWriter {
     const lines: string[] = [];
     let offset = this.offset;
     for (const p of batch) {
-      const entry: TraceIndexEntry = { ...p.key, offset, bytes: p.bytes.length, tokens: p.tokens, alphas: p.alphas };
+      const entry: TraceIndexEntry = { ...p.key, offset, bytes: p.bytes.length, tokens: p.tokens, alphas: p.alphas, crc32: traceChecksum(p.bytes) };
       lines.push(JSON.stringify(entry));
       offset += p.bytes.length;
     }
     const data = Buffer.concat(batch.map((p) => p.bytes));
-    await this.data.write(data, 0, data.length, null);
-    await this.data.datasync();
     const text = lines.join('\n') + '\n';
-    await this.index.write(text);
-    await this.index.datasync();
+    try {
+      // appendFile writes until every byte is out: a bare write may stop short on a full disk and say so only in its count.
+      await this.data.appendFile(data);
+      await this.data.datasync();
+      await this.index.appendFile(text);
+      await this.index.datasync();
+    } catch (err) {
+      await this.rollBack();
+      throw writeFault(err, path.join(this.dir, TRACE_FILES.data), RESUME_ADVICE);
+    }
     this.offset = offset;
+    this.indexSize += Buffer.byteLength(text);
     this.stats.entries += batch.length;
     this.stats.tokens += batch.reduce((n, p) => n + p.tokens, 0);
     this.stats.dataBytes += data.length;
@@ -96,6 +117,12 @@ export class TraceWriter {
     this.pending = [];
     await this.closeFiles();
     return { ...this.stats };
+  }
+
+  /** Best effort: both files back to their size before the failed batch, so that no entry is half there. */
+  private async rollBack(): Promise<void> {
+    await this.index.truncate(this.indexSize).catch(() => undefined);
+    await this.data.truncate(this.offset).catch(() => undefined);
   }
 
   private async closeFiles(): Promise<void> {

@@ -1,3 +1,5 @@
+import { SettingsError } from './settings-error.js';
+
 /** A `--fail-under METHOD=ACC` gate: the run fails when the method's accuracy is below ACC. */
 export interface AccuracyGate {
   method: string;
@@ -27,4 +29,14 @@ export function checkAccuracyGates(gates: AccuracyGate[], methods: Record<string
     const accuracy = methods[g.method]?.accuracy ?? null;
     return { ...g, accuracy, passed: accuracy !== null && accuracy >= g.minimum };
   });
+}
+
+/** Before anything runs: a gate naming a method the run does not score could only fail, after the whole run. */
+export function checkGateMethods(gates: readonly AccuracyGate[], methods: readonly string[]): void {
+  const unknown = gates.filter((g) => !methods.includes(g.method));
+  if (unknown.length === 0) return;
+  throw new SettingsError(
+    `--fail-under ${unknown.map((g) => g.method).join(', ')}: not among this run's methods (${methods.join(', ')}); ` +
+      'name a method exactly as --methods (or the run) gives it',
+  );
 }

@@ -10,6 +10,7 @@ import { createJudge } from '../methods/judge-setup.js';
 import { loadModel, type LoadedModel } from '../engine/load-model.js';
 import { prepareScoringGraph } from '../onnx/scoring-graph-cache.js';
 import { createResponseMethod } from '../rewards/response-methods.js';
+import { responseSlot } from '../run-store/scan-scores.js';
 import type { ResponseScoreRecord, ScoreRecord } from '../run-store/score-record.js';
 import type { TaskBuilder, WorkItem } from '../tasks/work-item.js';
 import { STORIES, tempCacheDir, TINY_LLAMA3 } from '../testing/shared-models.js';
@@ -146,20 +147,24 @@ describe('scorePairs with shared prompt prefixes', () => {
       ].map((r) => ({ ...r, formatted: formatResponse(model.tokenizer, { template, prompt: pair.prompt, response: r.text }), result: undefined as PositionResult | undefined }));
       return {
         truncated: 0,
-        items: prepared.map((p) => ({
-          request: responseRequest(p.formatted),
-          prefixKey: `${pair.key}\u0000${p.formatted.ids.slice(0, p.formatted.responseStart).join(',')}`,
-          accept: (result: PositionResult) => {
-            p.result = result;
-          },
-        })),
-        finish: () =>
-          prepared.map((p): ResponseScoreRecord => {
+        parts: prepared.map((p) => ({
+          slot: responseSlot(p.role, p.index),
+          items: [
+            {
+              request: responseRequest(p.formatted),
+              prefixKey: `${pair.key}\u0000${p.formatted.ids.slice(0, p.formatted.responseStart).join(',')}`,
+              accept: (result: PositionResult) => {
+                p.result = result;
+              },
+            },
+          ],
+          finish: (): ResponseScoreRecord => {
             const trace = responseTrace(p.formatted, p.result!, ALPHAS);
             const scores: Record<string, number> = {};
             for (const m of methods) scores[m.spec] = m.score({ trace, text: p.text });
             return { type: 'response', pair: pair.key, id: pair.id, role: p.role, index: p.index, tokens: trace.tokens.length, chars: p.text.length, truncated: false, scores };
-          }),
+          },
+        })),
       };
     };
   }

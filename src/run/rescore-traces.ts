@@ -5,9 +5,10 @@ import { checkReference } from '../methods/reference-method.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
+import { writeFault } from '../util/cannot-write-error.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
-import { pathExists } from '../run-store/run-files.js';
+import { pathExists, RUN_FILES } from '../run-store/run-files.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
@@ -173,7 +174,8 @@ async function rescoreManifest(manifest: RunManifest, o: RescoreRunOptions, now:
   };
 }
 
-async function defaultRescoreDir(run: string, now: Date): Promise<string> {
+/** `<run>-rescore-<time>`, numbered when taken. */
+export async function defaultRescoreDir(run: string, now: Date): Promise<string> {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   const base = `${run.replace(/[\\/]+$/, '')}-rescore-${stamp}`;
   for (let n = 1; ; n++) {
@@ -182,13 +184,22 @@ async function defaultRescoreDir(run: string, now: Date): Promise<string> {
   }
 }
 
+/** Refuses an `--out` a rescore may not write: the run itself, a file, a folder with other files or a scored run. */
+export async function checkRescoreOut(out: string, run: string): Promise<void> {
+  await prepareOutDir(out, run, false);
+}
+
 /** A rescore may replace an earlier rescore's folder, never a scored run (its scores cost a model pass). */
-async function prepareOutDir(out: string, run: string): Promise<void> {
+async function prepareOutDir(out: string, run: string, clear = true): Promise<void> {
   if (path.resolve(out) === path.resolve(run)) throw new RunFolderError(`--out ${out} is the run being rescored; choose a new folder`, out);
   if (!(await pathExists(out))) return;
-  const names = await fs.readdir(out).catch(() => {
-    throw new RunFolderError(`--out ${out} exists and is not a folder`, out);
-  });
+  let names: string[];
+  try {
+    names = await fs.readdir(out);
+  } catch (err) {
+    throw writeFault(err, out, 'give another --out');
+  }
+  names = names.filter((n) => n !== RUN_FILES.lock);
   if (names.length === 0) return;
   let earlier: RunManifest | undefined;
   try {
@@ -199,5 +210,5 @@ async function prepareOutDir(out: string, run: string): Promise<void> {
   if (!earlier || typeof earlier.settings['rescoredFrom'] !== 'string') {
     throw new RunFolderError(`--out ${out} is not empty and is not an earlier rescore; choose a new folder`, out);
   }
-  await removeScores(out);
+  if (clear) await removeScores(out);
 }

@@ -8,6 +8,7 @@ import type { TemplateMode } from '../formatting/format-response.js';
 import { formatWithinLength } from '../formatting/format-within-length.js';
 import { codePointCount } from '../formatting/text-cut.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
+import { responseSlot } from '../run-store/scan-scores.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
 
@@ -48,20 +49,22 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
       if (formatted.truncated) truncatedCount++;
       return { ...r, formatted, result: undefined as PositionResult | undefined };
     });
-    const items = needsModel
-      ? prepared.map((p) => ({
-          request: responseRequest(p.formatted),
-          prefixKey: `${pair.key}\u0000${p.formatted.ids.slice(0, p.formatted.responseStart).join(',')}`,
-          accept: (result: PositionResult) => {
-            p.result = result;
-          },
-        }))
-      : [];
     return {
-      items,
       truncated: truncatedCount,
-      finish: () =>
-        prepared.map((p) => {
+      parts: prepared.map((p) => ({
+        slot: responseSlot(p.role, p.index),
+        items: needsModel
+          ? [
+              {
+                request: responseRequest(p.formatted),
+                prefixKey: `${pair.key}\u0000${p.formatted.ids.slice(0, p.formatted.responseStart).join(',')}`,
+                accept: (result: PositionResult) => {
+                  p.result = result;
+                },
+              },
+            ]
+          : [],
+        finish: (): ResponseScoreRecord => {
           const trace = p.result
             ? responseTrace(p.formatted, p.result, o.alphas)
             : { tokens: Int32Array.from(p.formatted.ids.slice(p.formatted.responseStart)), logits: new Float32Array(0), logSumExp: new Float32Array(0), alphas: [] };
@@ -79,7 +82,8 @@ export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
           };
           if (p.result) o.onTrace?.(record, trace);
           return record;
-        }),
+        },
+      })),
     };
   };
 }

@@ -8,6 +8,9 @@ import { RunFolderError } from '../run-store/run-folder-error.js';
 import type { RunManifest } from '../run-store/run-manifest.js';
 import type { ComparisonScoreRecord, ResponseScoreRecord } from '../run-store/score-record.js';
 import { runDifferences } from './compare-runs.js';
+import { traceBytes } from '../run-store/trace-format.js';
+import { readTraceIndex } from '../run-store/trace-reader.js';
+import { TraceWriter } from '../run-store/trace-writer.js';
 import { openRunFolder, skipDone } from './resume.js';
 import { SettingsError } from './settings-error.js';
 
@@ -65,19 +68,21 @@ test('a new folder gets run.json and nothing is done', async () => {
   assert.equal(JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')).settings.maxLength, 512);
 });
 
-test('resuming keeps whole records, and cuts a torn last line and the incomplete record before it', async () => {
+test('resuming keeps every whole line: a torn last line is cut, a partly written record keeps its lines', async () => {
   const all = pairs(4);
   const p1 = lines(all[1]!).split('\n');
-  // p0 whole (one line truncated), then 4 of p1's 6 lines, then half a line: the write of p1 was cut short.
-  const kept = lines(all[0]!, true);
-  const dir = await runFolder(kept + p1.slice(0, 4).join('\n') + '\n' + p1[4]!.slice(0, 20));
+  // p0 whole (one line truncated), then 4 of p1's 6 lines, then half a line: the write of p1's next batch was cut short.
+  const kept = lines(all[0]!, true) + p1.slice(0, 4).join('\n') + '\n';
+  const dir = await runFolder(kept + p1[4]!.slice(0, 20));
   const state = await openRunFolder(dir, manifest(), stream(all));
   assert.equal(state.resumed, true);
   assert.deepEqual([...state.donePairs], ['p0']);
+  assert.deepEqual([...state.doneLines.keys()], ['p1']);
+  assert.deepEqual([...state.doneLines.get('p1')!].sort(), ['chosen/0', 'chosen/1', 'chosen/2', 'rejected/0']);
   assert.equal(state.totalPairs, 4);
   assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
   assert.ok(state.notes.some((n) => /line 7 was torn/.test(n)), state.notes.join('\n'));
-  assert.ok(state.notes.some((n) => /record p1 had 4 of its 6 lines/.test(n)), state.notes.join('\n'));
+  assert.ok(state.notes.some((n) => /1 record\(s\) were partly scored; their 2 missing line\(s\) were scored now/.test(n)), state.notes.join('\n'));
   const todo: string[] = [];
   for await (const p of skipDone(stream(all)(), state.donePairs)) todo.push(p.key);
   assert.deepEqual(todo, ['p1', 'p2', 'p3']);
@@ -88,9 +93,10 @@ test('a last line without its newline is torn even when it parses', async () => 
   const whole = lines(all[0]!) + lines(all[2]!);
   const dir = await runFolder(whole.slice(0, -1));
   const state = await openRunFolder(dir, manifest(), stream(all));
-  // p2's last line went, so p2 is incomplete and cut; p0 stays done.
+  // p2's rejected line went, so p2 keeps only its chosen line; p0 stays done.
   assert.deepEqual([...state.donePairs], ['p0']);
-  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), lines(all[0]!));
+  assert.deepEqual([...state.doneLines.get('p2')!], ['chosen/0']);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
 });
 
 test('a finished run is all done and left untouched', async () => {
@@ -121,12 +127,19 @@ test('other settings, model or dataset are refused with every difference named',
   assert.deepEqual(runDifferences(manifest(), other), ['dataset.sha256: "abc" vs "def"']);
 });
 
-test('damage that no interrupted run leaves is an error, not a silent rescore', async () => {
+test('lines are written batch by batch, so a partly written record may stand anywhere in the file', async () => {
   const all = pairs(3);
   const p1 = lines(all[1]!).split('\n');
-  // An incomplete record that is not the last one.
-  const middle = await runFolder(p1.slice(0, 2).join('\n') + '\n' + lines(all[0]!));
-  await assert.rejects(openRunFolder(middle, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /record p1 has 2 of its 6 lines, and not at the end/.test(e.message));
+  const text = p1.slice(0, 2).join('\n') + '\n' + lines(all[0]!);
+  const dir = await runFolder(text);
+  const state = await openRunFolder(dir, manifest(), stream(all));
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.deepEqual([...state.doneLines.get('p1')!], ['chosen/0', 'chosen/1']);
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), text);
+});
+
+test('damage that no interrupted run leaves is an error, not a silent rescore', async () => {
+  const all = pairs(3);
   // A bad line in the middle.
   const bad = await runFolder(lines(all[0]!) + '{oops\n' + lines(all[2]!));
   await assert.rejects(openRunFolder(bad, manifest(), stream(all)), (e: Error) => e instanceof RunFolderError && /scores\.jsonl:3: not valid JSON/.test(e.message));
@@ -146,15 +159,46 @@ test('with a pairwise judge, a record is done only with a comparison line for ev
       pair.rejected.map((_, j): ComparisonScoreRecord => ({ type: 'comparison', pair: pair.key, id: pair.id, chosen: i, rejected: j, truncated: false, scores: { 'judge-pairwise': 0.7 } })),
     ).map((r) => JSON.stringify(r) + '\n');
   // p0: responses and its one cell; p1: all 6 responses but only 5 of its 9 cells (the write stopped there).
-  const kept = lines(all[0]!) + cells(all[0]!).join('');
-  const dir = await runFolder(kept + lines(all[1]!) + cells(all[1]!).slice(0, 5).join(''));
+  const text = lines(all[0]!) + cells(all[0]!).join('') + lines(all[1]!) + cells(all[1]!).slice(0, 5).join('');
+  const dir = await runFolder(text);
   const both = { responses: true, comparisons: true };
-  const state = await openRunFolder(dir, manifest(), stream(all), both);
+  const state = await openRunFolder(dir, manifest(), stream(all), { expected: both });
   assert.deepEqual([...state.donePairs], ['p0']);
-  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), kept);
+  assert.equal(state.doneLines.get('p1')!.size, 6 + 5);
+  assert.ok(!state.doneLines.get('p1')!.has('comparison/2:2'));
+  assert.equal(await fs.readFile(path.join(dir, 'scores.jsonl'), 'utf8'), text);
 
   // A judge-only run writes no response lines at all: its records are done by their cells alone.
   const judgeOnly = await runFolder(all.map((p) => cells(p).join('')).join(''));
-  const judged = await openRunFolder(judgeOnly, manifest(), stream(all), { responses: false, comparisons: true });
+  const judged = await openRunFolder(judgeOnly, manifest(), stream(all), { expected: { responses: false, comparisons: true } });
   assert.equal(judged.donePairs.size, 3);
+});
+
+test('with traces, a response line counts as done only when its trace verifies; damaged traces are cut back', async () => {
+  const all = pairs(3);
+  const dir = await runFolder(all.map((p) => lines(p)).join(''));
+  const writer = await TraceWriter.open(dir);
+  const trace = (n: number) => ({ tokens: Int32Array.from({ length: n }, (_, i) => i), logits: new Float32Array(n).fill(-1), logSumExp: new Float32Array(n + 1).fill(2), alphas: [1] });
+  for (const role of ['chosen', 'rejected'] as const) writer.add({ pair: 'p0', role, index: 0 }, trace(3));
+  await writer.flush();
+  writer.add({ pair: 'p2', role: 'chosen', index: 0 }, trace(4)); // p1's traces and p2's rejected one were never written
+  writer.add({ pair: 'p2', role: 'rejected', index: 0 }, trace(5));
+  await writer.close();
+  // Random bytes inside p2's rejected trace: its entry fails its crc32 and is cut off, data and index line both.
+  const data = path.join(dir, 'traces.bin');
+  const size = (await fs.stat(data)).size;
+  const handle = await fs.open(data, 'r+');
+  await handle.write(Buffer.from([0xde, 0xad, 0xbe, 0xef]), 0, 4, size - 8);
+  await handle.close();
+  const state = await openRunFolder(dir, manifest(), stream(all), { traces: true });
+  assert.deepEqual([...state.donePairs], ['p0']);
+  assert.deepEqual([...state.doneLines.get('p2')!], ['chosen/0']);
+  assert.equal(state.doneLines.has('p1'), false, 'no line of p1 has its trace');
+  assert.ok(state.notes.some((n) => /traces\.index\.jsonl line 5: the trace of p2 rejected\[0\] fails its checksum \(crc32\)/.test(n)), state.notes.join('\n'));
+  assert.equal((await fs.stat(data)).size, 2 * traceBytes(3, 1) + traceBytes(4, 1));
+  const index = await readTraceIndex(dir);
+  assert.deepEqual([...index.entries.values()].map((e) => `${e.pair} ${e.role}`), ['p0 chosen', 'p0 rejected', 'p2 chosen']);
+  // Without traces this session, the same lines count as they are.
+  const plain = await openRunFolder(dir, manifest(), stream(all));
+  assert.equal(plain.donePairs.size, 3);
 });

@@ -5,6 +5,8 @@ import { RunFolderError } from '../run-store/run-folder-error.js';
 import { hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
 import { cutScores, scoresBytes, scoresPath } from '../run-store/scores-file.js';
+import { traceKey, type TraceKey } from '../run-store/trace-format.js';
+import { repairTraces } from '../run-store/trace-repair.js';
 import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
 
@@ -15,34 +17,46 @@ export interface ExpectedLines {
 }
 
 /**
- * Resuming a run folder. The contract, for every writer of per-response files beside scores.jsonl (traces): a record
- * is done iff all its lines are in scores.jsonl; anything else written for a record that is not in `donePairs` is
- * stale and is written again. scores.jsonl is cut back, before the first append, to its whole records.
+ * Resuming a run folder. The contract, for every writer of per-response files beside scores.jsonl (traces): a line is
+ * done iff it is in scores.jsonl (and, for a run that keeps traces, its response's trace verifies); a record is done iff
+ * all its lines are. Lines are written batch by batch, so any record may be partly done, anywhere in the file: only its
+ * missing lines are scored again. scores.jsonl is cut back to its whole lines, the traces to their last entry that
+ * verifies (see run-store/trace-repair.ts), before the first append.
  */
 export interface RunFolderState {
   /** run.json was already there: this run continues it. */
   resumed: boolean;
-  /** Records whose every response line is in scores.jsonl; the scorer skips them. */
+  /** Records whose every line is in scores.jsonl; the scorer skips them. */
   donePairs: ReadonlySet<string>;
+  /** Records partly done: pair key -> its lines that are (responseSlot / comparisonSlot); the scorer runs the others. */
+  doneLines: ReadonlyMap<string, ReadonlySet<string>>;
   /** Records in this run's slice of the dataset, counted when resuming a folder that has scores. */
   totalPairs?: number;
   /** What the resume did, for the summary's notes. */
   notes: string[];
 }
 
+export interface OpenRunFolderOptions {
+  /** The lines every record gets (default: response lines only). */
+  expected?: ExpectedLines;
+  /** This run keeps token traces of its responses: a response line whose trace is missing or damaged is not done. */
+  traces?: boolean;
+}
+
 /**
  * Opens `runDir` for `manifest`: a new folder gets run.json; a folder with run.json must hold a run with the same
  * model, dataset and settings (else a SettingsError naming each difference), and its scores.jsonl is cut back to whole
- * records. `pairs` streams this run's records (after --limit and --shard); it is read only when there are scores.
+ * lines. `pairs` streams this run's records (after --limit and --shard); it is read only when there are scores.
  */
 export async function openRunFolder(
   runDir: string,
   manifest: RunManifest,
   pairs: () => AsyncIterable<Pair>,
-  expected: ExpectedLines = { responses: true, comparisons: false },
+  options: OpenRunFolderOptions = {},
 ): Promise<RunFolderState> {
+  const expected = options.expected ?? { responses: true, comparisons: false };
   const scoresFile = scoresPath(runDir);
-  const fresh: RunFolderState = { resumed: false, donePairs: new Set(), notes: [] };
+  const fresh: RunFolderState = { resumed: false, donePairs: new Set(), doneLines: new Map(), notes: [] };
   if (!(await hasManifest(runDir))) {
     if ((await scoresBytes(runDir)) > 0) {
       throw new RunFolderError(`${runDir} has ${RUN_FILES.scores} but no ${RUN_FILES.manifest}: not a run endorm can continue; give another --out`, runDir);
@@ -60,31 +74,29 @@ export async function openRunFolder(
   }
 
   const scan = await scanScoreFile(scoresFile);
-  const state: RunFolderState = { ...fresh, resumed: true };
-  let keep = scan.validBytes;
+  const repair = await repairTraces(runDir);
+  // A folder scored with --no-traces has scores but no index: its lines stand without traces.
+  const traced = options.traces && repair ? repair.traced : undefined;
+  const state: RunFolderState = { ...fresh, resumed: true, notes: [...(repair?.notes ?? [])] };
   if (scan.tornLine !== null) state.notes.push(`Resumed: ${RUN_FILES.scores} line ${scan.tornLine} was torn (a write cut short); it was removed and redone.`);
   if (scan.records.size > 0) {
     const done = new Set<string>();
+    const partial = new Map<string, Set<string>>();
     const seen = new Set<string>();
     let total = 0;
+    let missingLines = 0;
     for await (const pair of pairs()) {
       total++;
       seen.add(pair.key);
       const present = scan.records.get(pair.key);
       if (!present) continue;
-      const slots = expectedSlots(pair, expected);
-      const missing = slots.filter((s) => !present.has(s)).length;
-      if (missing === 0) {
+      const lines = expectedLines(pair, expected);
+      const kept = lines.filter((l) => present.has(l.slot) && (!traced || !l.trace || traced.has(traceKey(l.trace))));
+      if (kept.length === lines.length) {
         done.add(pair.key);
-      } else if (pair.key === scan.tail?.key) {
-        keep = scan.tail.start;
-        state.notes.push(`Resumed: record ${pair.key} had ${slots.length - missing} of its ${slots.length} lines at the end of ${RUN_FILES.scores}; it was redone.`);
-      } else {
-        throw new RunFolderError(
-          `${scoresFile}: record ${pair.key} has ${slots.length - missing} of its ${slots.length} lines, and not at the end ` +
-            `of the file, so no interrupted endorm run wrote it; remove its lines or start a new run`,
-          scoresFile,
-        );
+      } else if (kept.length > 0) {
+        partial.set(pair.key, new Set(kept.map((l) => l.slot)));
+        missingLines += lines.length - kept.length;
       }
     }
     const strangers = [...scan.records.keys()].filter((k) => !seen.has(k));
@@ -96,10 +108,12 @@ export async function openRunFolder(
       );
     }
     state.donePairs = done;
+    state.doneLines = partial;
     state.totalPairs = total;
     state.notes.push(`Resumed: ${done.size} of ${total} records had been scored before.`);
+    if (partial.size > 0) state.notes.push(`Resumed: ${partial.size} record(s) were partly scored; their ${missingLines} missing line(s) were scored now.`);
   }
-  await cutScores(runDir, keep);
+  await cutScores(runDir, scan.validBytes);
   return state;
 }
 
@@ -115,13 +129,16 @@ export async function refuseStreamResume(dataset: string, runDir: string): Promi
   );
 }
 
-function expectedSlots(pair: Pair, expected: ExpectedLines): string[] {
-  const slots: string[] = [];
+/** Every line a record gets, and for a response line the trace it comes with. */
+function expectedLines(pair: Pair, expected: ExpectedLines): { slot: string; trace?: TraceKey }[] {
+  const lines: { slot: string; trace?: TraceKey }[] = [];
   if (expected.responses) {
-    slots.push(...pair.chosen.map((_, i) => responseSlot('chosen', i)), ...pair.rejected.map((_, i) => responseSlot('rejected', i)));
+    for (const role of ['chosen', 'rejected'] as const) {
+      pair[role].forEach((_, index) => lines.push({ slot: responseSlot(role, index), trace: { pair: pair.key, role, index } }));
+    }
   }
-  if (expected.comparisons) pair.chosen.forEach((_, i) => pair.rejected.forEach((_, j) => slots.push(comparisonSlot(i, j))));
-  return slots;
+  if (expected.comparisons) pair.chosen.forEach((_, i) => pair.rejected.forEach((_, j) => lines.push({ slot: comparisonSlot(i, j) })));
+  return lines;
 }
 
 /** The pairs not yet done. */

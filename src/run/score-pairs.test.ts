@@ -89,3 +89,43 @@ test('progress moves with every batch: partialPairs counts a pair by the share o
   assert.equal(done.partialPairs, 5);
   assert.equal(done.pairs, 5);
 });
+
+test('each line goes to the sink with the batch that finishes it, not when its record or window is done', async () => {
+  const calls: ScoreRecord[][] = [];
+  const methods = ['endorm', 'length'].map((s) => createResponseMethod(s));
+  await scorePairs(stream(STORY_PAIRS), {
+    session: model.session,
+    builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template: 'none', scoreEot: true, maxLength: 512, alphas: [1, 0.5], methods })],
+    batch: { batchSize: 1, maxBatchTokens: 100000 },
+    sink: (r) => {
+      calls.push(r);
+    },
+  });
+  // One response per batch, so one line per sink call: ten calls, each with one line, every response once.
+  assert.deepEqual(calls.map((c) => c.length), Array(10).fill(1));
+  assert.equal(new Set(calls.map(([r]) => `${r!.pair}/${(r as ResponseScoreRecord).role}`)).size, 10);
+});
+
+test('lines a resumed run already has are not scored again', async () => {
+  const records: ScoreRecord[] = [];
+  const partial: number[] = [];
+  let sequences = 0;
+  const session = new Proxy(model.session, {
+    get: (target, key) => (key === 'run' ? (requests: unknown[], ...rest: unknown[]) => ((sequences += requests.length), (target.run as (...a: unknown[]) => unknown)(requests, ...rest)) : Reflect.get(target, key)),
+  });
+  const progress = await scorePairs(stream(STORY_PAIRS), {
+    session,
+    builders: [responseTaskBuilder({ tokenizer: model.tokenizer, template: 'none', scoreEot: true, maxLength: 512, alphas: [1, 0.5], methods: [createResponseMethod('endorm')] })],
+    batch: { batchSize: 4, maxBatchTokens: 100000 },
+    doneLines: (pair) => (pair.key === 'p0' ? new Set(['chosen/0']) : pair.key === 'p1' ? new Set(['chosen/0', 'rejected/0']) : undefined),
+    sink: (r) => {
+      records.push(...r);
+    },
+    onProgress: (p) => partial.push(p.partialPairs),
+  });
+  assert.equal(sequences, 7, 'p0 rejected and the other three records');
+  assert.deepEqual(records.map((r) => `${r.pair}/${(r as ResponseScoreRecord).role}`).sort(), ['p0/rejected', 'p2/chosen', 'p2/rejected', 'p3/chosen', 'p3/rejected', 'p4/chosen', 'p4/rejected']);
+  assert.equal(progress.pairs, 4, 'p0 finished now; p1 had nothing left');
+  // A partly done record counts whole once what it had left is run: the batches' fractions add up to the 4 records.
+  assert.equal(partial.at(-2)!.toFixed(6), '4.000000');
+});

@@ -1,8 +1,10 @@
 import type { Pair } from '../datasets/pair.js';
 import { packBatches, type BatchLimits } from '../engine/batching.js';
-import type { PastState, ScoringSession } from '../engine/scoring-session.js';
+import type { PastState, PositionResult, ScoringSession } from '../engine/scoring-session.js';
+import { ModelError } from '../model/model-errors.js';
+import { isComparisonSlot } from '../run-store/scan-scores.js';
 import type { ScoreRecord } from '../run-store/score-record.js';
-import type { PairTask, TaskBuilder, WorkItem } from '../tasks/work-item.js';
+import type { TaskBuilder, TaskPart, WorkItem } from '../tasks/work-item.js';
 import { planPrefixSharing, suffixRequest, type PrefixGroup } from './prefix-sharing.js';
 
 export interface ScoreProgress {
@@ -32,9 +34,16 @@ export interface ScorePairsOptions {
   batch: BatchLimits;
   /** Pairs gathered before sorting into length buckets; larger windows pad less but hold more in memory. */
   windowPairs?: number;
-  /** Receives each batch's finished records; the caller appends and flushes them before the next batch runs. */
+  /**
+   * Lines of a pair already in the run folder (responseSlot / comparisonSlot strings): their parts are not run again,
+   * so a resumed run redoes only what the interrupted one had not written.
+   */
+  doneLines?: (pair: Pair) => ReadonlySet<string> | undefined;
+  /** Receives each batch's finished lines; the caller appends and flushes them before the next batch runs. */
   sink: (records: ScoreRecord[]) => Promise<void> | void;
   onProgress?: (progress: ScoreProgress) => void;
+  /** Told, before each model run of scored sequences, how many it holds (prompt prefixes run for sharing not included). */
+  onRun?: (sequences: number) => void;
   signal?: AbortSignal;
   /**
    * Run a prompt shared by several items (same `prefixKey`) once and the items on top of its cache (default true, where
@@ -50,17 +59,27 @@ export interface ScorePairsOptions {
  */
 const DEFAULT_MAX_PADDING = 0.1;
 
+/** The parts (one per method family) that make one line of scores.jsonl, and how many of their items are still out. */
+interface PendingLine {
+  owner: PendingPair;
+  parts: TaskPart[];
+  remaining: number;
+}
+
 interface PendingPair {
-  pair: Pair;
-  tasks: PairTask[];
-  /** Work items in all, and those not yet run. */
+  truncated: number;
+  /** Its responses this session scores (all, less those a resumed run had already written). */
+  responses: number;
+  /** Work items this session runs for it in all (for `partialPairs`). */
   items: number;
+  /** Lines not yet written. */
   remaining: number;
 }
 
 /**
  * Streams pairs through the model: a window of pairs becomes work items, sorted into length buckets and packed under
- * the token budget; a pair's records go to the sink as soon as its last item is back.
+ * the token budget. Each line of scores.jsonl (a response, or a comparison of a pairwise judge) goes to the sink with
+ * the batch that completes it, so that a crash loses only the batch in flight, however the window was sorted.
  */
 export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOptions): Promise<ScoreProgress> {
   const started = performance.now();
@@ -68,43 +87,49 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
     pairs: 0, partialPairs: 0, responses: 0, tokens: 0, paddedTokens: 0, computedTokens: 0, savedTokens: 0, truncated: 0, seconds: 0,
   };
   const windowPairs = o.windowPairs ?? 64;
-  let window: PendingPair[] = [];
+  let window: PendingLine[] = [];
+  let pairsInWindow = 0;
 
   const report = () => {
     progress.seconds = (performance.now() - started) / 1000;
     o.onProgress?.({ ...progress });
   };
 
-  const finishPair = async (p: PendingPair, out: ScoreRecord[]) => {
-    const records = p.tasks.flatMap((t) => t.finish());
-    out.push(...mergeResponseRecords(records));
-    progress.pairs++;
-    if (p.items === 0) progress.partialPairs++;
-    progress.responses += p.pair.chosen.length + p.pair.rejected.length;
-    progress.truncated += p.tasks.reduce((n, t) => n + t.truncated, 0);
+  const finishLine = (line: PendingLine, out: ScoreRecord[]) => {
+    const records = mergeResponseRecords(line.parts.map((part) => part.finish()));
+    out.push(...records);
+    const p = line.owner;
+    if (--p.remaining === 0) {
+      progress.pairs++;
+      if (p.items === 0) progress.partialPairs++;
+      progress.responses += p.responses;
+      progress.truncated += p.truncated;
+    }
   };
 
   const flushWindow = async () => {
-    const owners = new Map<WorkItem, PendingPair>();
+    const owners = new Map<WorkItem, PendingLine>();
     const ready: ScoreRecord[] = [];
-    for (const p of window) {
-      for (const t of p.tasks) for (const item of t.items) owners.set(item, p);
-      if (p.remaining === 0) await finishPair(p, ready);
+    for (const line of window) {
+      for (const part of line.parts) for (const item of part.items) owners.set(item, line);
+      if (line.remaining === 0) finishLine(line, ready);
     }
     if (ready.length) await o.sink(ready);
     const runItems = async (batch: WorkItem[], past?: PastState) => {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
       const offset = past?.length ?? 0;
+      o.onRun?.(batch.length);
       const { results } = await o.session.run(batch.map((item) => suffixRequest(item.request, offset)), past);
+      refuseNonFinite(results, o.session);
       const done: ScoreRecord[] = [];
       const longest = Math.max(...batch.map((item) => item.request.ids.length)) - offset;
       for (let i = 0; i < batch.length; i++) {
         batch[i].accept(results[i]);
         progress.tokens += batch[i].request.ids.length;
         progress.computedTokens! += batch[i].request.ids.length - offset;
-        const owner = owners.get(batch[i])!;
-        progress.partialPairs += 1 / owner.items;
-        if (--owner.remaining === 0) await finishPair(owner, done);
+        const line = owners.get(batch[i])!;
+        progress.partialPairs += 1 / line.owner.items;
+        if (--line.remaining === 0) finishLine(line, done);
       }
       progress.paddedTokens += longest * batch.length;
       progress.savedTokens = progress.tokens - progress.computedTokens!;
@@ -136,13 +161,32 @@ export async function scorePairs(pairs: AsyncIterable<Pair>, o: ScorePairsOption
       }
     }
     window = [];
+    pairsInWindow = 0;
   };
 
   for await (const pair of pairs) {
     const tasks = o.builders.map((build) => build(pair));
-    const items = tasks.reduce((n, t) => n + t.items.length, 0);
-    window.push({ pair, tasks, items, remaining: items });
-    if (window.length >= windowPairs) await flushWindow();
+    const done = o.doneLines?.(pair);
+    const bySlot = new Map<string, TaskPart[]>();
+    for (const task of tasks) {
+      for (const part of task.parts) {
+        if (done?.has(part.slot)) continue;
+        const list = bySlot.get(part.slot);
+        if (list) list.push(part);
+        else bySlot.set(part.slot, [part]);
+      }
+    }
+    if (bySlot.size === 0) continue;
+    const doneResponses = [...(done ?? [])].filter((slot) => !isComparisonSlot(slot)).length;
+    const lines = [...bySlot.values()].map((parts) => ({ parts, remaining: parts.reduce((n, part) => n + part.items.length, 0) }));
+    const owner: PendingPair = {
+      truncated: tasks.reduce((n, t) => n + t.truncated, 0),
+      responses: pair.chosen.length + pair.rejected.length - doneResponses,
+      items: lines.reduce((n, line) => n + line.remaining, 0),
+      remaining: lines.length,
+    };
+    for (const line of lines) window.push({ owner, ...line });
+    if (++pairsInWindow >= windowPairs) await flushWindow();
   }
   await flushWindow();
   progress.partialPairs = progress.pairs; // the fractions' float sum, made exact
@@ -171,4 +215,24 @@ function mergeResponseRecords(records: ScoreRecord[]): ScoreRecord[] {
     }
   }
   return out;
+}
+
+/**
+ * A batch in which every value the model returned is NaN or ±Inf is no score at all but a broken model (damaged weights
+ * or cached graph): stop before any of its lines are written, rather than fill scores.jsonl with nulls.
+ */
+function refuseNonFinite(results: readonly PositionResult[], session: ScoringSession): void {
+  let values = 0;
+  for (const r of results) {
+    for (const array of [r.logits, r.logSumExp]) {
+      for (const x of array) if (Number.isFinite(x)) return;
+      values += array.length;
+    }
+  }
+  if (values === 0) return;
+  const graph = session.graphPath ?? 'the scoring graph';
+  throw new ModelError(
+    `the model returned NaN/Inf for every value of a batch (${results.length} sequence(s)) from ${graph}: damaged weights? ` +
+      `Delete ${graph === 'the scoring graph' ? 'the cached scoring graph' : graph} to have it rebuilt, and check the model's files; no line of that batch was written`,
+  );
 }

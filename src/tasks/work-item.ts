@@ -10,11 +10,21 @@ export interface WorkItem {
   accept(result: PositionResult): void;
 }
 
-/** A method family's work for one pair: sequences to run, then records built from their results. */
-export interface PairTask {
+/**
+ * What a method family contributes to one line of scores.jsonl: the line's slot (responseSlot(role, index) or
+ * comparisonSlot(chosen, rejected), as resuming counts lines), the sequences it needs, and the record built from their
+ * results. The scorer writes a line as soon as every part of its slot is back, so a crash loses only the batch in flight.
+ */
+export interface TaskPart {
+  slot: string;
   items: WorkItem[];
   /** Called once every item has its result. */
-  finish(): ScoreRecord[];
+  finish(): ScoreRecord;
+}
+
+/** A method family's work for one pair: one part per line it writes. */
+export interface PairTask {
+  parts: TaskPart[];
   /** Responses or prompts that had to be cut to --max-length. */
   truncated: number;
 }

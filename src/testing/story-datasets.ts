@@ -16,3 +16,15 @@ export function mixedStoriesSample(dir: string): string {
   fs.writeFileSync(file, out.join('\n') + '\n');
   return file;
 }
+
+/** The story sample `times` over (ids `story-001#2`, …), written into `dir`: a run long enough to act on while it runs. */
+export function repeatedStoriesSample(dir: string, times: number): string {
+  const lines = fs.readFileSync(path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'), 'utf8').trim().split('\n');
+  const out = Array.from({ length: times }, (_, k) => lines.map((line) => {
+    const r = JSON.parse(line);
+    return JSON.stringify(k === 0 ? r : { ...r, id: `${r.id}#${k + 1}` });
+  })).flat();
+  const file = path.join(dir, `stories-x${times}.jsonl`);
+  fs.writeFileSync(file, out.join('\n') + '\n');
+  return file;
+}

@@ -11,6 +11,13 @@ export const EXIT = {
   model: 4,
   /** `--fail-under` gate: a method scored below its threshold. */
   gate: 5,
+  /**
+   * Results cannot be written where asked (disk full, read-only, permission denied, a file where a folder is needed):
+   * the machine's fault, not a bug; what was written before is kept and the run resumes once it is fixed.
+   */
+  cannotWrite: 6,
+  /** The run folder is being written by another endorm process (its lock names it); nothing was touched. */
+  locked: 7,
   /** Stopped by Ctrl-C (SIGINT) after flushing what was done. */
   interrupted: 130,
   /** Stopped by SIGTERM (a cancelled CI job, an evicted pod) after flushing what was done. */

@@ -17,7 +17,10 @@ export async function requestHubFile(
   return { url, response: await requestHubUrl(url, method, settings, signal) };
 }
 
-/** One request to any Hub URL (a file, or the API), with the same headers, token and network errors as files. */
+/**
+ * One request to any Hub URL (a file, or the API), with the same headers, token and network errors as files. A server
+ * that sends nothing for `settings.timeoutMs` (no answer, or a body that stalls) is given up with a `network` HubError.
+ */
 export async function requestHubUrl(url: string, method: 'GET' | 'HEAD', settings: HubSettings, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = {
     // Content-Length must describe the bytes we count: a compressed answer would be inflated by fetch and never match.
@@ -25,10 +28,46 @@ export async function requestHubUrl(url: string, method: 'GET' | 'HEAD', setting
     'User-Agent': 'endorm',
   };
   if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
+  const seconds = settings.timeoutMs / 1000;
+  const silence = new AbortController();
+  const timedOut = () =>
+    new HubError(
+      'network',
+      `the Hub at ${url} sent nothing for ${seconds} s; check the network connection and HF_ENDPOINT, allow more time with ` +
+        `--hub-timeout SECONDS (or ENDORM_HUB_TIMEOUT), or run with --offline to use a cached copy`,
+      { url },
+    );
+  // Unref'd: a body the caller cancels (no flush comes) must not keep the process alive until the clock runs out.
+  const arm = () => setTimeout(() => silence.abort(timedOut()), settings.timeoutMs).unref();
+  let timer = arm();
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = arm();
+  };
   try {
-    return await fetch(url, { method, headers, redirect: 'follow', signal });
+    const response = await fetch(url, { method, headers, redirect: 'follow', signal: signal ? AbortSignal.any([signal, silence.signal]) : silence.signal });
+    if (response.body === null) {
+      clearTimeout(timer);
+      return response;
+    }
+    // The body streams after this returns: each chunk restarts the clock, its end (or an error) stops it.
+    rearm();
+    const watched = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          rearm();
+          controller.enqueue(chunk);
+        },
+        flush() {
+          clearTimeout(timer);
+        },
+      }),
+    );
+    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
   } catch (err) {
+    clearTimeout(timer);
     if (signal?.aborted) throw signal.reason ?? err;
+    if (silence.signal.aborted) throw silence.signal.reason;
     throw new HubError(
       'network',
       `could not reach the Hub at ${url} (${describeCause(err)}); check the network connection and HF_ENDPOINT, ` +

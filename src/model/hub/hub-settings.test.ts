@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { HubError } from './hub-errors.js';
-import { hubCacheRoot, hubEndpoint, hubToken, resolveHubSettings } from './hub-settings.js';
+import { hubCacheRoot, hubEndpoint, hubTimeoutMs, hubToken, resolveHubSettings } from './hub-settings.js';
 
 describe('hub settings', () => {
   it('defaults to huggingface.co and ~/.cache/endorm, without a token', () => {
@@ -22,18 +22,27 @@ describe('hub settings', () => {
   });
 
   it('lets explicit options win over the environment', () => {
-    const env = { HF_ENDPOINT: 'https://a.example', ENDORM_CACHE: '/env-cache', HF_TOKEN: 'env-token' };
+    const env = { HF_ENDPOINT: 'https://a.example', ENDORM_CACHE: '/env-cache', HF_TOKEN: 'env-token', ENDORM_HUB_TIMEOUT: '2.5' };
     const settings = resolveHubSettings(
-      { endpoint: 'http://127.0.0.1:9/', cacheRoot: '/opt-cache', token: 'opt-token', offline: true },
+      { endpoint: 'http://127.0.0.1:9/', cacheRoot: '/opt-cache', token: 'opt-token', offline: true, timeoutMs: 700 },
       env,
     );
-    assert.deepEqual(settings, { endpoint: 'http://127.0.0.1:9', cacheRoot: '/opt-cache', token: 'opt-token', offline: true });
+    assert.deepEqual(settings, { endpoint: 'http://127.0.0.1:9', cacheRoot: '/opt-cache', token: 'opt-token', offline: true, timeoutMs: 700 });
     assert.deepEqual(resolveHubSettings({}, env), {
       endpoint: 'https://a.example',
       cacheRoot: '/env-cache',
       token: 'env-token',
       offline: false,
+      timeoutMs: 2500,
     });
+  });
+
+  it('gives up a silent Hub after ENDORM_HUB_TIMEOUT seconds, 30 by default; a bad value is refused', () => {
+    assert.equal(hubTimeoutMs({}), 30_000);
+    assert.equal(hubTimeoutMs({ ENDORM_HUB_TIMEOUT: '0.5' }), 500);
+    for (const bad of ['0', '-3', 'soon']) {
+      assert.throws(() => hubTimeoutMs({ ENDORM_HUB_TIMEOUT: bad }), (e: unknown) => e instanceof HubError && e.code === 'invalid' && /ENDORM_HUB_TIMEOUT/.test(e.message));
+    }
   });
 
   it('refuses an endpoint that is not an http(s) URL', () => {

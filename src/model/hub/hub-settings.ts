@@ -2,6 +2,11 @@ import { absolutePath, endormCacheRoot } from '../cache-root.js';
 import { HubError } from './hub-errors.js';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+/**
+ * How long a Hub request may go without a byte before it is given up: the answer's headers, then each stretch of its
+ * body. A server that accepts and never answers would otherwise hold a run silent for minutes.
+ */
+export const DEFAULT_HUB_TIMEOUT_SECONDS = 30;
 
 /** Where, as whom and how to reach the Hub. Every field has an environment default so the CLI needs no flags. */
 export interface HubAccessOptions {
@@ -13,6 +18,8 @@ export interface HubAccessOptions {
   cacheRoot?: string;
   /** Access token sent as `Authorization: Bearer`; default `HF_TOKEN`; "" sends none even if HF_TOKEN is set. */
   token?: string;
+  /** Milliseconds a request may go without an answer or a body byte; default `ENDORM_HUB_TIMEOUT` (seconds), else 30 s. */
+  timeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -21,6 +28,7 @@ export interface HubSettings {
   cacheRoot: string;
   token: string | undefined;
   offline: boolean;
+  timeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +52,17 @@ export function resolveHubSettings(options: HubAccessOptions = {}, env: Env = pr
     cacheRoot: options.cacheRoot === undefined ? hubCacheRoot(env) : absolutePath(options.cacheRoot),
     token: options.token === undefined ? hubToken(env) : nonEmpty(options.token),
     offline: options.offline ?? false,
+    timeoutMs: options.timeoutMs ?? hubTimeoutMs(env),
   };
+}
+
+/** `ENDORM_HUB_TIMEOUT` (seconds, > 0) in milliseconds; the default when unset. */
+export function hubTimeoutMs(env: Env = process.env): number {
+  const raw = nonEmpty(env.ENDORM_HUB_TIMEOUT);
+  if (raw === undefined) return DEFAULT_HUB_TIMEOUT_SECONDS * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new HubError('invalid', `ENDORM_HUB_TIMEOUT="${raw}" is not a number of seconds > 0`);
+  return seconds * 1000;
 }
 
 function normalizeEndpoint(raw: string): string {

@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFault } from '../util/cannot-write-error.js';
+import { EndormError } from '../util/endorm-error.js';
+import { EXIT } from '../util/exit-codes.js';
+import { makeFolder } from '../util/make-folder.js';
+import { processAlive } from '../util/process-alive.js';
+import { RUN_FILES } from './run-files.js';
+
+/** What run.lock says about the process writing the folder. */
+export interface LockHolder {
+  host: string;
+  pid: number;
+  /** When it took the lock (ISO time). */
+  startedAt: string;
+  /** The command it runs (`score`, `rescore`, `merge`). */
+  command: string;
+  /** Linux: the process's start time in clock ticks since boot, which tells a reused pid from the holder. */
+  pidStart?: string;
+  /**
+   * Linux: its pid namespace (`pid:[4026531836]`). Two containers may share a host name (a retried pod) but not their
+   * pids: a holder from another namespace is checked like one from another host.
+   */
+  pidNamespace?: string;
+}
+
+/** Another endorm process writes the folder (exit 7); nothing in it was touched. */
+export class RunLockedError extends EndormError {
+  readonly exitCode = EXIT.locked;
+  override name = 'RunLockedError';
+  constructor(
+    message: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunLock {
+  file: string;
+  holder: LockHolder;
+  /** Removes the lock if it is still this process's; safe to call twice. */
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  command: string;
+  /** Take over a lock held from another host (whose process cannot be checked from here). */
+  forceUnlock?: boolean;
+  /** Told when a stale lock was taken over. */
+  onNote?: (message: string) => void;
+}
+
+/** Locks held by this process, removed on any exit (a second Ctrl-C calls process.exit, which skips `finally`). */
+const held = new Map<string, string>();
+let exitHookInstalled = false;
+
+/**
+ * Makes this process the one writer of `dir`: creates `dir/run.lock` atomically (written beside it, then hard-linked
+ * into place, which fails if it exists), holding host, pid and start time. A lock whose process is gone from this host
+ * is taken over with a note; one from another host needs `forceUnlock`; a live holder is a RunLockedError naming it.
+ */
+export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLock> {
+  const file = path.join(dir, RUN_FILES.lock);
+  const holder: LockHolder = {
+    host: os.hostname(),
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    command: o.command,
+    ...(processStart(process.pid) !== undefined ? { pidStart: processStart(process.pid)! } : {}),
+    ...(pidNamespace() !== undefined ? { pidNamespace: pidNamespace()! } : {}),
+  };
+  const text = JSON.stringify(holder) + '\n';
+  let created: string | undefined;
+  try {
+    created = (await pathMissing(dir)) ? dir : undefined;
+    await makeFolder(dir);
+  } catch (err) {
+    throw writeFault(err, dir);
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    // Read first: a live holder is refused without a byte written into its folder.
+    const found = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(writeFault(err, file))));
+    if (found !== null) {
+      const other = parseHolder(found);
+      const verdict = judge(other, o.forceUnlock === true);
+      if (verdict.live) throw new RunLockedError(lockedMessage(dir, file, other, verdict.reason), other);
+      if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
+      continue;
+    }
+    if (await createExclusive(file, text)) {
+      held.set(file, text);
+      installExitHook();
+      await removeOrphanTemps(dir);
+      return {
+        file,
+        holder,
+        release: async () => {
+          await releaseLock(file, text);
+          // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
+          // only the folder itself, not parents it may have made.
+          if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
+        },
+      };
+    }
+  }
+  if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
+  throw new RunLockedError(`${dir}: could not take ${file}: other processes keep taking it; is another endorm starting on this folder?`, undefined);
+}
+
+/** Whether the lock `holder` still stands, and why (or why not). */
+function judge(holder: LockHolder | undefined, force: boolean): { live: boolean; reason: string } {
+  if (!holder) {
+    return force ? { live: false, reason: 'it could not be read, and --force-unlock was given' } : { live: true, reason: 'it cannot be read' };
+  }
+  const here = pidNamespace();
+  if (holder.host !== os.hostname() || (holder.pidNamespace !== undefined && here !== undefined && holder.pidNamespace !== here)) {
+    return force
+      ? { live: false, reason: `it was held by pid ${holder.pid} on host ${holder.host}, and --force-unlock was given` }
+      : { live: true, reason: 'it was taken on another host (or container), whose processes cannot be checked from here' };
+  }
+  const gone = !processAlive(holder.pid) || (holder.pidStart !== undefined && processStart(holder.pid) !== undefined && processStart(holder.pid) !== holder.pidStart);
+  if (gone) return { live: false, reason: `its process (pid ${holder.pid}, ${holder.command} since ${holder.startedAt}) is gone` };
+  return { live: true, reason: 'that process is running' };
+}
+
+function lockedMessage(dir: string, file: string, holder: LockHolder | undefined, reason: string): string {
+  const who = holder ? `endorm ${holder.command} (pid ${holder.pid} on host ${holder.host}, since ${holder.startedAt})` : 'another process';
+  const what =
+    holder && holder.host === os.hostname() && reason === 'that process is running'
+      ? 'wait for it to finish or stop it, then run this again'
+      : `if no endorm writes this folder any more, run again with --force-unlock (or remove ${file})`;
+  return `${dir} is being written by ${who}: ${file} says so and ${reason}; nothing was changed. One process writes a run folder at a time: ${what}`;
+}
+
+/** Creates `file` with `text` only if it does not exist; the content is complete the moment the name appears. */
+async function createExclusive(file: string, text: string): Promise<boolean> {
+  const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.writeFile(staged, text, { flush: true });
+    try {
+      await fs.link(staged, file);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+    }
+    // A file system without hard links: O_EXCL creation, and the content follows (readers retry an empty lock).
+    try {
+      await fs.writeFile(file, text, { flag: 'wx', flush: true });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  } catch (err) {
+    throw writeFault(err, file);
+  } finally {
+    await fs.rm(staged, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Moves the stale lock aside (rename is atomic, so of two processes taking it over only one moves it) and checks that
+ * what it moved is the lock it judged: if another process took it over in between, its fresh lock is put back.
+ */
+async function takeOver(file: string, judged: string): Promise<boolean> {
+  const aside = `${file}.stale-${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.rename(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw writeFault(err, file);
+  }
+  const moved = await fs.readFile(aside, 'utf8').catch(() => '');
+  if (moved !== judged) await fs.link(aside, file).catch(() => undefined);
+  await fs.rm(aside, { force: true }).catch(() => undefined);
+  return moved === judged;
+}
+
+async function releaseLock(file: string, text: string): Promise<void> {
+  if (!held.has(file)) return;
+  held.delete(file);
+  const now = await fs.readFile(file, 'utf8').catch(() => null);
+  if (now === text) await fs.rm(file, { force: true }).catch(() => undefined);
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [file, text] of held) {
+      try {
+        if (readFileSync(file, 'utf8') === text) unlinkSync(file);
+      } catch {
+        // gone already, or the folder went away: nothing to release
+      }
+    }
+    held.clear();
+  });
+}
+
+/** Temporary files of writers in this folder (atomic writes, staged locks) that a kill left: their process is gone. */
+const ORPHAN_NAME = /\.(?:tmp-(\d+)|lock\.(?:stale-)?(\d+)-[0-9a-f]{12})$/;
+const ORPHAN_AGE_MS = 60_000;
+
+/** Only the lock holder writes here, so a temporary file of a dead process (and a minute old) is nobody's. */
+async function removeOrphanTemps(dir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const match = ORPHAN_NAME.exec(name);
+    const pid = Number(match?.[1] ?? match?.[2]);
+    if (!match || pid === process.pid || processAlive(pid)) continue;
+    const entry = path.join(dir, name);
+    const stat = await fs.lstat(entry).catch(() => undefined);
+    if (stat?.isFile() && now - stat.mtimeMs >= ORPHAN_AGE_MS) await fs.rm(entry, { force: true }).catch(() => undefined);
+  }
+}
+
+async function pathMissing(dir: string): Promise<boolean> {
+  return fs.stat(dir).then(
+    () => false,
+    () => true,
+  );
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof value.host === 'string' && Number.isInteger(value.pid) && typeof value.startedAt === 'string') {
+      return { command: 'run', ...value } as LockHolder;
+    }
+  } catch {
+    // not a lock endorm wrote whole
+  }
+  return undefined;
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot); undefined off Linux or for a gone process. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
