@@ -1,4 +1,4 @@
-import { DASH, duration, integer, mdCell, mdText, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { comparisonGrid, type GridCell } from './comparison-grid.js';
 import { BETWEEN_RUNS_EXPLANATION, comparisonTitle, type Comparison } from './comparison-input.js';
 import { provenanceDiffMarkdown } from './provenance-report.js';
@@ -10,7 +10,7 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
   out.push('| Run | Model | Dataset | Settings | Records | endorm | Time |', '|---|---|---|---|--:|---|--:|');
   summaries.forEach((s, i) => {
     out.push(
-      `| **${mdCell(labels[i]!)}** | \`${mdCell(s.model.spec)}\` (${mdCell(s.model.dtype)}) | ${mdCell(s.dataset.name)} (sha256 \`${shortHash(s.dataset.sha256)}\`) | ${mdCell(settingsText(s.settings))} | ${integer(s.counts.pairs)} | ${mdCell(s.endorm.version)} | ${duration(s.timing.seconds)} |`,
+      `| **${mdCell(labels[i]!)}** | ${mdCode(s.model.spec)} (${mdCell(s.model.dtype)}) | ${mdCell(s.dataset.name)} (sha256 \`${shortHash(s.dataset.sha256)}\`) | ${mdCell(settingsText(s.settings))} | ${integer(s.counts.pairs)} | ${mdCell(s.endorm.version)} | ${duration(s.timing.seconds)} |`,
     );
   });
   out.push('');
@@ -22,13 +22,13 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
 
   out.push('## Overall accuracy', '', 'Accuracy % (95% CI).', '', header.replace('| |', '| Method |'), rule);
   for (const row of grid.filter((r) => r.scope === 'overall')) {
-    out.push(`| \`${mdCell(row.method)}\` | ${row.cells.map(cellText).join(' | ')} |`);
+    out.push(`| ${mdCode(row.method)} | ${row.cells.map(cellText).join(' | ')} |`);
   }
   out.push('');
 
   const methods = [...new Set(grid.map((r) => r.method))];
   for (const method of methods) {
-    out.push(`## \`${mdCell(method)}\``, '', header, rule);
+    out.push(`## ${mdCode(method)}`, '', header, rule);
     for (const row of grid.filter((r) => r.method === method)) {
       out.push(`| ${mdCell(row.label)} | ${row.cells.map(cellText).join(' | ')} |`);
     }
@@ -40,7 +40,7 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
     out.push('| Method | Run | Records | Comparisons | First run % | Run % | b / c | McNemar p |', '|---|---|--:|--:|--:|--:|--:|--:|');
     for (const t of tests) {
       out.push(
-        `| \`${mdCell(t.method)}\` | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} | ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
+        `| ${mdCode(t.method)} | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} | ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
       );
     }
     out.push('');

@@ -1,5 +1,5 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { escapeHtml, mdCell, percent, percentCi } from '../render/format.js';
+import { escapeHtml, mdCode, percent, percentCi } from '../render/format.js';
 import { card } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 
@@ -30,7 +30,7 @@ export function headlineMarkdown(summary: RunSummary): string[] {
       const part = m.headline!.parts?.[p];
       return part ? `${percent(part.value)} (${percentCi(part.ci95)})` : '';
     });
-    out.push(`| \`${mdCell(spec)}\` | **${percent(m.headline!.value)}** | ${percentCi(m.headline!.ci95)} | ${parts.join(' | ')}${parts.length ? ' | ' : ''}${percent(m.accuracy)} |`);
+    out.push(`| ${mdCode(spec)} | **${percent(m.headline!.value)}** | ${percentCi(m.headline!.ci95)} | ${parts.join(' | ')}${parts.length ? ' | ' : ''}${percent(m.accuracy)} |`);
   }
   out.push('', `${ABOUT_CI} Pooled accuracy: the share of every chosen-vs-rejected comparison of every record, all domains together (below).`, '');
   return out;

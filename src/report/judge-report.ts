@@ -1,6 +1,6 @@
 import type { PositionStats } from '../benchmarks/judge-stats.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
-import { DASH, escapeHtml, integer, mdCell, percent, shortHash } from '../render/format.js';
+import { DASH, escapeHtml, integer, mdCode, percent, shortHash } from '../render/format.js';
 import { card } from '../render/html-page.js';
 
 /** What run.json says about one judge (settings.judges[spec], written by score-run). */
@@ -56,7 +56,7 @@ export function judgeMarkdown(summary: RunSummary): string[] {
   for (const r of rows) {
     const p = r.position;
     out.push(
-      `| \`${mdCell(r.spec)}\` | ${r.prompt ? `\`${mdCell(r.prompt)}\`` : DASH} | ${r.sha256 ? `\`${shortHash(r.sha256)}\`` : DASH} | ${r.answerPrefix !== null ? `\`${mdCell(r.answerPrefix)}\`` : DASH} | ${integer(r.truncated)} | ${percent(p?.consistency)} | ${percent(p?.firstPositionBias)} | ${percent(p?.secondPositionBias)} | ${percent(p?.firstPositionRate)} |`,
+      `| ${mdCode(r.spec)} | ${r.prompt ? mdCode(r.prompt) : DASH} | ${r.sha256 ? `\`${shortHash(r.sha256)}\`` : DASH} | ${r.answerPrefix !== null ? mdCode(r.answerPrefix) : DASH} | ${integer(r.truncated)} | ${percent(p?.consistency)} | ${percent(p?.firstPositionBias)} | ${percent(p?.secondPositionBias)} | ${percent(p?.firstPositionRate)} |`,
     );
   }
   out.push('');

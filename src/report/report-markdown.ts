@@ -1,7 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { DASH, compact, duration, integer, mdCell, mdText, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { compact, DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
 import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
@@ -73,20 +73,20 @@ function methodsSection(summary: RunSummary): string[] {
   const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference);
   const out = ['## Methods', ''];
   if (methods.length === 0) return [...out, 'No methods.', ''];
-  const pHeader = reference ? `McNemar p vs \`${mdCell(reference)}\`` : 'McNemar p';
+  const pHeader = reference ? `McNemar p vs ${mdCode(reference)}` : 'McNemar p';
   out.push(`| Method | ${accuracyLabel(summary)} % | 95% CI | Pairs | Comparisons | Ties | b / c | ${pHeader} |`);
   out.push('|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const [spec, m] of methods) {
     const vs = m.vsReference;
     const pCell = spec === reference ? 'reference' : vs ? pValue(vs.pValue) : DASH;
     out.push(
-      `| \`${mdCell(spec)}\` | ${percent(m.accuracy)} | ${percentCi(m.ci95)} | ${integer(m.pairs)} | ${integer(m.comparisons)} | ${integer(m.ties)} | ${vs ? `${vs.b} / ${vs.c}` : DASH} | ${pCell} |`,
+      `| ${mdCode(spec)} | ${percent(m.accuracy)} | ${percentCi(m.ci95)} | ${integer(m.pairs)} | ${integer(m.comparisons)} | ${integer(m.ties)} | ${vs ? `${vs.b} / ${vs.c}` : DASH} | ${pCell} |`,
     );
   }
   out.push('');
   out.push('Accuracy is the share of chosen-vs-rejected comparisons a method gets right (a tie counts as wrong); the 95% CI is a percentile bootstrap over records (1000 resamples, fixed seed).');
   if (reference) {
-    out.push(`McNemar: exact two-sided test on the comparisons both methods judged; b = \`${mdCell(reference)}\` right and the method wrong, c = the reverse.`);
+    out.push(`McNemar: exact two-sided test on the comparisons both methods judged; b = ${mdCode(reference)} right and the method wrong, c = the reverse.`);
   }
   out.push('');
   return out;
@@ -97,7 +97,7 @@ function groupSection(summary: RunSummary): string[] {
   const groups = [...new Set(methods.flatMap(([, m]) => Object.keys(m.groups)))].sort();
   if (groups.length === 0) return [];
   const out = ['## Accuracy by group', '', 'Accuracy % (95% CI); n = records counted.', ''];
-  out.push(`| Group | n | ${methods.map(([spec]) => `\`${mdCell(spec)}\``).join(' | ')} |`);
+  out.push(`| Group | n | ${methods.map(([spec]) => `${mdCode(spec)}`).join(' | ')} |`);
   out.push(`|---|--:|${methods.map(() => '--:').join('|')}|`);
   for (const group of groups) {
     const counts = methods.map(([, m]) => m.groups[group]?.pairs ?? 0);

@@ -1,6 +1,6 @@
 import type { MethodSummary, RunSummary } from '../../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../../benchmarks/summary-row.js';
-import { escapeHtml, integer, mdCell, percent } from '../../render/format.js';
+import { escapeHtml, integer, mdCell, mdCode, percent } from '../../render/format.js';
 import { card, legend } from '../../render/html-page.js';
 import { seriesColor } from '../../render/palette.js';
 import { barChartSvg, type BarCategory } from '../../render/svg-bar-chart.js';
@@ -118,13 +118,13 @@ export function rewardBenchMarkdown(summary: RunSummary): string[] {
   out.push(`| Method | ${REWARD_BENCH_SECTIONS.join(' | ')} | Score |`, `|---|${REWARD_BENCH_SECTIONS.map(() => '--:').join('|')}|--:|`);
   for (const [spec, rb] of methods) {
     const sections = REWARD_BENCH_SECTIONS.map((s) => percent(sectionScore(rb, s)));
-    out.push(`| \`${mdCell(spec)}\` | ${sections.join(' | ')} | **${percent(rb.overall)}** |`);
+    out.push(`| ${mdCode(spec)} | ${sections.join(' | ')} | **${percent(rb.overall)}** |`);
   }
   out.push('');
   const missing = [...new Set(methods.flatMap(([, rb]) => rb.missingSubsets))];
   if (missing.length > 0) out.push(`**Subsets without records:** ${mdCell(missingText(summary, missing))}.`, '');
   out.push('### RewardBench subsets', '');
-  out.push(`| Section | Subset | Weight | Records | ${methods.map(([spec]) => `\`${mdCell(spec)}\``).join(' | ')} |`);
+  out.push(`| Section | Subset | Weight | Records | ${methods.map(([spec]) => `${mdCode(spec)}`).join(' | ')} |`);
   out.push(`|---|---|--:|--:|${methods.map(() => '--:').join('|')}|`);
   for (const subset of subsetNames(methods)) {
     const records = subsetRecords(methods, subset);

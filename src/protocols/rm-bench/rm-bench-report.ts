@@ -1,6 +1,6 @@
 import type { MethodSummary, RunSummary } from '../../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../../benchmarks/summary-row.js';
-import { escapeHtml, integer, mdCell, percent, percentCi } from '../../render/format.js';
+import { escapeHtml, integer, mdCode, percent, percentCi } from '../../render/format.js';
 import { card, legend } from '../../render/html-page.js';
 import { seriesColor } from '../../render/palette.js';
 import { barChartSvg, type BarCategory } from '../../render/svg-bar-chart.js';
@@ -84,7 +84,7 @@ export function rmBenchSection(summary: RunSummary): string[] {
     const rm = rmBenchOf(m)!;
     const domains = RM_BENCH_DOMAINS.map((d) => (rm.domains[d] ? percent(rm.domains[d]!.average) : missingDomainCell(summary, d)));
     out.push(
-      `| \`${mdCell(spec)}\` | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** (${percentCi(rm.ci95?.average)}) |`,
+      `| ${mdCode(spec)} | ${domains.join(' | ')} | ${percent(rm.easy)} | ${percent(rm.normal)} | ${percent(rm.hard)} | **${percent(rm.average)}** (${percentCi(rm.ci95?.average)}) |`,
     );
   }
   out.push('');
@@ -94,7 +94,7 @@ export function rmBenchSection(summary: RunSummary): string[] {
   }
   for (const [spec, m] of methods) {
     const rm = rmBenchOf(m)!;
-    out.push(`### \`${mdCell(spec)}\``, '');
+    out.push(`### ${mdCode(spec)}`, '');
     out.push('| Domain | Records | Easy | Normal | Hard | Avg |', '|---|--:|--:|--:|--:|--:|');
     for (const domain of RM_BENCH_DOMAINS) {
       const d = rm.domains[domain];
