@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { csvField, csvLine, duration, escapeHtml, mdCell, mdText, pValue, percent, percentCi } from './format.js';
+import { csvField, csvLine, duration, escapeHtml, mdCell, mdCode, mdText, pValue, percent, percentCi } from './format.js';
 
 test('number formatting', () => {
   assert.equal(percent(0.8725), '87.3');
@@ -27,6 +27,9 @@ test('CSV cells a spreadsheet would run as a formula are shown as text; numbers 
 test('Markdown text shows HTML instead of running it', () => {
   assert.equal(mdText('<script>alert(1)</script> & <b>x</b>\nnext'), '&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#60;b&#62;x&#60;/b&#62; next');
   assert.equal(mdCell('<img src=x onerror=alert(1)>|y'), '&#60;img src=x onerror=alert(1)&#62;\\|y');
+  // A code span shows HTML as text already (an entity there would be shown as typed): only a table's pipes and line breaks are escaped.
+  assert.equal(mdCode('<|im_start|>assistant & a\nb'), '`<\\|im_start\\|>assistant & a b`');
+  assert.equal(mdCode('a `b`'), '`` a `b` ``');
 });
 
 test('escaping for HTML, Markdown tables and CSV', () => {
