@@ -62,6 +62,22 @@ before(async () => {
   runs['RM-Bench sample (--limit --seed)'] = await score('rm-bench-sample', ['--dataset', rmBench, '--limit', '6', '--seed', '3', '--max-length', '256', '--methods', 'endorm,loglik']);
   runs['--select-on grid'] = await score('select-on', ['--dataset', stories, '--limit', '16', '--alpha', '1,2', '--gamma', '0.9,1', '--select-on', 'dev:0.5', '--seed', '1']);
 
+  // --force into a folder holding a file of the user's, then a resume line by line after a kill and damaged traces:
+  // the last record lost one of its lines, and a trace's bytes were overwritten (the traces are cut back and redone).
+  const forced = path.join(tmp, 'forced-resumed');
+  fs.mkdirSync(forced);
+  fs.writeFileSync(path.join(forced, 'notes.txt'), 'mine\n');
+  await score('forced-resumed', ['--dataset', stories, '--limit', '6', '--methods', 'endorm,loglik', '--template', 'none', '--force']);
+  const scoreLines = fs.readFileSync(path.join(forced, 'scores.jsonl'), 'utf8').trimEnd().split('\n');
+  fs.writeFileSync(path.join(forced, 'scores.jsonl'), scoreLines.slice(0, -1).join('\n') + '\n');
+  const firstTrace = JSON.parse(fs.readFileSync(path.join(forced, 'traces.index.jsonl'), 'utf8').split('\n')[1]!);
+  const traces = fs.openSync(path.join(forced, 'traces.bin'), 'r+');
+  fs.writeSync(traces, Buffer.alloc(8, 0xff), 0, 8, firstTrace.offset + 2);
+  fs.closeSync(traces);
+  const resumed = await runCliInProcess(['score', '--resume', forced, '--quiet']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  runs['--force, resumed line by line after damaged traces'] = forced;
+
   // RewardBench's Hub split and a Hub model at a --revision, both from a stand-in Hub on 127.0.0.1.
   const subsets = ['alpacaeval-easy', 'mt-bench-hard', 'refusals-dangerous', 'math-prm', 'hep-go'];
   const rows = subsets.map((subset, i) => {
@@ -93,7 +109,7 @@ function problems(check: ValidateFunction, value: unknown): string {
 }
 
 test('run.json, summary.json and every scores.jsonl line of real runs validate against the shipped schemas', () => {
-  assert.equal(Object.keys(runs).length, 8);
+  assert.equal(Object.keys(runs).length, 9);
   for (const [what, dir] of Object.entries(runs)) {
     assert.equal(problems(validate.run, readJson(path.join(dir, 'run.json'))), '', `${what}: run.json`);
     assert.equal(problems(validate.summary, readJson(path.join(dir, 'summary.json'))), '', `${what}: summary.json`);
@@ -125,6 +141,13 @@ test('run.json, summary.json and every scores.jsonl line of real runs validate a
   assert.equal(hubRun.dataset.subsets['math-prm'], 1);
   assert.equal(hubRun.methods.length.headline.title, 'RewardBench score');
   assert.equal(hubRun.methods.length.rewardBench.sections.length, 4);
+  // What the run-folder integrity work adds: the user's file is still there, and the resume's repair is in the notes.
+  const forced = runs['--force, resumed line by line after damaged traces']!;
+  assert.equal(fs.readFileSync(path.join(forced, 'notes.txt'), 'utf8'), 'mine\n');
+  const repaired = readJson(path.join(forced, 'summary.json'));
+  assert.equal(repaired.counts.pairs, 6);
+  assert.ok(repaired.notes.some((n: string) => /traces were cut back/.test(n)), JSON.stringify(repaired.notes));
+  assert.equal(fs.existsSync(path.join(forced, 'run.lock')), false, 'the lock is gone with the process');
 });
 
 test('every key a built-in method summary writes is described by the schema, not let through as a plug-in key', () => {
@@ -165,6 +188,10 @@ test('the schemas are closed where the format is: an unknown field, a missing on
   const line = JSON.parse(fs.readFileSync(path.join(dir, 'scores.jsonl'), 'utf8').split('\n')[0]!);
   assert.notEqual(problems(validate.line, { ...line, role: 'winner' }), '');
   assert.notEqual(problems(validate.line, { ...line, score: 1 }), '');
+  // A NaN the model returned is written as null (no score); anything else that is not a number is refused, as the reader does.
+  const spec = Object.keys(line.scores)[0]!;
+  assert.equal(problems(validate.line, { ...line, scores: { ...line.scores, [spec]: null } }), '');
+  assert.notEqual(problems(validate.line, { ...line, scores: { ...line.scores, [spec]: '0.5' } }), '');
 });
 
 test('the schemas have $ids and descriptions, and ship in the package', () => {
