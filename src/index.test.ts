@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as endorm from './index.js';
 import { PROJECT_ROOT } from './testing/shared-models.js';
@@ -26,4 +27,15 @@ test('resolveDatasetSource leaves a path as it is, and openBenchmarkDataset read
   const { protocol, dataset } = await endorm.openBenchmarkDataset(source);
   assert.equal(protocol.name, 'pairs');
   assert.equal(dataset.name, 'stories-sample');
+});
+
+test("EXIT holds every code README's exit-code table lists, 6 (cannot write) and 7 (run folder locked) included", () => {
+  assert.deepEqual(
+    { cannotWrite: endorm.EXIT.cannotWrite, locked: endorm.EXIT.locked, interrupted: endorm.EXIT.interrupted, terminated: endorm.EXIT.terminated },
+    { cannotWrite: 6, locked: 7, interrupted: 130, terminated: 143 },
+  );
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('\n## Exit codes\n'));
+  const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+  assert.deepEqual(documented, Object.values(endorm.EXIT).sort((a, b) => a - b));
 });

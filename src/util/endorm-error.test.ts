@@ -11,7 +11,9 @@ import { ModelError } from '../model/model-errors.js';
 import { GraphRewriteError } from '../onnx/find-vocab-projection.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
+import { RunLockedError } from '../run-store/run-lock.js';
 import { SettingsError } from '../run/settings-error.js';
+import { CannotWriteError } from './cannot-write-error.js';
 import { EndormError } from './endorm-error.js';
 import { EXIT } from './exit-codes.js';
 
@@ -28,6 +30,8 @@ test('every error endorm reports carries the exit code the README documents for 
     [new ModelError('no config.json'), EXIT.model],
     [new HubError('not-found', 'no such file'), EXIT.model],
     [new GraphRewriteError('no logits'), EXIT.model],
+    [new CannotWriteError('cannot write run/scores.jsonl: no space left on the device', 'run/scores.jsonl', 'ENOSPC'), EXIT.cannotWrite],
+    [new RunLockedError('run is being written by endorm score (pid 1)', undefined), EXIT.locked],
     [new InterruptedError('SIGINT'), EXIT.interrupted],
     [new InterruptedError('SIGTERM'), EXIT.terminated],
   ];
