@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { modelRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
+import { STORIES } from '../../testing/shared-models.js';
 import { runEndorm } from '../../testing/spawn-endorm.js';
 import { EXIT } from '../../util/exit-codes.js';
 import { downloadHubFile } from './download-file.js';
@@ -73,4 +74,17 @@ test('endorm score --hub-timeout against a silent Hub: exit 4 with the message, 
   assert.ok(Date.now() - started < 20_000);
   // The run folder it would have written holds nothing (the lock's folder is removed with it).
   assert.equal(fs.existsSync(out), false);
+});
+
+test('--hub-timeout holds for a Hub dataset too: an hf: split and a Hub alias from a silent Hub are exit 4 in about the timeout', async () => {
+  for (const dataset of ['hf:owner/data:test', 'rm-bench']) {
+    const started = Date.now();
+    const end = await runEndorm(
+      ['score', '--model', STORIES, '--dataset', dataset, '--template', 'none', '--hub-timeout', '0.5', '--out', path.join(temp(), 'run')],
+      { HF_ENDPOINT: silentEndpoint, ENDORM_CACHE: temp(), HF_TOKEN: '' },
+    );
+    assert.equal(end.code, EXIT.model, `${dataset}: ${end.stderr}`);
+    assert.match(end.stderr, /^endorm: error: the Hub at .* sent nothing for 0\.5 s; check the network connection/m, dataset);
+    assert.ok(Date.now() - started < 20_000, `${dataset}: ${Date.now() - started} ms`);
+  }
 });
