@@ -6,7 +6,7 @@
 //                                                        [--dataset FILE --limit N]
 //
 // The dataset is the story sample --copies times over (256 records, 512 response lines by default), or --dataset (e.g.
-// an RM-Bench file, whose three styles per side differ in length) cut to --limit records; it is scored with
+// an RM-Bench file, whose three styles per side differ in length) with --limit records (as `score --limit` picks them); it is scored with
 // `--methods endorm,length` (one sequence per line), `--max-batch-tokens 100000` (so --batch-size alone sets the batch)
 // and ENDORM_DEBUG=batches, which prints "running batch N: K sequence(s)" as each batch goes to the model and "wrote
 // batch N: ..." once its lines are synced. Per batch size: one uninterrupted run gives the scoring time (from the first
