@@ -50,7 +50,11 @@ test('run.json of a fresh run says what was run, on what, with what, where; a se
   const report = fs.readFileSync(path.join(out, 'a', 'report.md'), 'utf8');
   assert.ok(report.includes(`- **Command:** \`${p.commandLine}\``));
   assert.ok(report.includes(`| \`onnx/model.onnx\` | 1.23 MiB | \`${m.model.files!['onnx/model.onnx']!.sha256}\` |`));
-  assert.match(fs.readFileSync(path.join(out, 'a', 'report.html'), 'utf8'), /<dt>Device<\/dt><dd>cpu \(cpu provider\) on /);
+  const html = fs.readFileSync(path.join(out, 'a', 'report.html'), 'utf8');
+  assert.match(html, /<dt>Device<\/dt><dd>cpu \(cpu provider\) on /);
+  const labels = [...html.matchAll(/<dt>([^<]*)<\/dt>/g)].map((d) => d[1]);
+  assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), [], 'the run card names each thing once');
+  assert.ok(report.indexOf('## Provenance') > report.indexOf('## Methods'), 'report.md gives the numbers before the provenance');
 
   // The model's four files were hashed once, into four cache entries; a second run finds them and writes none.
   const entries = hashEntries();

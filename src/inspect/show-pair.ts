@@ -10,6 +10,7 @@ import { protocolOfKind } from '../protocols/registry.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
+import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { scoresPath } from '../run-store/scores-file.js';
@@ -69,6 +70,14 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
   const notes: string[] = [];
   const alpha = o.alpha ?? 1;
   try {
+    if (traces.alphas.length === 0) {
+      // Methods like `length` read only the text: no model pass ran, so there are no token values to show.
+      throw new RunFolderError(
+        `${tracesDirs.join(', ')} holds no token values: its methods (${manifest.settings.methods.join(', ')}) ran no model pass; ` +
+          `score with endorm or loglik to show tokens`,
+        o.run,
+      );
+    }
     if (!traces.alphas.some((a) => a === alpha)) {
       throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDirs.join(', ')} (traced: α = ${traces.alphas.join(', ')})`);
     }

@@ -11,16 +11,17 @@ export interface ProvenanceLine {
 
 const NOT_RECORDED = 'not recorded';
 
-/** What a reader needs to reproduce or cite the run, in a fixed order; lines a run did not record are left out. */
+/**
+ * What a reader needs to reproduce or cite the run beyond the report's header (which names the model, the dataset and
+ * endorm's version and commit), in a fixed order; lines a run did not record are left out.
+ */
 export function provenanceLines(m: RunManifest): ProvenanceLine[] {
   const lines: ProvenanceLine[] = [];
   const p = m.provenance;
   if (p?.commandLine) lines.push({ label: 'Command', text: p.commandLine, code: true });
-  lines.push({ label: 'endorm', text: endormText(m.endorm) });
-  const hub = m.model.commit ? ` (Hub revision ${m.model.revision ?? 'main'} at commit ${m.model.commit})` : '';
-  lines.push({ label: 'Model', text: `${m.model.spec}${hub}` });
+  if (m.model.commit) lines.push({ label: 'Model revision', text: `${m.model.revision ?? 'main'} at commit ${m.model.commit}` });
   lines.push({ label: 'Model folder', text: m.model.path, code: true });
-  lines.push({ label: 'Dataset', text: m.dataset.path, code: true });
+  lines.push({ label: 'Dataset path', text: m.dataset.path, code: true });
   lines.push({ label: 'Dataset sha256', text: m.dataset.sha256 || NOT_RECORDED, code: Boolean(m.dataset.sha256) });
   if (p) {
     lines.push({ label: 'Run folder', text: p.out.path, code: true });

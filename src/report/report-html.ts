@@ -9,6 +9,7 @@ import { foldWhenSwept, gridCard } from './grid-report.js';
 import { accuracyLabel, headlineHtml } from './headline-report.js';
 import { judgeHtml } from './judge-report.js';
 import { provenanceHtmlRows } from './provenance-report.js';
+import { endormText } from './provenance-text.js';
 import { countsText, reportTitle, runTimeText } from './report-markdown.js';
 import { modelName } from './run-labels.js';
 import { settingsEntries } from './settings-text.js';
@@ -52,7 +53,7 @@ function runDetails(summary: RunSummary): string {
     ['Model', `<code>${escapeHtml(model.spec)}</code> · ${escapeHtml(model.modelType)} · ${escapeHtml(model.dtype)} · <code>${escapeHtml(model.onnxFile)}</code>`],
     ['Dataset', `${escapeHtml(dataset.name)} · <code>${escapeHtml(dataset.spec)}</code> · sha256 <code>${escapeHtml(shortHash(dataset.sha256))}</code>`],
     ['Settings', settingsEntries(summary.settings).map(([k, v]) => `${escapeHtml(k)} <b>${escapeHtml(v)}</b>`).join(' · ')],
-    ['endorm', escapeHtml(summary.endorm.version)],
+    ['endorm', escapeHtml(endormText(summary.endorm))],
     ['Run', escapeHtml(runTimeText(summary))],
     ['Counts', escapeHtml(countsText(summary))],
     ...provenanceHtmlRows(summary),

@@ -21,7 +21,6 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
   out.push(`- **Counts:** ${countsText(summary)}`, '');
-  out.push(...provenanceMarkdown(summary));
 
   out.push(...headlineMarkdown(summary));
   out.push(...gridSection(summary));
@@ -29,6 +28,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
   out.push(...judgeMarkdown(summary));
   out.push(...groupSection(summary));
   out.push(...(protocolOfKind(summary.dataset.kind).report?.markdown?.(summary) ?? []));
+  // Reference material for citing and reproducing the run: after the numbers, which a reader comes for.
+  out.push(...provenanceMarkdown(summary));
   if (summary.notes.length > 0) {
     out.push('## Notes', '');
     for (const note of summary.notes) out.push(`- ${mdText(note)}`);
