@@ -84,14 +84,17 @@ test('score --no-traces writes no trace files', async () => {
   assert.match(rescore.stderr, /has no token traces/);
 });
 
-test('show on a run whose methods ran no model pass says there are no token values, not that an α is missing', async () => {
+test('show and rescore on a run whose methods write no traces say there are no token values, not that --no-traces was given', async () => {
   const run = path.join(dir, 'length-only');
   const scored = await endorm('score', '--model', STORIES, '--template', 'none', '--dataset', path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl'),
     '--limit', '2', '--threads', '1', '--methods', 'length', '-q', '--out', run);
   assert.equal(scored.code, 0, scored.stderr);
   const shown = await endorm('show', run, '--pair', 'story-001');
   assert.equal(shown.code, 3);
-  assert.match(shown.stderr, /holds no token values: its methods \(length\) ran no model pass; score with endorm or loglik to show tokens/);
+  assert.match(shown.stderr, /length-only holds no token values: its methods \(length\) write no token traces; score with one of endorm, loglik, loglik-mean to show or rescore tokens/);
+  const rescored = await endorm('rescore', run, '--methods', 'endorm');
+  assert.equal(rescored.code, 3);
+  assert.match(rescored.stderr, /length-only holds no token values: its methods \(length\) write no token traces/);
 });
 
 test('inspect --html renders the response and a rejected one side by side, each token with its values', async () => {

@@ -7,6 +7,7 @@ import { loadTokenizer } from '../model/load-tokenizer.js';
 import { resolveDatasetSource } from '../protocols/dataset-source.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import { protocolOfKind } from '../protocols/registry.js';
+import { explainMissingTraces } from '../methods/traced-methods.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
@@ -64,20 +65,14 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
   const manifest = await readRunManifest(o.run);
   const records = await recordLines(o.run, o.pair);
   const asked = await datasetRecord(manifest, records[0]!.pair);
-  const tracesDirs = await locateTraces(o.run, manifest);
+  const tracesDirs = await locateTraces(o.run, manifest).catch((err: unknown) => {
+    throw explainMissingTraces(err, o.run, manifest.settings.methods);
+  });
   const traces = await TraceSource.open(tracesDirs);
   const responses: TokenViewResponse[] = [];
   const notes: string[] = [];
   const alpha = o.alpha ?? 1;
   try {
-    if (traces.alphas.length === 0) {
-      // Methods like `length` read only the text: no model pass ran, so there are no token values to show.
-      throw new RunFolderError(
-        `${tracesDirs.join(', ')} holds no token values: its methods (${manifest.settings.methods.join(', ')}) ran no model pass; ` +
-          `score with endorm or loglik to show tokens`,
-        o.run,
-      );
-    }
     if (!traces.alphas.some((a) => a === alpha)) {
       throw new MethodSpecError(`--alpha ${alpha} was not traced in ${tracesDirs.join(', ')} (traced: α = ${traces.alphas.join(', ')})`);
     }

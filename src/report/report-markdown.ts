@@ -15,8 +15,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
   out.push(`# endorm report: ${reportTitle(summary)}`, '');
-  out.push(`- **Model:** \`${model.spec}\` (${model.modelType}, ${model.dtype}, \`${model.onnxFile}\`)`);
-  out.push(`- **Dataset:** ${mdText(dataset.name)} (\`${dataset.spec}\`, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
+  out.push(`- **Model:** ${mdCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdCode(model.onnxFile)})`);
+  out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);

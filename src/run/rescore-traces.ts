@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { rescoreMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
+import { explainMissingTraces } from '../methods/traced-methods.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import type { ResponseMethod } from '../rewards/response-methods.js';
@@ -58,7 +59,9 @@ export async function rescoreTraces(o: RescoreRunOptions): Promise<RescoreRunRes
   const startedAt = o.now ?? new Date();
   const started = performance.now();
   const manifest = await readRunManifest(o.run);
-  const tracesDirs = await locateTraces(o.run, manifest);
+  const tracesDirs = await locateTraces(o.run, manifest).catch((err: unknown) => {
+    throw explainMissingTraces(err, o.run, manifest.settings.methods);
+  });
   const traces = await TraceSource.open(tracesDirs);
   let methods: ResponseMethod[];
   try {
