@@ -23,6 +23,8 @@ export interface RunOptionsFromManifest {
   reference?: string;
   /** --select-on's fraction. */
   selectOn?: number;
+  /** Whether the run keeps token traces (absent in runs written before it was recorded). */
+  traces?: boolean;
 }
 
 export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
@@ -45,5 +47,6 @@ export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFr
     ...(m.settings.shard !== undefined ? { shard: m.settings.shard } : {}),
     ...(m.settings.reference !== undefined ? { reference: m.settings.reference } : {}),
     ...(m.settings.selectOn !== undefined ? { selectOn: m.settings.selectOn.fraction } : {}),
+    ...(m.settings.traces !== undefined ? { traces: m.settings.traces } : {}),
   };
 }

@@ -142,7 +142,9 @@ async function scoreLocked(
     const facts = (await protocol.datasetFacts?.(dataset)) ?? {};
     const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
     const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined) || o.selectOn !== undefined;
-    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub, runDir, seed: seeded ? selection.seed : undefined });
+    // Traces are kept of responses the model runs on (not of a length-only run, nor of judges' prompts).
+    const traces = o.traces !== false && methods.some((m) => m.alphas.length > 0);
+    const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub, runDir, seed: seeded ? selection.seed : undefined, traces });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () =>
       selectPairs(() => dataset.pairs(), {
@@ -150,8 +152,6 @@ async function scoreLocked(
         ...(protocol.sectionOf ? { sectionOf: (pair: Pair) => protocol.sectionOf!(pair) } : {}),
         rereadable: dataset.rereadable !== false,
       });
-    // Traces are kept of responses the model runs on (not of a length-only run, nor of judges' prompts).
-    const traces = o.traces !== false && methods.some((m) => m.alphas.length > 0);
     const folder = await openRunFolder(runDir, manifest, selected, { expected: plannedLines(plan), traces });
     const total = await recordsToScore(folder, dataset, selected, { ...(o.shard ? {} : { limit: o.limit }), signal: o.signal });
     const onProgress = o.onProgress && ((p: ScoreProgress) => o.onProgress!(total === undefined ? p : { ...p, total }));
@@ -214,7 +214,7 @@ async function buildManifest(
   o: ScoreRunOptions & { methods: string[]; scoreEot: boolean },
   model: LoadedModel,
   dataset: Dataset,
-  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; hub: HfDatasetProvenance | undefined; runDir: string; seed: number | undefined },
+  resolved: { template: TemplateMode; maxLength: number; alphas: number[]; facts: Record<string, unknown>; hub: HfDatasetProvenance | undefined; runDir: string; seed: number | undefined; traces: boolean },
 ): Promise<RunManifest> {
   return {
     endorm: await endormBuild(),
@@ -251,6 +251,7 @@ async function buildManifest(
       ...(o.shard !== undefined ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
       ...(o.reference !== undefined ? { reference: o.reference } : {}),
       ...(o.selectOn !== undefined ? { selectOn: { fraction: o.selectOn, seed: resolved.seed ?? 0 } } : {}),
+      traces: resolved.traces,
     },
     provenance: runProvenance({
       ...(o.argv ? { argv: o.argv } : {}),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCliInProcess as endorm } from '../testing/run-cli.js';
-import { STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { EXIT } from '../util/exit-codes.js';
 
 process.env.ENDORM_CACHE = tempCacheDir();
@@ -48,4 +48,41 @@ test('--resume DIR alone continues a run with its dataset options and settings; 
   const missing = await endorm(['score', '--model', STORIES]);
   assert.equal(missing.code, EXIT.usage);
   assert.match(missing.stderr, /required option '-d, --dataset <path>' not specified \(or --resume DIR\)/);
+});
+
+test('a run keeps or keeps no traces to the end: --resume DIR continues as it began, and --no-traces on a traced run is refused', async () => {
+  const dataset = path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl');
+  const base = ['--model', STORIES, '--dataset', dataset, '--template', 'none', '--methods', 'endorm', '--limit', '6', '--threads', '1', '--quiet'];
+  const cut = (run: string) => {
+    // The last two records went missing, as after a kill.
+    const scores = path.join(run, 'scores.jsonl');
+    fs.writeFileSync(scores, fs.readFileSync(scores, 'utf8').trimEnd().split('\n').slice(0, 8).join('\n') + '\n');
+  };
+
+  const bare = path.join(tmp, 'bare');
+  assert.equal((await endorm(['score', ...base, '--no-traces', '--out', bare])).code, EXIT.ok);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(bare, 'run.json'), 'utf8')).settings.traces, false);
+  cut(bare);
+  const resumedBare = await endorm(['score', '--resume', bare, '--quiet']);
+  assert.equal(resumedBare.code, EXIT.ok, resumedBare.stderr);
+  assert.equal(fs.readFileSync(path.join(bare, 'scores.jsonl'), 'utf8').trimEnd().split('\n').length, 12);
+  assert.deepEqual(fs.readdirSync(bare).filter((f) => f.startsWith('traces')), []);
+
+  const traced = path.join(tmp, 'traced');
+  assert.equal((await endorm(['score', ...base, '--out', traced])).code, EXIT.ok);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(traced, 'run.json'), 'utf8')).settings.traces, true);
+  cut(traced);
+  const refused = await endorm(['score', '--resume', traced, '--no-traces', '--quiet']);
+  assert.equal(refused.code, EXIT.usage);
+  assert.match(refused.stderr, /settings\.traces: true vs false/);
+  const resumed = await endorm(['score', '--resume', traced, '--quiet']);
+  assert.equal(resumed.code, EXIT.ok, resumed.stderr);
+  // Every response has its trace: a rescore from them gives back each of the run's 12 scores.
+  const rescored = await endorm(['rescore', traced, '--methods', 'endorm', '--out', path.join(tmp, 'rescored'), '--quiet']);
+  assert.equal(rescored.code, EXIT.ok, rescored.stderr);
+  const scoresOf = (run: string) => new Map(fs.readFileSync(path.join(run, 'scores.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l)).map((l) => [`${l.pair}/${l.role}/${l.index ?? 0}`, l.scores.endorm]));
+  const want = scoresOf(traced);
+  const got = scoresOf(path.join(tmp, 'rescored'));
+  assert.equal(got.size, 12);
+  for (const [key, value] of want) assert.ok(Math.abs(got.get(key) - value) <= 1e-9 * Math.abs(value), key);
 });

@@ -24,6 +24,7 @@ export interface ResumableOptions extends FieldOptions {
   shard?: ShardSpec;
   reference?: string;
   selectOn?: number;
+  traces: boolean;
   format?: string;
 }
 
@@ -58,6 +59,8 @@ export async function withRunDefaults<T extends ResumableOptions>(opts: T, comma
     shard: opts.shard ?? run.shard,
     reference: opts.reference ?? run.reference,
     selectOn: opts.selectOn ?? run.selectOn,
+    // --traces is on by default: only a --no-traces given now counts; else the run keeps on as it began.
+    traces: given('traces') ? opts.traces : (run.traces ?? opts.traces),
     ...Object.fromEntries(PINNED_DATASET_OPTIONS.map((k) => [k, opts[k] ?? run.datasetOptions[k]])),
   };
 }

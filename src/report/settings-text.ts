@@ -14,7 +14,7 @@ export function settingsEntries(settings: RunManifest['settings']): [string, str
   if (settings.limit !== undefined) entries.push(['limit', String(settings.limit)]);
   if (settings.shard) entries.push(['shard', `${settings.shard.index}/${settings.shard.count}`]);
   if (settings.selectOn) entries.push(['select on', `dev:${settings.selectOn.fraction} (seed ${settings.selectOn.seed})`]);
-  const known = new Set(['methods', 'template', 'scoreEot', 'maxLength', 'alphas', 'limit', 'shard', 'selectOn', 'judges']);
+  const known = new Set(['methods', 'template', 'scoreEot', 'maxLength', 'alphas', 'limit', 'shard', 'selectOn', 'judges', 'traces']);
   for (const key of Object.keys(settings).sort()) {
     if (known.has(key) || settings[key] === undefined) continue;
     entries.push([key, displayValue(settings[key])]);

@@ -68,6 +68,11 @@ export interface RunManifest {
     reference?: string;
     /** `--select-on dev[:FRACTION]`: a grid's setting is chosen on `fraction` of the records (split by `seed`), reported on the rest. */
     selectOn?: { fraction: number; seed: number };
+    /**
+     * Whether the run keeps token traces (false for --no-traces and for methods that trace nothing): a resume continues
+     * the same way, so a run is never half traced. Absent in runs written before it was recorded.
+     */
+    traces?: boolean;
     [key: string]: unknown;
   };
   /** How and where the run was made; absent in runs written before it was recorded. */

@@ -24,6 +24,11 @@ export function runDifferences(a: RunManifest, b: RunManifest, options: CompareR
       right[key] = b.model[field];
     }
   }
+  // Whether traces are kept, likewise: a run written before it was recorded may be resumed either way.
+  if (a.settings.traces === undefined || b.settings.traces === undefined) {
+    delete left['settings.traces'];
+    delete right['settings.traces'];
+  }
   const out: string[] = [];
   for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])]) {
     const x = show(left[key]);
