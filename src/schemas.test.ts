@@ -124,6 +124,7 @@ test('run.json, summary.json and every scores.jsonl line of real runs validate a
   assert.ok(fs.readFileSync(path.join(runs['RM-Bench, judges']!, 'scores.jsonl'), 'utf8').includes('"type":"comparison"'));
   assert.deepEqual(readJson(path.join(runs['pairs, α × γ grid']!, 'run.json')).settings.grid, { alphas: [1, 2], gammas: [0.9, 1] });
   assert.equal(readJson(path.join(runs['merged shards']!, 'run.json')).mergedFrom.length, 2);
+  assert.ok(readJson(path.join(runs['merged shards']!, 'run.json')).mergedFrom.every((m: { provenance?: { device?: unknown } }) => m.provenance?.device), 'each shard\'s provenance is kept');
   assert.deepEqual(readJson(path.join(runs['merged shards']!, 'run.json')).dataset.options, { format: 'jsonl', idField: 'id' });
   assert.equal(typeof readJson(path.join(runs['rescored']!, 'run.json')).settings.rescoredFrom, 'string');
   // What main's provenance, sampling, headlines, honest sweeps and Hub datasets add.

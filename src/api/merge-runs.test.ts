@@ -54,6 +54,31 @@ test('merging the shards of a run gives the summary of the unsharded run', async
   assert.ok(summary.notes.some((n) => /Not every shard has token traces/.test(n)));
 });
 
+test('a merged run keeps each shard\'s endorm and provenance, and says when the shards were scored with different builds, software or devices', async () => {
+  const { shards } = await shardedRun(2);
+  const machines = [
+    { endorm: { version: '0.1.0', commit: 'a'.repeat(40) }, node: 'v20.20.0', device: { name: 'cpu', executionProvider: 'cpu', cpu: 'Xeon', cores: 16 } },
+    { endorm: { version: '0.1.0', commit: 'b'.repeat(40) }, node: 'v20.20.0', device: { name: 'webgpu', executionProvider: 'webgpu', cpu: 'EPYC', cores: 64 } },
+  ];
+  for (const [i, dir] of shards.entries()) {
+    const file = path.join(dir, 'run.json');
+    const m = JSON.parse(await fs.readFile(file, 'utf8')) as RunManifest;
+    const { endorm, node, device } = machines[i]!;
+    m.endorm = endorm;
+    m.provenance = { cwd: '/w', out: { path: dir }, versions: { node }, device, platform: 'linux x64' };
+    await fs.writeFile(file, JSON.stringify(m));
+  }
+  const out = path.join(await temp(), 'merged');
+  const { summary } = await mergeRuns(shards, out);
+  const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8')) as RunManifest;
+  assert.deepEqual(run.mergedFrom!.map((m) => [m.endorm?.commit, m.provenance?.device?.name]), [['a'.repeat(40), 'cpu'], ['b'.repeat(40), 'webgpu']]);
+  const notes = summary.notes.filter((n) => n.startsWith('The shards were scored with different'));
+  assert.deepEqual(notes, [
+    `The shards were scored with different endorm (1/2: version 0.1.0, commit ${'a'.repeat(40)}; 2/2: version 0.1.0, commit ${'b'.repeat(40)}); run.json's mergedFrom holds each shard's provenance.`,
+    "The shards were scored with different device (1/2: name cpu, executionProvider cpu, cpu Xeon; 2/2: name webgpu, executionProvider webgpu, cpu EPYC); run.json's mergedFrom holds each shard's provenance.",
+  ]);
+});
+
 test('merge refuses missing, doubled, mismatched, unfinished and overlapping shards, and an existing run as output', async () => {
   const { manifest, shards } = await shardedRun(3);
   const refuses = async (dirs: string[], pattern: RegExp) =>

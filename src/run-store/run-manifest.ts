@@ -77,8 +77,19 @@ export interface RunManifest {
   };
   /** How and where the run was made; absent in runs written before it was recorded. */
   provenance?: RunProvenance;
-  /** Set by `endorm merge`: the shard runs this run was combined from. */
-  mergedFrom?: { path: string; shard: { index: number; count: number }; createdAt: string }[];
+  /**
+   * Set by `endorm merge`: the shard runs this run was combined from, each with the endorm and provenance that scored it
+   * (shards may run on other machines; the merged run's own `endorm` and `provenance` are the first shard's).
+   */
+  mergedFrom?: MergedShard[];
+}
+
+export interface MergedShard {
+  path: string;
+  shard: { index: number; count: number };
+  createdAt: string;
+  endorm?: RunManifest['endorm'];
+  provenance?: RunProvenance;
 }
 
 /** What a run needs beyond its settings to be reproduced and cited: the command, the software, the machine. */

@@ -49,7 +49,13 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
     ...first.manifest,
     createdAt: new Date().toISOString(),
     settings,
-    mergedFrom: runs.map((r) => ({ path: path.resolve(r.dir), shard: r.shard, createdAt: r.manifest.createdAt })),
+    mergedFrom: runs.map((r) => ({
+      path: path.resolve(r.dir),
+      shard: r.shard,
+      createdAt: r.manifest.createdAt,
+      endorm: r.manifest.endorm,
+      ...(r.manifest.provenance ? { provenance: r.manifest.provenance } : {}),
+    })),
   });
   await concatenateScores(runs.map((r) => ({ dir: r.dir, bytes: r.scan.validBytes })), out);
   const traces = await mergeTraces(runs.map((r) => r.dir), out);
@@ -68,6 +74,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       `Merged from ${runs.length} shard runs (${runs.map((r) => `${formatShard(r.shard)}: ${r.dir}`).join(', ')}); ` +
         'timing.seconds is the sum of their times.',
       ...(traces ? [] : ['Not every shard has token traces, so none were merged: rescore and show read them from the shard folders.']),
+      ...shardMakeNotes(runs),
     ],
   };
 }
@@ -141,4 +148,36 @@ function checkRecords(runs: ShardRun[]): void {
       throw new SettingsError(`record ${JSON.stringify(key)} in ${run.dir} belongs to shard ${home}/${run.shard.count}, not ${formatShard(run.shard)}`);
     }
   }
+}
+
+/**
+ * Shards scored by other endorm builds, software versions or devices hold scores that agree only within the tolerance
+ * of those (1e-4 relative in fp32), and a reader citing the merged run should know: one note per thing that differs.
+ */
+function shardMakeNotes(runs: readonly ShardRun[]): string[] {
+  const aspects: [string, (m: RunManifest) => unknown][] = [
+    ['endorm', (m) => m.endorm],
+    ['software versions', (m) => m.provenance?.versions],
+    ['device', (m) => (m.provenance?.device ? { name: m.provenance.device.name, executionProvider: m.provenance.device.executionProvider, cpu: m.provenance.device.cpu } : undefined)],
+  ];
+  const notes: string[] = [];
+  for (const [label, of] of aspects) {
+    const distinct = new Map<string, string[]>();
+    for (const r of runs) {
+      const value = of(r.manifest);
+      if (value === undefined) continue;
+      const key = JSON.stringify(value);
+      distinct.set(key, [...(distinct.get(key) ?? []), formatShard(r.shard)]);
+    }
+    if (distinct.size > 1) {
+      const groups = [...distinct].map(([value, shards]) => `${shards.join(', ')}: ${describe(JSON.parse(value) as unknown)}`);
+      notes.push(`The shards were scored with different ${label} (${groups.join('; ')}); run.json's mergedFrom holds each shard's provenance.`);
+    }
+  }
+  return notes;
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k} ${String(v)}`).join(', ');
 }
