@@ -47,7 +47,8 @@ export function versionsText(v: NonNullable<RunManifest['provenance']>['versions
 
 export function deviceText(d: NonNullable<NonNullable<RunManifest['provenance']>['device']>, platform: string): string {
   const threads = d.threads ?? d.cores;
-  return `${d.name} (${d.executionProvider} provider) on ${d.cpu}, ${d.cores} cores, ${threads} thread${threads === 1 ? '' : 's'}, ${platform}`;
+  const gpus = d.gpus?.length ? `${d.gpus.join(', ')}; ` : '';
+  return `${d.name} (${d.executionProvider} provider) on ${gpus}${d.cpu}, ${d.cores} cores, ${threads} thread${threads === 1 ? '' : 's'}, ${platform}`;
 }
 
 /** One digest of every model file's name and sha256, to tell at a glance whether two runs read the same model. */

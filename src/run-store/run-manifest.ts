@@ -102,8 +102,11 @@ export interface RunProvenance {
   /** The run folder: as given (--out), and absolute. */
   out: { given?: string; path: string };
   versions: { node: string; onnxruntimeNode?: string; transformers?: string };
-  /** Where the scores were computed: `--device` as resolved, its execution provider, and the machine's CPU. */
-  device?: { name: string; executionProvider: string; cpu: string; cores: number; threads?: number };
+  /**
+   * Where the scores were computed: `--device` as resolved, its execution provider, the machine's CPU, and on a GPU
+   * device the machine's GPUs as the driver names them (NVIDIA's on Linux; absent where it names none).
+   */
+  device?: { name: string; executionProvider: string; cpu: string; cores: number; threads?: number; gpus?: string[] };
   /** `linux x64`. */
   platform: string;
 }

@@ -4,6 +4,7 @@ import type { LoadedModel } from '../engine/load-model.js';
 import { folderFileHashes, type FileHashOptions } from '../model/file-hashes.js';
 import type { RunManifest, RunProvenance } from './run-manifest.js';
 import { shellCommandLine } from '../util/command-line.js';
+import { gpuNames } from '../util/gpu-names.js';
 import { runtimeVersions } from '../util/runtime-versions.js';
 
 /** The files of a model folder that a run reads besides the ONNX graph and its external data. */
@@ -44,9 +45,17 @@ export function runProvenance(input: ProvenanceInput): RunProvenance {
             cpu: cpus[0]?.model.trim() ?? 'unknown',
             cores: os.availableParallelism(),
             threads: input.threads ?? os.availableParallelism(),
+            // The GPU a webgpu or cuda run used is one of these (the providers do not say which adapter they took).
+            ...gpusOf(input.device.name),
           },
         }
       : {}),
     platform: `${os.platform()} ${os.arch()}`,
   };
+}
+
+function gpusOf(device: string): { gpus?: string[] } {
+  if (device === 'cpu') return {};
+  const gpus = gpuNames();
+  return gpus.length ? { gpus } : {};
 }
