@@ -1,4 +1,5 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { fileError, InputError } from './input-error.js';
 import type { RecordItem } from './raw-record.js';
 
@@ -6,7 +7,8 @@ import type { RecordItem } from './raw-record.js';
  * The rows of a Parquet file as records, one row group at a time: memory holds the footer and one row group, never
  * the whole file. Rows are located by their 1-based number in the file ("record 17"). A file that cannot be decoded
  * stops the read (rows already yielded stay valid), as a broken JSON array does: no later row can be trusted.
- * hyparquet reads uncompressed and Snappy files (what the Hub's `datasets` writes); other codecs are refused by name.
+ * Codecs: uncompressed, Snappy (what the Hub's `datasets` writes), and through hyparquet-compressors GZIP, Brotli, ZSTD,
+ * LZ4 and LZ4_RAW (what pyarrow and Spark can be asked to write); LZO is refused by name.
  */
 export async function* readParquetRecords(file: string, displayName: string = file): AsyncGenerator<RecordItem> {
   let buffer: AsyncBuffer;
@@ -31,7 +33,7 @@ export async function* readParquetRowGroups(buffer: AsyncBuffer, displayName: st
     const rowEnd = rowStart + Number(group.num_rows);
     let rows: Record<string, unknown>[];
     try {
-      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
+      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, compressors });
     } catch (error) {
       const where = `rows ${rowStart + 1}-${rowEnd} (row group ${index + 1} of ${metadata.row_groups.length})`;
       throw decodeError(displayName, error, `cannot decode ${where}: ${reasonOf(error)}`, rowStart + 1);
