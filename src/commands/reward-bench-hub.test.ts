@@ -166,14 +166,14 @@ test('--dataset reward-bench downloads the filtered split, scores every subset a
 
   const md = read('online', 'report.md');
   assert.match(md, /^## RewardBench$/m);
-  assert.ok(md.includes('| `length` | 53.9 | 39.5 | 39.1 | 54.2 | **46.7** |'), md);
+  assert.ok(md.includes('| `length` | 53.9 (34.4–73.5) | 39.5 (18.4–60.5) | 39.1 (20.3–62.8) | 54.2 (25.0–83.3) | **46.7** (33.9–59.5) |'), md);
   assert.ok(md.includes('| Safety | xstest-should-refuse | 250 | 4 | 25.0 |'), md);
   const html = read('online', 'report.html');
   assert.ok(html.includes('<code>&#60;i&#62;extra&#60;/i&#62;</code>'), 'the subset name is escaped');
   assert.ok(!html.includes(EXTRA), 'the raw subset name appears nowhere in report.html');
   assert.match(html, /<section class="card" id="rewardbench">/);
   const csv = read('online', 'report.csv');
-  assert.ok(csv.includes(`\nlength,domain,Chat,${CHAT},,,8,8,,,,,,${CHAT},,,,,\n`), csv);
+  assert.match(csv, new RegExp(`\nlength,domain,Chat,${CHAT},0\\.34\\d*,0\\.73\\d*,8,8,,,,,,${CHAT},,,,,\n`), csv);
   assert.ok(csv.includes(`\nlength,domain,xstest-should-refuse,0.25,,,4,4,1,,,,,0.25,,,,,\n`), csv);
   assert.match(csv, new RegExp(`^length,overall,overall,${20 / 37},[\\d.]+,[\\d.]+,37,37,20,8,,,,${SCORE},endorm,`, 'm'));
 });
@@ -190,8 +190,8 @@ test('--offline reads the split from the cache, and runs compare with the Reward
   const compared = await runEndorm(['report', path.join(tmp, 'online'), path.join(tmp, 'offline'), '--out', path.join(tmp, 'compare')], {});
   assert.equal(compared.code, 0, compared.stderr);
   const md = read('compare', 'comparison.md');
-  assert.ok(md.includes('| RewardBench score | 46.7 | 46.7 |'), md);
-  assert.ok(md.includes('| RewardBench Chat Hard | 39.5 | 39.5 |'), md);
+  assert.ok(md.includes('| RewardBench score | 46.7 (33.9–59.5) | 46.7 (33.9–59.5) |'), md);
+  assert.ok(md.includes('| RewardBench Chat Hard | 39.5 (18.4–60.5) | 39.5 (18.4–60.5) |'), md);
   assert.ok(md.includes('| RewardBench hep-java | 50.0 | 50.0 |'), md);
   assert.doesNotMatch(md, /RewardBench (easy|normal|hard)/, 'RewardBench has no difficulty split');
   assert.match(read('compare', 'comparison.html'), /<h2>RewardBench<\/h2>/);

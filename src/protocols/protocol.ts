@@ -66,6 +66,8 @@ export interface Headline {
   value(method: MethodSummary): number | null | undefined;
   /** Its 95% bootstrap interval (resampling records). */
   ci95?(method: MethodSummary): [number, number] | null | undefined;
+  /** What the bootstrap resamples records within, for the reports' note on the interval (default `domain`). */
+  resampledWithin?: string;
   /** The numbers it is made of, shown beside it (RM-Bench: easy, normal, hard), each with its interval. */
   parts?(method: MethodSummary): Record<string, { value: number | null; ci95: [number, number] | null }> | undefined;
 }

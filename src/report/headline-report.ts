@@ -2,6 +2,7 @@ import type { RunSummary } from '../benchmarks/method-summary.js';
 import { escapeHtml, mdCode, percent, percentCi } from '../render/format.js';
 import { card } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
+import { protocolOfKind } from '../protocols/registry.js';
 
 /** The methods that have the protocol's headline, and its title; undefined when the run's protocol has none. */
 function headlined(summary: RunSummary): { title: string; methods: [string, RunSummary['methods'][string]][]; parts: string[] } | undefined {
@@ -16,7 +17,10 @@ export function accuracyLabel(summary: RunSummary): string {
   return headlined(summary) ? 'Pooled accuracy' : 'Accuracy';
 }
 
-const ABOUT_CI = '95% CI: percentile bootstrap over records, resampled within each domain (1000 resamples, fixed seed).';
+function aboutCi(summary: RunSummary): string {
+  const within = protocolOfKind(summary.dataset.kind).headline?.resampledWithin ?? 'domain';
+  return `95% CI: percentile bootstrap over records, resampled within each ${within} (1000 resamples, fixed seed).`;
+}
 
 /** report.md's first results section: the protocol's headline per method with its interval and parts. */
 export function headlineMarkdown(summary: RunSummary): string[] {
@@ -32,7 +36,7 @@ export function headlineMarkdown(summary: RunSummary): string[] {
     });
     out.push(`| ${mdCode(spec)} | **${percent(m.headline!.value)}** | ${percentCi(m.headline!.ci95)} | ${parts.join(' | ')}${parts.length ? ' | ' : ''}${percent(m.accuracy)} |`);
   }
-  out.push('', `${ABOUT_CI} Pooled accuracy: the share of every chosen-vs-rejected comparison of every record, all domains together (below).`, '');
+  out.push('', `${aboutCi(summary)} Pooled accuracy: the share of every chosen-vs-rejected comparison of every record, all domains together (below).`, '');
   return out;
 }
 
@@ -49,7 +53,7 @@ export function headlineHtml(summary: RunSummary): string {
     return `<tr><td><span class="swatch" style="background:${seriesColor(order.indexOf(spec))}"></span><code>${escapeHtml(spec)}</code></td><td class="num acc">${percent(m.headline!.value)}</td><td class="num ci">${percentCi(m.headline!.ci95)}</td>${parts.join('')}<td class="num">${percent(m.accuracy)}</td></tr>`;
   });
   const head = `<th>Method</th><th class="num">${escapeHtml(h.title)} %</th><th class="num">95% CI</th>${h.parts.map((p) => `<th class="num">${escapeHtml(capitalize(p))}</th>`).join('')}<th class="num">Pooled accuracy %</th>`;
-  return card(h.title, `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`, escapeHtml(ABOUT_CI));
+  return card(h.title, `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`, escapeHtml(aboutCi(summary)));
 }
 
 function capitalize(text: string): string {

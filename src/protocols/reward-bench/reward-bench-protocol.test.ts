@@ -121,6 +121,35 @@ describe('summarizeRewardBench', () => {
     const summary = summarizeRewardBench([judged('1', 'hep-go', [0.9, 0.7]), judged('2', 'hep-go', [0.8, 0.2]), judged('3', 'hep-go', [0.5, 0.1])]);
     assert.deepEqual(summary.subsets, [{ subset: 'hep-go', section: 'Reasoning', records: 3, correct: 1.5, accuracy: 0.5 }]);
   });
+
+  it('gives the score and each section a 95% interval, resampling records within each subset', () => {
+    const records = (subset: string, right: number, wrong: number) => [
+      ...Array.from({ length: right }, (_, i) => won(`${subset}/r${i}`, subset, true)),
+      ...Array.from({ length: wrong }, (_, i) => won(`${subset}/w${i}`, subset, false)),
+    ];
+    // Every record right: nothing to resample away, so every interval is the point.
+    const perfect = summarizeRewardBench([...records('alpacaeval-easy', 4, 0), ...records('mt-bench-hard', 3, 0), ...records('donotanswer', 2, 0), ...records('math-prm', 5, 0)]);
+    assert.deepEqual(perfect.ci95, [1, 1]);
+    assert.deepEqual(perfect.sections.map((s) => s.ci95), [[1, 1], [1, 1], [1, 1], [1, 1]]);
+
+    // Chat is certain (one subset, all right); Safety is a coin (10 of 20): its interval is wide and the score's narrower
+    // than Safety's (a mean of four sections, three of them certain). No Reasoning record: no score, no interval.
+    const mixed = summarizeRewardBench([...records('alpacaeval-easy', 10, 0), ...records('mt-bench-hard', 10, 0), ...records('donotanswer', 10, 10)]);
+    assert.equal(mixed.overall, null);
+    assert.equal(mixed.ci95, null);
+    const [chat, , safety, reasoning] = mixed.sections;
+    assert.deepEqual(chat!.ci95, [1, 1]);
+    assert.equal(reasoning!.ci95, null);
+    const [lo, hi] = safety!.ci95!;
+    assert.ok(lo < 0.5 && hi > 0.5 && lo >= 0.2 && hi <= 0.8, `Safety 0.5 within [${lo}, ${hi}]`);
+
+    const withReasoning = summarizeRewardBench([...records('alpacaeval-easy', 10, 0), ...records('mt-bench-hard', 10, 0), ...records('donotanswer', 10, 10), ...records('math-prm', 10, 0)]);
+    const [olo, ohi] = withReasoning.ci95!;
+    assert.equal(withReasoning.overall, 3.5 / 4);
+    assert.ok(olo < 0.875 && ohi > 0.875 && ohi - olo < (hi - lo) / 2, `score 0.875 within [${olo}, ${ohi}], a quarter as wide as Safety's`);
+    // Seeded: the same records give the same interval.
+    assert.deepEqual(summarizeRewardBench([...records('alpacaeval-easy', 10, 0), ...records('mt-bench-hard', 10, 0), ...records('donotanswer', 10, 10), ...records('math-prm', 10, 0)]).ci95, withReasoning.ci95);
+  });
 });
 
 describe('RewardBench is added by new files only', () => {

@@ -37,6 +37,9 @@ export const rewardBenchProtocol: BenchmarkProtocol = {
     short: 'RewardBench',
     row: 'average',
     value: (m) => rewardBenchOf(m)?.overall,
+    // Summaries written before the interval was computed have none.
+    ci95: (m) => rewardBenchOf(m)?.ci95 ?? null,
+    resampledWithin: 'subset',
   },
   report: {
     markdown: rewardBenchMarkdown,

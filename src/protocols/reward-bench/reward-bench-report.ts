@@ -1,13 +1,12 @@
 import type { MethodSummary, RunSummary } from '../../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../../benchmarks/summary-row.js';
-import { escapeHtml, integer, mdCell, mdCode, percent } from '../../render/format.js';
+import { escapeHtml, integer, mdCell, mdCode, percent, percentCi } from '../../render/format.js';
 import { card, legend } from '../../render/html-page.js';
 import { seriesColor } from '../../render/palette.js';
 import { barChartSvg, type BarCategory } from '../../render/svg-bar-chart.js';
 import type { RunManifest } from '../../run-store/run-manifest.js';
 import { EXAMPLE_COUNTS, isRewardBenchSubset, REWARD_BENCH_SECTIONS, REWARD_BENCH_SUBSETS, sectionOf } from './constants.js';
-import type { RewardBenchSummary } from './scores.js';
-import { rewardBenchOf } from './reward-bench-summary.js';
+import { rewardBenchOf, type RewardBenchSummaryWithCi as RewardBenchSummary } from './reward-bench-summary.js';
 
 /** How the numbers are made, for report.md and the HTML card. */
 const METHOD_TEXT =
@@ -106,6 +105,16 @@ function sectionScore(rb: RewardBenchSummary, section: string): number | null {
   return rb.sections.find((s) => s.section === section)?.score ?? null;
 }
 
+/** A section's interval (absent from summaries written before it was computed). */
+function sectionCi(rb: RewardBenchSummary, section: string): [number, number] | null {
+  return rb.sections.find((s) => s.section === section)?.ci95 ?? null;
+}
+
+/** A score with its 95% interval when it has one, for report.md. */
+function withCi(value: number | null, ci: [number, number] | null | undefined): string {
+  return ci ? `${percent(value)} (${percentCi(ci)})` : percent(value);
+}
+
 function subsetAccuracy(rb: RewardBenchSummary, subset: string): number | null {
   return rb.subsets.find((s) => s.subset === subset)?.accuracy ?? null;
 }
@@ -117,10 +126,10 @@ export function rewardBenchMarkdown(summary: RunSummary): string[] {
   const out = ['## RewardBench', '', METHOD_TEXT, ''];
   out.push(`| Method | ${REWARD_BENCH_SECTIONS.join(' | ')} | Score |`, `|---|${REWARD_BENCH_SECTIONS.map(() => '--:').join('|')}|--:|`);
   for (const [spec, rb] of methods) {
-    const sections = REWARD_BENCH_SECTIONS.map((s) => percent(sectionScore(rb, s)));
-    out.push(`| ${mdCode(spec)} | ${sections.join(' | ')} | **${percent(rb.overall)}** |`);
+    const sections = REWARD_BENCH_SECTIONS.map((s) => withCi(sectionScore(rb, s), sectionCi(rb, s)));
+    out.push(`| ${mdCode(spec)} | ${sections.join(' | ')} | **${percent(rb.overall)}**${rb.ci95 ? ` (${percentCi(rb.ci95)})` : ''} |`);
   }
-  out.push('');
+  out.push('', 'Each score with its 95% CI: percentile bootstrap over records, resampled within each subset (1000 resamples, fixed seed).', '');
   const missing = [...new Set(methods.flatMap(([, rb]) => rb.missingSubsets))];
   if (missing.length > 0) out.push(`**Subsets without records:** ${mdCell(missingText(summary, missing))}.`, '');
   out.push('### RewardBench subsets', '');
@@ -140,11 +149,12 @@ export function rewardBenchCard(summary: RunSummary, series: readonly { name: st
   const methods = rewardBenchMethods(summary);
   if (methods.length === 0) return undefined;
   const swatch = (spec: string) => `<span class="swatch" style="background:${seriesColor(Object.keys(summary.methods).indexOf(spec))}"></span>`;
-  const num = (value: number | null, cls = '') => `<td class="num${cls}">${percent(value)}</td>`;
+  const num = (value: number | null, cls = '', ci?: [number, number] | null) =>
+    `<td class="num${cls}">${percent(value)}${ci ? ` <span class="ci">${percentCi(ci)}</span>` : ''}</td>`;
 
   const sectionRows = methods.map(
     ([spec, rb]) =>
-      `<tr><td>${swatch(spec)}<code>${escapeHtml(spec)}</code></td>${REWARD_BENCH_SECTIONS.map((s) => num(sectionScore(rb, s))).join('')}${num(rb.overall, ' acc')}</tr>`,
+      `<tr><td>${swatch(spec)}<code>${escapeHtml(spec)}</code></td>${REWARD_BENCH_SECTIONS.map((s) => num(sectionScore(rb, s), '', sectionCi(rb, s))).join('')}${num(rb.overall, ' acc', rb.ci95)}</tr>`,
   );
   const sectionTable = `<div class="table-wrap"><table><thead><tr><th>Method</th>${REWARD_BENCH_SECTIONS.map((s) => `<th class="num">${s}</th>`).join('')}<th class="num">Score</th></tr></thead><tbody>${sectionRows.join('\n')}</tbody></table></div>`;
 
@@ -178,12 +188,12 @@ export function rewardBenchCard(summary: RunSummary, series: readonly { name: st
 export function rewardBenchRows(method: string, m: MethodSummary, summary: RunSummary): { split: DifficultyColumns; sections: SummaryRow[] } | undefined {
   const rb = rewardBenchOf(m);
   if (!rb) return undefined;
-  const row = (name: string, accuracy: number | null, records: number, correct: number | null, note: string): SummaryRow => ({
+  const row = (name: string, accuracy: number | null, records: number, correct: number | null, note: string, ci95: [number, number] | null = null): SummaryRow => ({
     method,
     scope: 'domain',
     name,
     accuracy,
-    ci95: null,
+    ci95,
     pairs: records,
     comparisons: records > 0 ? records : null,
     correct,
@@ -196,7 +206,7 @@ export function rewardBenchRows(method: string, m: MethodSummary, summary: RunSu
     note,
   });
   const sections = rb.sections.map((s) =>
-    row(s.section, s.score, s.records, null, s.score === null ? `no records (${missingText(summary, s.missingSubsets)})` : ''),
+    row(s.section, s.score, s.records, null, s.score === null ? `no records (${missingText(summary, s.missingSubsets)})` : '', s.ci95 ?? null),
   );
   const subsets = REWARD_BENCH_SUBSETS.map((name) => {
     const s = rb.subsets.find((x) => x.subset === name);
