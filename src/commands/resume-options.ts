@@ -1,29 +1,23 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runOptionsFromFolder } from '../api/resume-options.js';
+import { runOptionsFromFolder, type RunOptionsFromManifest } from '../api/resume-options.js';
 import type { FieldOptions } from '../datasets/field-mapping.js';
 import { PINNED_DATASET_OPTIONS } from '../run/resume.js';
 import { SettingsError } from '../run/settings-error.js';
-import type { ShardSpec } from '../run/shard.js';
 
-/** The score options that --resume DIR can fill in from DIR's run.json. */
-export interface ResumableOptions extends FieldOptions {
+/**
+ * The score options that --resume DIR can fill in from DIR's run.json: those of RunOptionsFromManifest, as commander
+ * gives them (a value commander defaults is always there; `template` may still be `auto`).
+ */
+export interface ResumableOptions
+  extends FieldOptions,
+    Partial<Omit<RunOptionsFromManifest, 'datasetOptions' | 'dtype' | 'methods' | 'template' | 'scoreEot' | 'traces'>> {
   resume?: string;
   out?: string;
-  model?: string;
-  revision?: string;
   dtype: string;
-  dataset?: string;
   methods: string[];
   template: 'auto' | 'chat' | 'none';
   scoreEot: boolean;
-  maxLength?: number;
-  limit?: number;
-  sample?: number;
-  seed?: number;
-  shard?: ShardSpec;
-  reference?: string;
-  selectOn?: number;
   traces: boolean;
   format?: string;
 }

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_METHODS, scoreRun } from '../api/score-run.js';
 import { DEVICES } from '../engine/devices.js';
-import type { FieldOptions } from '../datasets/field-mapping.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
 import { planMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
@@ -26,32 +25,18 @@ import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createLoadStatus } from './load-status.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { withRunDefaults } from './resume-options.js';
+import { withRunDefaults, type ResumableOptions } from './resume-options.js';
 
 /** --prompt-field and the other field options come straight from commander, named as the dataset readers take them. */
-interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, FieldOptions {
-  dataset?: string;
-  resume?: string;
-  shard?: ShardSpec;
-  methods: string[];
-  template: 'auto' | 'chat' | 'none';
-  scoreEot: boolean;
-  maxLength?: number;
+interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, ResumableOptions {
   batchSize?: number;
   maxBatchTokens?: number;
-  limit?: number;
-  sample?: number;
-  seed?: number;
-  out?: string;
   quiet?: boolean;
   json?: boolean;
-  format?: string;
   skipInvalid?: boolean;
   failUnder?: AccuracyGate[];
   judgePrompt?: string[];
-  traces: boolean;
   prefixSharing: boolean;
-  reference?: string;
   force?: boolean;
   forceUnlock?: boolean;
 }

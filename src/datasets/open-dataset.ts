@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileSource, inheritedFd, openStreamSource, type ByteSource } from './byte-source.js';
 import { combinedSha256, type DatasetFiles } from './dataset-files.js';

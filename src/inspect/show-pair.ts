@@ -11,7 +11,6 @@ import { explainMissingTraces } from '../methods/traced-methods.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { locateTraces } from '../run-store/locate-traces.js';
 import { readScoreLines } from '../run-store/read-score-lines.js';
-import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { scoresPath } from '../run-store/scores-file.js';
