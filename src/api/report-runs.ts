@@ -1,14 +1,35 @@
+import path from 'node:path';
 import type { RunPairedTest } from '../benchmarks/between-runs.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { pairedTestsBetweenRuns, runOutcomes } from '../report/between-runs.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
+import { lockRunFolder, RunLockedError } from '../run-store/run-lock.js';
 
-/** `endorm report RUN`: a run's summary.json and reports rebuilt from its run.json and scores.jsonl, without the model. */
-export async function reportRun(run: string, out: string = run): Promise<{ summary: RunSummary; written: string[] }> {
-  const summary = await summarizeRun(run);
-  return { summary, written: await writeReports(out, summary) };
+/**
+ * `endorm report RUN`: a run's summary.json and reports rebuilt from its run.json and scores.jsonl, without the model.
+ * Written into the run folder, they take its lock: a run still being scored would overwrite them, and a report's
+ * summary.json must never stand for a run that is still moving (merge reads it to tell a finished shard).
+ */
+export async function reportRun(run: string, out: string = run, o: { forceUnlock?: boolean; onNote?: (message: string) => void } = {}): Promise<{ summary: RunSummary; written: string[] }> {
+  const build = async () => {
+    const summary = await summarizeRun(run);
+    return { summary, written: await writeReports(out, summary) };
+  };
+  if (path.resolve(out) !== path.resolve(run)) return build();
+  let lock;
+  try {
+    lock = await lockRunFolder(run, { command: 'report', forceUnlock: o.forceUnlock, onNote: o.onNote });
+  } catch (err) {
+    if (err instanceof RunLockedError) throw new RunLockedError(`${err.message}; or write the reports elsewhere with --out DIR`, err.holder);
+    throw err;
+  }
+  try {
+    return await build();
+  } finally {
+    await lock.release();
+  }
 }
 
 export interface CompareRunsOptions {

@@ -27,10 +27,11 @@ test('two endorm score processes on one --out: the second is refused (exit 7, na
   const first = startEndorm(args(shared), env);
   await waitForLines(path.join(shared, 'scores.jsonl'), 4, first);
   // All at once, while the first one writes.
-  const [second, rescore, merge] = await Promise.all([
+  const [second, rescore, merge, report] = await Promise.all([
     runEndorm(args(shared), env),
     runEndorm(['rescore', clean, '--methods', 'loglik', '--out', shared], env),
     runEndorm(['merge', clean, '--out', shared], env),
+    runEndorm(['report', shared], env),
   ]);
   assert.equal(first.child.exitCode, null, 'the first run was still writing');
   assert.equal(second.code, EXIT.locked, second.stderr);
@@ -44,6 +45,12 @@ test('two endorm score processes on one --out: the second is refused (exit 7, na
   assert.equal(rescore.code, EXIT.input, rescore.stderr);
   assert.match(rescore.stderr, /is not empty and is not an earlier rescore/);
   assert.equal(merge.code, EXIT.locked, merge.stderr);
+  // report writes its summary.json and reports into the run folder: refused too, pointing to --out.
+  assert.equal(report.code, EXIT.locked, report.stderr);
+  assert.match(report.stderr, /is being written by endorm score .*; or write the reports elsewhere with --out DIR/);
+  assert.equal(fs.existsSync(path.join(shared, 'summary.json')), false, 'no summary.json before the run has finished');
+  const elsewhere = await runEndorm(['report', shared, '--out', path.join(tmp, 'partial-report')], env);
+  assert.equal(elsewhere.code, 0, elsewhere.stderr);
 
   const end = await first.finished;
   assert.equal(end.code, 0, end.stderr);

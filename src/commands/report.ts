@@ -11,6 +11,7 @@ interface ReportOptions {
   out?: string;
   json?: boolean;
   label?: [string, string][];
+  forceUnlock?: boolean;
 }
 
 /** `endorm report RUN... [--out DIR] [--label RUN=NAME] [--json]`: rebuilds one run's summary and reports, or compares several runs. */
@@ -24,6 +25,7 @@ export function reportCommand(): Command {
     .option('-o, --out <dir>', 'write into this folder (one run: instead of the run folder; several runs: required)')
     .option('--label <run=name>', "a comparison column's label: RUN is the folder as given (or its last part); repeatable (default: the model's name and the settings that differ)", collectLabel)
     .option('--json', 'print the summary (an array of summaries with several runs) as JSON on stdout')
+    .option('--force-unlock', "one run written in place: take over its lock although another host took it (only when no endorm writes it any more)")
     .action(async (runs: string[], options: ReportOptions) => {
       if (runs.length > 1 && !options.out) {
         console.error(`endorm report: comparing ${runs.length} runs needs --out DIR for comparison.md/.csv/.html`);
@@ -43,7 +45,7 @@ export function reportCommand(): Command {
       let result: { summaries: RunSummary[]; written: string[] };
       try {
         if (runs.length === 1) {
-          const one = await reportRun(runs[0]!, options.out ?? runs[0]!);
+          const one = await reportRun(runs[0]!, options.out ?? runs[0]!, { forceUnlock: options.forceUnlock, onNote: (note) => console.error(`endorm report: ${note}`) });
           result = { summaries: [one.summary], written: one.written };
         } else {
           result = await compareRuns(runs, options.out!, { labels });
