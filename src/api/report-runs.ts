@@ -6,6 +6,7 @@ import { summarizeRun } from '../report/summarize-run.js';
 import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
 import { lockRunFolder, RunLockedError } from '../run-store/run-lock.js';
+import { readRunManifest } from '../run-store/run-manifest.js';
 
 /**
  * `endorm report RUN`: a run's summary.json and reports rebuilt from its run.json and scores.jsonl, without the model.
@@ -18,6 +19,8 @@ export async function reportRun(run: string, out: string = run, o: { forceUnlock
     return { summary, written: await writeReports(out, summary) };
   };
   if (path.resolve(out) !== path.resolve(run)) return build();
+  // A folder that holds no run is said so before a lock would create it (or lock a folder of the user's).
+  await readRunManifest(run);
   let lock;
   try {
     lock = await lockRunFolder(run, { command: 'report', forceUnlock: o.forceUnlock, onNote: o.onNote });

@@ -84,7 +84,8 @@ test('a read-only run folder: report, score --resume, rescore --out, show --html
   fs.cpSync(clean, run, { recursive: true });
   remount(dir, 'ro');
   const cases: [string[], RegExp][] = [
-    [['report', run], new RegExp(`cannot write ${run}/summary\\.json: the file system is read-only \\(EROFS`)],
+    // report rewrites the run in place, so it takes the run's lock first, as the writers do.
+    [['report', run], new RegExp(`cannot write ${run}/run\\.lock: the file system is read-only \\(EROFS`)],
     [['score', '--resume', run, '--quiet'], new RegExp(`cannot write ${run}/run\\.lock: the file system is read-only \\(EROFS`)],
     [['rescore', clean, '--methods', 'loglik', '--out', path.join(dir, 'new')], new RegExp(`cannot write ${dir}/new: the file system is read-only \\(EROFS`)],
     [['show', run, '--pair', 'story-001', '--html', path.join(dir, 'page.html')], new RegExp(`cannot write ${dir}/page\\.html: the file system is read-only \\(EROFS`)],
