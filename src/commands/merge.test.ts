@@ -43,4 +43,16 @@ test('3 shards and a merge give the summary of one unsharded run', async () => {
   assert.deepEqual(b.counts, a.counts);
   assert.deepEqual(b.settings, a.settings);
   assert.deepEqual(readJson(path.join(tmp, 'merged', 'summary.json')).methods, a.methods);
+  assert.equal(readJson(path.join(tmp, 'merged', 'run.json')).settings.traces, true);
+
+  // A shard scored with --no-traces holds the same scores: it merges, and the merged run says it keeps no traces.
+  const bare = path.join(tmp, 'shard-2-bare');
+  const bareRun = await runEndorm([...common, '--shard', '2/3', '--no-traces', '--out', bare], env);
+  assert.equal(bareRun.code, 0, bareRun.stderr);
+  const mixed = await runEndorm(['merge', shardDirs[0]!, bare, shardDirs[2]!, '--out', path.join(tmp, 'merged-mixed'), '--json'], env);
+  assert.equal(mixed.code, 0, mixed.stderr);
+  const m = JSON.parse(mixed.stdout);
+  assert.deepEqual(m.methods, a.methods);
+  assert.ok(m.notes.some((n: string) => n.startsWith('Not every shard has token traces')), m.notes.join('\n'));
+  assert.equal(readJson(path.join(tmp, 'merged-mixed', 'run.json')).settings.traces, false);
 });

@@ -2,8 +2,11 @@ import path from 'node:path';
 import type { RunManifest } from '../run-store/run-manifest.js';
 
 export interface CompareRunsOptions {
-  /** Leave settings.shard out (merge compares shards of one run). */
-  ignoreShard?: boolean;
+  /**
+   * Compare shards of one run (merge): settings.shard is theirs alone, and settings.traces may differ (a shard scored
+   * with --no-traces holds the same scores; the merged run then has no traces of its own).
+   */
+  shards?: boolean;
 }
 
 /**
@@ -50,7 +53,7 @@ function comparable(m: RunManifest, options: CompareRunsOptions): Record<string,
     'dataset.options': m.dataset.options,
   };
   for (const [key, value] of Object.entries(m.settings)) {
-    if (options.ignoreShard && key === 'shard') continue;
+    if (options.shards && (key === 'shard' || key === 'traces')) continue;
     fields[`settings.${key}`] = value;
   }
   return fields;

@@ -39,12 +39,14 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   checkShardSet(runs);
   const first = runs[0]!;
   for (const run of runs.slice(1)) {
-    const differences = runDifferences(first.manifest, run.manifest, { ignoreShard: true });
+    const differences = runDifferences(first.manifest, run.manifest, { shards: true });
     if (differences.length) throw new SettingsError(`${run.dir} is not a shard of the same run as ${first.dir} (${differences.join('; ')})`);
   }
   checkRecords(runs);
 
-  const { shard: _shard, ...settings } = first.manifest.settings;
+  const { shard: _shard, traces: _traces, ...shared } = first.manifest.settings;
+  // Traced when every shard is (only then are traces merged); not recorded when the first shard did not record it.
+  const settings = first.manifest.settings.traces === undefined ? shared : { ...shared, traces: runs.every((r) => r.manifest.settings.traces === true) };
   await writeManifest(out, {
     ...first.manifest,
     createdAt: new Date().toISOString(),
