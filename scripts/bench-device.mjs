@@ -142,7 +142,12 @@ function runChild(spec) {
     env: { ...process.env, ENDORM_CACHE: path.join(BENCH_DIR, '.cache') },
   });
   const last = r.stdout.trim().split('\n').pop();
-  if (r.status !== 0 || !last?.startsWith('{')) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-4).join(' | ')}` };
+  if (r.status !== 0 || !last?.startsWith('{')) {
+    // The error's own line, not only the stack's tail: on the accelerator machine this is all one gets to see.
+    const lines = r.stderr.trim().split('\n');
+    const message = lines.find((l) => /Error\b|error:/.test(l));
+    return { error: `exit ${r.status ?? r.signal}: ${[...(message ? [message] : []), ...lines.slice(-3)].join(' | ')}` };
+  }
   return JSON.parse(last);
 }
 

@@ -56,16 +56,23 @@ export function rmBenchInputs(perFile, vocab) {
  */
 export async function scoreBenchInputs(api, session, inputs, { batch, prefixSharing = true, accept }) {
   const byKey = new Map(inputs.records.map((r) => [r.key, r]));
+  // One part (one line of a run's scores.jsonl) per response, as the scorer's own builders make them; the bench writes
+  // no lines, so a part's record is a placeholder the no-op sink drops.
   const builder = (pair) => {
     const r = byKey.get(pair.key);
     return {
       truncated: 0,
-      items: r.responses.map((resp, k) => ({
-        request: api.responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
-        prefixKey: pair.key,
-        accept: (res) => accept(r, k, resp, res),
+      parts: r.responses.map((resp, k) => ({
+        slot: `bench/${k}`,
+        items: [
+          {
+            request: api.responseRequest({ ids: [...r.prompt, ...resp], responseStart: r.prompt.length }),
+            prefixKey: pair.key,
+            accept: (res) => accept(r, k, resp, res),
+          },
+        ],
+        finish: () => ({ type: 'bench', pair: pair.key, slot: `bench/${k}` }),
       })),
-      finish: () => [],
     };
   };
   async function* pairs() {
