@@ -49,6 +49,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** A method spec as a table head that may break after ':', ',' and '=' (a sweep's specs are long and many). */
+export function breakableSpecHtml(spec: string): string {
+  return escapeHtml(spec).replace(/([:,=])/g, '$1<wbr>');
+}
+
 /**
  * Text for Markdown from outside endorm (dataset names, groups, notes that quote records): HTML is shown, not run
  * (Markdown passes raw HTML through), and line breaks stay inside one paragraph or list item.

@@ -58,7 +58,7 @@ test('the per-token view renders in headless Chromium: tokens shaded blue (rewar
   assert.ok(countColour(image, [202, 62, 54]) > 8 * 200, 'red tokens');
 });
 
-test('report.html of a run with judges and of a 10-method sweep, and comparison.html of two runs, fit the page: no table or chart wider than its card', { skip, timeout: 180_000 }, async () => {
+test('report.html of a run with judges and of a 10-method sweep (RM-Bench and RewardBench), and comparison.html of two runs, fit the page: no table or chart wider than its card', { skip, timeout: 180_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endorm-fit-'));
   process.env['ENDORM_CACHE'] = tempCacheDir();
   const score = async (name: string, maxLength: string, methods = ['--methods', 'endorm,loglik,judge-pairwise,judge-pointwise,verifier']) => {
@@ -74,8 +74,15 @@ test('report.html of a run with judges and of a 10-method sweep, and comparison.
   const b = await score('b', '400');
   // A sweep of 9 cells and a baseline: the most methods whose charts and per-group table are not folded away.
   const sweep = await score('sweep', '256', ['--methods', 'loglik', '--alpha', '0.5,1,2', '--gamma', '0.9,0.95,1']);
+  // The same sweep on a RewardBench file: its subset table has a column per method.
+  const rewardBench = join(dir, 'reward-bench.jsonl');
+  const subsets = ['alpacaeval-easy', 'mt-bench-hard', 'llmbar-adver-GPTInst', 'xstest-should-respond', 'refusals-dangerous', 'math-prm', 'hep-python'];
+  await writeFile(rewardBench, subsets.map((subset, id) => JSON.stringify({ id, subset, prompt: 'Once upon a time', chosen: ' there was a cat.', rejected: ' cat a was there.' })).join('\n') + '\n');
+  const rewardBenchSweep = join(dir, 'reward-bench-sweep');
+  const rb = await runCliInProcess(['score', '--model', STORIES, '--dataset', rewardBench, '--template', 'none', '--quiet', '--methods', 'loglik', '--alpha', '0.5,1,2', '--gamma', '0.9,0.95,1', '--out', rewardBenchSweep]);
+  assert.equal(rb.code, 0, rb.stderr);
   await compareRuns([a, b], join(dir, 'compare'));
-  for (const page of [join(a, 'report.html'), join(sweep, 'report.html'), join(dir, 'compare', 'comparison.html')]) {
+  for (const page of [join(a, 'report.html'), join(sweep, 'report.html'), join(rewardBenchSweep, 'report.html'), join(dir, 'compare', 'comparison.html')]) {
     for (const width of [1200, 1024]) assert.deepEqual(overflowingBoxes(page, width), [], `${page} at ${width} px`);
   }
   // The measure does find a box wider than its card.

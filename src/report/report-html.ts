@@ -1,7 +1,7 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { breakableSpecHtml, DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
@@ -101,7 +101,7 @@ function accuracyChart(summary: RunSummary, series: { name: string; color: strin
 function groupTable(summary: RunSummary, groups: string[]): string {
   const methods = Object.entries(summary.methods);
   // A sweep's specs are long and many: each head may break after ':', ',' and '=' so that up to FOLD_ABOVE columns fit.
-  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${escapeHtml(shorten(spec)).replace(/([:,=])/g, '$1<wbr>')}</th>`);
+  const head = methods.map(([spec], i) => `<th class="num m"><span class="swatch" style="background:${seriesColor(i)}"></span>${breakableSpecHtml(shorten(spec))}</th>`);
   const rows = groups.map((group) => {
     const n = Math.max(...methods.map(([, m]) => m.groups[group]?.pairs ?? 0));
     const cells = methods.map(([, m]) => {

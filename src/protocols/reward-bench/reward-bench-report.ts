@@ -1,6 +1,6 @@
 import type { MethodSummary, RunSummary } from '../../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../../benchmarks/summary-row.js';
-import { escapeHtml, integer, mdCell, mdCode, percent, percentCi } from '../../render/format.js';
+import { breakableSpecHtml, escapeHtml, integer, mdCell, mdCode, percent, percentCi } from '../../render/format.js';
 import { card, legend } from '../../render/html-page.js';
 import { seriesColor } from '../../render/palette.js';
 import { barChartSvg, type BarCategory } from '../../render/svg-bar-chart.js';
@@ -169,12 +169,19 @@ export function rewardBenchCard(summary: RunSummary, series: readonly { name: st
   ];
   const chart = barChartSvg({ categories, series: chartSeries, title: 'RewardBench section scores and score' });
 
-  const subsetRows = subsetNames(methods).map((subset) => {
+  // Sections head their subsets, and each subset carries its weight and records: with only the methods as columns, a
+  // sweep's ten fit the card (method heads break after ':', ',' and '=', as in the per-group table).
+  const subsetRows: string[] = [];
+  let section: string | undefined;
+  for (const subset of subsetNames(methods)) {
+    const own = sectionOf(subset) ?? 'not in RewardBench';
+    if (own !== section) subsetRows.push(`<tr><th colspan="${1 + methods.length}">${escapeHtml((section = own))}</th></tr>`);
     const records = subsetRecords(methods, subset);
     const cells = methods.map(([, rb]) => (records === 0 ? '<td class="num missing">missing</td>' : num(subsetAccuracy(rb, subset)))).join('');
-    return `<tr><td>${escapeHtml(sectionOf(subset) ?? 'none')}</td><td><code>${escapeHtml(subset)}</code></td><td class="num">${integer(weightOf(subset))}</td><td class="num">${integer(records)}</td>${cells}</tr>`;
-  });
-  const subsetTable = `<div class="table-wrap"><table><thead><tr><th>Section</th><th>Subset</th><th class="num">Weight</th><th class="num">Records</th>${methods.map(([spec]) => `<th class="num">${swatch(spec)}<code>${escapeHtml(spec)}</code></th>`).join('')}</tr></thead><tbody>${subsetRows.join('\n')}</tbody></table></div>`;
+    const facts = `weight ${integer(weightOf(subset))} · ${integer(records)} record${records === 1 ? '' : 's'}`;
+    subsetRows.push(`<tr><td><code>${escapeHtml(subset).replace(/-/g, '-<wbr>')}</code> <span class="ci">${facts}</span></td>${cells}</tr>`);
+  }
+  const subsetTable = `<div class="table-wrap"><table class="fit"><thead><tr><th>Subset</th>${methods.map(([spec]) => `<th class="num m">${swatch(spec)}${breakableSpecHtml(spec)}</th>`).join('')}</tr></thead><tbody>${subsetRows.join('\n')}</tbody></table></div>`;
 
   return card(
     'RewardBench',
