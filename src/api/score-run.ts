@@ -10,7 +10,7 @@ import { resolveDatasetSource } from '../protocols/dataset-source.js';
 import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import type { BenchmarkDatasetOptions, BenchmarkProtocol } from '../protocols/protocol.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
-import type { ResponseMethod } from '../rewards/response-methods.js';
+import { readsModel, type ResponseMethod } from '../rewards/response-methods.js';
 import { defaultRunDir } from '../run-store/run-files.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
@@ -143,7 +143,7 @@ async function scoreLocked(
     const selection = { limit: o.limit, sample: o.sample, seed: o.seed ?? 0, shard: o.shard };
     const seeded = o.sample !== undefined || (o.limit !== undefined && protocol.sectionOf !== undefined) || o.selectOn !== undefined;
     // Traces are kept of responses the model runs on (not of a length-only run, nor of judges' prompts).
-    const traces = o.traces !== false && methods.some((m) => m.alphas.length > 0);
+    const traces = o.traces !== false && readsModel(methods);
     const manifest = await buildManifest(o, model, dataset, { template, maxLength, alphas, facts, hub, runDir, seed: seeded ? selection.seed : undefined, traces });
     if (judges.length) manifest.settings.judges = Object.fromEntries(judges.map((j) => [j.spec, j.settings])) satisfies Record<string, JudgeSettings>;
     const selected = () =>

@@ -45,6 +45,14 @@ const FACTORIES: Record<string, Factory> = {
 
 export const RESPONSE_METHOD_NAMES = Object.keys(FACTORIES);
 
+/**
+ * Whether any of these methods reads the model's values (a method with no temperature, like `length`, reads only the
+ * text): only then does a run pass the model over responses, and keep their token traces.
+ */
+export function readsModel(methods: readonly ResponseMethod[]): boolean {
+  return methods.some((m) => m.alphas.length > 0);
+}
+
 export function createResponseMethod(spec: string | MethodSpec): ResponseMethod {
   const m = typeof spec === 'string' ? parseMethodSpec(spec) : spec;
   const factory = FACTORIES[m.name];

@@ -7,7 +7,7 @@ import type { TokenTrace } from '../engine/token-trace.js';
 import type { TemplateMode } from '../formatting/format-response.js';
 import { formatWithinLength } from '../formatting/format-within-length.js';
 import { codePointCount } from '../formatting/text-cut.js';
-import type { ResponseMethod } from '../rewards/response-methods.js';
+import { readsModel, type ResponseMethod } from '../rewards/response-methods.js';
 import { responseSlot } from '../run-store/scan-scores.js';
 import { recordFields, type ResponseScoreRecord } from '../run-store/score-record.js';
 import type { PairTask, TaskBuilder } from '../tasks/work-item.js';
@@ -25,7 +25,7 @@ export interface ResponseTaskOptions {
 
 /** Every chosen and rejected response of a pair, scored by all per-response methods from one model pass. */
 export function responseTaskBuilder(o: ResponseTaskOptions): TaskBuilder {
-  const needsModel = o.methods.some((m) => m.alphas.length > 0);
+  const needsModel = readsModel(o.methods);
   return (pair: Pair): PairTask => {
     const responses = [
       ...pair.chosen.map((text, index) => ({ role: 'chosen' as const, index, text })),
