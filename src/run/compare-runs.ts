@@ -10,6 +10,12 @@ export interface CompareRunsOptions {
 }
 
 /**
+ * Fields that runs written before they were recorded lack: compared only where both runs have them (what the model's
+ * files hold; whether traces are kept, which such a run may resume either way).
+ */
+const RECORDED_LATER = ['model.commit', 'model.files', 'settings.traces'];
+
+/**
  * What makes two runs' scores different in meaning, one line per difference (`settings.maxLength: 512 vs 256`); empty
  * when scores of one may stand beside scores of the other. Where files lie (the model's cache folder, the dataset's
  * path) may differ between machines and does not count; what they hold does, through the model id, dtype, ONNX file,
@@ -19,18 +25,11 @@ export interface CompareRunsOptions {
 export function runDifferences(a: RunManifest, b: RunManifest, options: CompareRunsOptions = {}): string[] {
   const left = comparable(a, options);
   const right = comparable(b, options);
-  // What the model's files hold, where both runs recorded it (runs written before it was recorded did not).
-  for (const key of ['model.commit', 'model.files'] as const) {
-    const field = key.slice('model.'.length) as 'commit' | 'files';
-    if (a.model[field] !== undefined && b.model[field] !== undefined) {
-      left[key] = a.model[field];
-      right[key] = b.model[field];
+  for (const key of RECORDED_LATER) {
+    if (left[key] === undefined || right[key] === undefined) {
+      delete left[key];
+      delete right[key];
     }
-  }
-  // Whether traces are kept, likewise: a run written before it was recorded may be resumed either way.
-  if (a.settings.traces === undefined || b.settings.traces === undefined) {
-    delete left['settings.traces'];
-    delete right['settings.traces'];
   }
   const out: string[] = [];
   for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])]) {
@@ -48,6 +47,8 @@ function comparable(m: RunManifest, options: CompareRunsOptions): Record<string,
     'model.onnxFile': path.relative(m.model.path, m.model.onnxFile).split(path.sep).join('/'),
     'model.modelType': m.model.modelType,
     'model.vocabSize': m.model.vocabSize,
+    'model.commit': m.model.commit,
+    'model.files': m.model.files,
     'dataset.sha256': m.dataset.sha256,
     'dataset.kind': m.dataset.kind,
     'dataset.options': m.dataset.options,
