@@ -76,7 +76,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       `Merged from ${runs.length} shard runs (${runs.map((r) => `${formatShard(r.shard)}: ${r.dir}`).join(', ')}); ` +
         'timing.seconds is the sum of their times.',
       ...(traces ? [] : ['Not every shard has token traces, so none were merged: rescore and show read them from the shard folders.']),
-      ...shardMakeNotes(runs),
+      ...shardProvenanceNotes(runs),
     ],
   };
 }
@@ -156,7 +156,7 @@ function checkRecords(runs: ShardRun[]): void {
  * Shards scored by other endorm builds, software versions or devices hold scores that agree only within the tolerance
  * of those (1e-4 relative in fp32), and a reader citing the merged run should know: one note per thing that differs.
  */
-function shardMakeNotes(runs: readonly ShardRun[]): string[] {
+function shardProvenanceNotes(runs: readonly ShardRun[]): string[] {
   const aspects: [string, (m: RunManifest) => unknown][] = [
     ['endorm', (m) => m.endorm],
     ['software versions', (m) => m.provenance?.versions],
