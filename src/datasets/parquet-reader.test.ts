@@ -121,6 +121,23 @@ describe('readParquetRecords', () => {
     }
   });
 
+  it('stops at a damaged GZIP or Brotli page, naming its rows, after the rows before it', async () => {
+    const data = Array.from({ length: 48 }, (_, i) => `row ${i}: ${'the cat sat on the mat. '.repeat(i % 7)}`);
+    const codecs = { GZIP: (b: Uint8Array) => zlib.gzipSync(b), BROTLI: (b: Uint8Array) => zlib.brotliCompressSync(b) };
+    for (const [codec, compress] of Object.entries(codecs)) {
+      const bytes = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'text', data, type: 'STRING' }], rowGroupSize: 16, codec: codec as 'GZIP', compressors: { [codec]: compress } }));
+      // Garble the middle of row group 2's compressed page.
+      const column = parquetMetadata(bytes.buffer as ArrayBuffer).row_groups[1]!.columns[0]!.meta_data!;
+      const middle = Number(column.data_page_offset) + Math.floor(Number(column.total_compressed_size) / 2);
+      bytes.fill(0x5a, middle, middle + 4);
+      const name = `damaged-${codec}.parquet`;
+      const { items, error } = await collectUntilError(readParquetRecords(await tmp.write({ [name]: bytes }), name));
+      assert.deepEqual((items as RawRecord[]).map((item) => item.value), data.slice(0, 16).map((text) => ({ text })), codec);
+      assert.ok(error instanceof InputError && error.code === 'unreadable' && error.line === 17, `${codec}: ${String(error)}`);
+      assert.match(error.message, new RegExp(`^${name}: record 17: cannot decode rows 17-32 \\(row group 2 of 3\\): `));
+    }
+  });
+
   it('refuses a compression codec it cannot read by name', async () => {
     const lzo = parquetWriteBuffer({ columnData: [{ name: 'text', data: ['a'], type: 'STRING' }], codec: 'LZO', compressors: { LZO: (bytes) => bytes } });
     const file = await tmp.write({ 'lzo.parquet': new Uint8Array(lzo) });
