@@ -44,7 +44,20 @@ export interface RecordOutcome {
   key: string;
   group?: string;
   cells: Cell[];
+  /**
+   * A per-response method's scores, by index: what a protocol that ranks all of a record's responses at once reads
+   * (best-of-N, margins between a record's responses). Absent for a pairwise judge, which scores comparisons, not responses.
+   */
+  scores?: { chosen: number[]; rejected: number[] };
 }
+
+/**
+ * What a score line holding a non-finite score (written as null: the model returned NaN/Inf) makes of its record:
+ * 'incomplete' (the default) leaves the record out and counts it as incomplete; 'keep' keeps it with NaN there, for a
+ * protocol whose upstream scoring counts such a record (a NaN never wins a comparison). A line that lacks the method
+ * altogether is always incomplete.
+ */
+export type NonFiniteScores = 'incomplete' | 'keep';
 
 export interface Shape {
   chosen: number;
@@ -70,12 +83,22 @@ export function pairShape(pair: PairScores, expected?: Shape): Shape | null {
 }
 
 /** The record's cells for one method, row-major (chosen i, then rejected j), or null if a needed score is missing. */
-export function methodCells(pair: PairScores, method: string, kind: MethodKind, expected?: Shape): Cell[] | null {
+export function methodCells(pair: PairScores, method: string, kind: MethodKind, expected?: Shape, nonFinite: NonFiniteScores = 'incomplete'): Cell[] | null {
+  return recordCells(pair, method, kind, expected, nonFinite)?.cells ?? null;
+}
+
+function recordCells(
+  pair: PairScores,
+  method: string,
+  kind: MethodKind,
+  expected: Shape | undefined,
+  nonFinite: NonFiniteScores,
+): { cells: Cell[]; scores?: RecordOutcome['scores'] } | null {
   const shape = pairShape(pair, expected);
   if (!shape) return null;
   if (kind === 'response') {
-    const chosen = scoresOf(pair.chosen, method, shape.chosen);
-    const rejected = chosen && scoresOf(pair.rejected, method, shape.rejected);
+    const chosen = scoresOf(pair.chosen, method, shape.chosen, nonFinite);
+    const rejected = chosen && scoresOf(pair.rejected, method, shape.rejected, nonFinite);
     if (!chosen || !rejected) return null;
     const cells: Cell[] = [];
     for (let i = 0; i < shape.chosen; i++) {
@@ -83,7 +106,7 @@ export function methodCells(pair: PairScores, method: string, kind: MethodKind, 
         cells.push({ chosen: i, rejected: j, correct: chosen[i]! > rejected[j]!, tie: chosen[i] === rejected[j] });
       }
     }
-    return cells;
+    return { cells, scores: { chosen, rejected } };
   }
   const cells: Cell[] = [];
   for (let i = 0; i < shape.chosen; i++) {
@@ -97,7 +120,7 @@ export function methodCells(pair: PairScores, method: string, kind: MethodKind, 
       cells.push(cell);
     }
   }
-  return cells;
+  return { cells };
 }
 
 /** Every complete record's outcome for one method, in store order. */
@@ -106,24 +129,28 @@ export function methodOutcomes(
   method: string,
   kind: MethodKind,
   expected?: Shape,
+  nonFinite: NonFiniteScores = 'incomplete',
 ): RecordOutcome[] {
   const outcomes: RecordOutcome[] = [];
   for (const pair of pairs) {
-    const cells = methodCells(pair, method, kind, expected);
-    if (!cells) continue;
-    const outcome: RecordOutcome = { key: pair.key, cells };
+    const found = recordCells(pair, method, kind, expected, nonFinite);
+    if (!found) continue;
+    const outcome: RecordOutcome = { key: pair.key, cells: found.cells };
     if (pair.group !== undefined) outcome.group = pair.group;
+    if (found.scores) outcome.scores = found.scores;
     outcomes.push(outcome);
   }
   return outcomes;
 }
 
-function scoresOf(lines: PairScores['chosen'], method: string, count: number): number[] | null {
+function scoresOf(lines: PairScores['chosen'], method: string, count: number, nonFinite: NonFiniteScores): number[] | null {
   const scores: number[] = [];
   for (let index = 0; index < count; index++) {
-    const score = lines.get(index)?.scores[method];
-    if (!isScore(score)) return null;
-    scores.push(score);
+    const line = lines.get(index);
+    const score = line?.scores[method];
+    if (isScore(score)) scores.push(score);
+    else if (nonFinite === 'keep' && line && method in line.scores && (score === null || typeof score === 'number')) scores.push(Number.NaN);
+    else return null;
   }
   return scores;
 }

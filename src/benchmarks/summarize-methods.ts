@@ -1,7 +1,7 @@
 import { referenceMethod } from '../methods/reference-method.js';
 import { accuracyStats, groupAccuracy } from './accuracy.js';
 import type { BootstrapOptions } from './bootstrap.js';
-import { methodOutcomes, type RecordOutcome, type Shape } from './cells.js';
+import { methodOutcomes, type NonFiniteScores, type RecordOutcome, type Shape } from './cells.js';
 import { positionStats, truncatedJudgeLines } from './judge-stats.js';
 import type { MethodSummary } from './method-summary.js';
 import { pairedTest } from './paired-comparison.js';
@@ -23,6 +23,8 @@ export interface SummarizeMethodsOptions {
 export interface ProtocolAggregation {
   /** Every record's shape, when the protocol fixes it; otherwise each record's is read off its lines. */
   shape?: Shape;
+  /** Whether a record with a non-finite score is left out (default) or kept with NaN (see NonFiniteScores). */
+  nonFiniteScores?: NonFiniteScores;
   /** Its summary of one method's record outcomes, kept under `key` (its intervals drawn with the run's bootstrap). */
   summary?: { key: string; summarize(records: readonly RecordOutcome[], options?: { bootstrap?: BootstrapOptions }): unknown };
 }
@@ -40,7 +42,7 @@ export function summarizeMethods(
   const pairs = only ? [...store.pairs()].filter((p) => only(p.key)) : [...store.pairs()];
 
   const outcomes = new Map<string, RecordOutcome[]>();
-  for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape));
+  for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape, options.protocol?.nonFiniteScores));
 
   const reference = referenceMethod(methods, options.reference);
   const result: Record<string, MethodSummary> = {};
@@ -53,7 +55,9 @@ export function summarizeMethods(
       incomplete: pairs.length - records.length,
       groups: groupAccuracy(records, options.bootstrap),
     };
-    if (part) (summary as unknown as Record<string, unknown>)[part.key] = part.summarize(records, options.bootstrap ? { bootstrap: options.bootstrap } : {});
+    // A protocol may have nothing to add for a run (best-of-N on plain pairs): then its key is left out.
+    const own = part?.summarize(records, options.bootstrap ? { bootstrap: options.bootstrap } : {});
+    if (part && own !== undefined) (summary as unknown as Record<string, unknown>)[part.key] = own;
     const position = summary.kind === 'comparison' ? positionStats(records) : null;
     if (position) summary.position = position;
     const truncated = truncatedJudgeLines(pairs, method);

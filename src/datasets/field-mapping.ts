@@ -56,8 +56,8 @@ export function recordToPair(raw: RawRecord, mapping: PairMapping): Pair {
   const { location } = raw;
   const record = expectObject(raw);
   const f = mapping.fields;
-  const chosen = parseResponse(record[f.chosen], f.chosen, location);
-  const rejected = parseResponse(record[f.rejected], f.rejected, location);
+  const chosen = parseResponses(record[f.chosen], f.chosen, location);
+  const rejected = parseResponses(record[f.rejected], f.rejected, location);
   let system = optionalString(record[f.system], f.system, location);
   let prompt: string | ChatMessage[];
   if (record[f.prompt] === undefined && chosen.turns !== undefined) {
@@ -68,7 +68,7 @@ export function recordToPair(raw: RawRecord, mapping: PairMapping): Pair {
     prompt = parsePrompt(record[f.prompt], f.prompt, location);
   }
   const id = recordId(record, f.id, location);
-  const pair: Pair = { key: id, id, prompt, chosen: [chosen.text], rejected: [rejected.text], source: sourceOf(location) };
+  const pair: Pair = { key: id, id, prompt, chosen: chosen.texts, rejected: rejected.texts, source: sourceOf(location) };
   if (system !== undefined) pair.system = system;
   const group = groupOf(record, mapping, location);
   if (group !== undefined) pair.group = group;
@@ -172,6 +172,19 @@ export interface ParsedResponse {
   text: string;
   /** The turns before the response, when the response came as a conversation. */
   turns?: ChatMessage[];
+}
+
+/**
+ * One side of a record: a response (see parseResponse), or a list of responses (best-of-N records: one chosen against
+ * several rejected, or several of each). A list of strings is read as responses; a list of {role, content} messages
+ * stays one conversation, as before lists of responses were read.
+ */
+export function parseResponses(value: unknown, field: string, location: RecordLocation): { texts: string[]; turns?: ChatMessage[] } {
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) {
+    return { texts: value.map((item, i) => requiredString(item, `${field}[${i}]`, location)) };
+  }
+  const one = parseResponse(value, field, location);
+  return one.turns === undefined ? { texts: [one.text] } : { texts: [one.text], turns: one.turns };
 }
 
 /** A response is a string, or a conversation whose last message is the assistant's response. */

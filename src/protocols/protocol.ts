@@ -1,5 +1,5 @@
 import type { BootstrapOptions } from '../benchmarks/bootstrap.js';
-import type { RecordOutcome, Shape } from '../benchmarks/cells.js';
+import type { NonFiniteScores, RecordOutcome, Shape } from '../benchmarks/cells.js';
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, SummaryRow } from '../benchmarks/summary-row.js';
 import type { DatasetFiles } from '../datasets/dataset-files.js';
@@ -122,6 +122,8 @@ export interface BenchmarkProtocol {
   datasetFacts?(dataset: Dataset): Promise<Record<string, unknown>>;
   /** Every record's chosen × rejected shape when it is fixed (RM-Bench: 3 × 3); otherwise read off its score lines. */
   shape?: Shape;
+  /** 'keep': a record with a non-finite score is counted as its upstream counts it, not left out as incomplete. */
+  nonFiniteScores?: NonFiniteScores;
   /** Its sections (domains) in report order, for per-section reports and stratified sampling. */
   sections?: readonly string[];
   /** The section a record belongs to (undefined: none of them); `--limit` spreads its records across sections. */

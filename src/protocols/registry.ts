@@ -2,6 +2,7 @@ import { HF_DATASET_USAGE } from '../datasets/hf-dataset-spec.js';
 import { HubError } from '../model/hub/hub-errors.js';
 import { pairsProtocol } from './pairs/pairs-protocol.js';
 import type { BenchmarkProtocol, HubAlias, HubFileAlias } from './protocol.js';
+import { rewardBench2Protocol } from './reward-bench-2/reward-bench-2-protocol.js';
 import { rewardBenchProtocol } from './reward-bench/reward-bench-protocol.js';
 import { rmBenchProtocol } from './rm-bench/rm-bench-protocol.js';
 
@@ -9,7 +10,7 @@ import { rmBenchProtocol } from './rm-bench/rm-bench-protocol.js';
  * The benchmark protocols endorm knows, asked in this order whether they read a dataset. A new protocol is one line
  * here (or a `registerProtocol` call); the generic pairwise protocol reads what none of them claims.
  */
-const BUILT_IN: readonly BenchmarkProtocol[] = [rmBenchProtocol, rewardBenchProtocol];
+const BUILT_IN: readonly BenchmarkProtocol[] = [rewardBench2Protocol, rmBenchProtocol, rewardBenchProtocol];
 
 const FALLBACK = pairsProtocol;
 

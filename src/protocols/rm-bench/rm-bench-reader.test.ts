@@ -49,13 +49,13 @@ describe('RM-Bench', () => {
     assert.deepEqual(RM_BENCH_FILE_DOMAINS.map(rmBenchDomainOf), ['chat', 'code', 'math', 'safety', 'safety']);
   });
 
-  it('is chosen by --format rm-bench whatever the file is called, and is the only reader of folders', async () => {
+  it('is chosen by --format rm-bench whatever the file is called, and the only reader of folders besides RewardBench 2 (which takes only a folder of its own records)', async () => {
     const named = await tmp.write({ 'odd/bench.json': JSON.stringify([{ id: 3, domain: 'code', prompt: 'p', chosen: ['a', 'b', 'c'], rejected: ['d', 'e', 'f'] }]) });
     const asRmBench = await openDataset(named, { format: 'rm-bench' });
     assert.equal(asRmBench.kind, 'rm-bench');
     assert.deepEqual((await collect(asRmBench.pairs())).map((p) => p.key), ['code/3']);
     await assert.rejects(openBenchmarkDataset(tmp.file('split'), { format: 'jsonl' }), {
-      message: `${tmp.file('split')}: is a folder; only RM-Bench (--format rm-bench) is read from a folder`,
+      message: `${tmp.file('split')}: is a folder; only RewardBench 2 (--format reward-bench-2) or RM-Bench (--format rm-bench) is read from a folder`,
     });
     const pairFile = await tmp.write({ 'odd/pairs.jsonl': jsonl([{ prompt: 'p', chosen: 'c', rejected: 'r' }]) });
     assert.equal((await openBenchmarkDataset(pairFile)).protocol.name, 'pairs');
