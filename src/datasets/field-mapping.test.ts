@@ -94,6 +94,13 @@ describe('recordToPair', () => {
     rejects({ chosen: [{ role: 'assistant', content: 'x' }], rejected: 'r' }, 'd.jsonl:7: field "chosen": no prompt field, and no user turn before the response');
   });
 
+  it('reads lists of responses (best-of-N records) of any lengths, each response checked by its index', () => {
+    const pair = recordToPair(at({ prompt: 'p', chosen: ['c1', 'c2'], rejected: ['r1', 'r2', ' r3\n'] }), plain);
+    assert.deepEqual([pair.chosen, pair.rejected], [['c1', 'c2'], ['r1', 'r2', ' r3\n']]);
+    rejects({ prompt: 'p', chosen: ['c'], rejected: ['r', ''] }, 'd.jsonl:7: field "rejected[1]": expected a non-empty string, found an empty string');
+    rejects({ prompt: 'p', chosen: [], rejected: 'r' }, 'd.jsonl:7: field "chosen": expected a response or a list of responses, found an empty list');
+  });
+
   it('names the field and what was wrong with it', () => {
     rejects({ prompt: 'p', rejected: 'r' }, 'd.jsonl:7: field "chosen": missing');
     rejects({ prompt: 'p', chosen: '', rejected: 'r' }, 'd.jsonl:7: field "chosen": expected a non-empty string, found an empty string');

@@ -180,7 +180,8 @@ export interface ParsedResponse {
  * stays one conversation, as before lists of responses were read.
  */
 export function parseResponses(value: unknown, field: string, location: RecordLocation): { texts: string[]; turns?: ChatMessage[] } {
-  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) {
+  if (Array.isArray(value) && value.length === 0) throw recordError(location, 'expected a response or a list of responses, found an empty list', field);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
     return { texts: value.map((item, i) => requiredString(item, `${field}[${i}]`, location)) };
   }
   const one = parseResponse(value, field, location);
