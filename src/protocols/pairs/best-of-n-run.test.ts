@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { jsonl } from '../../testing/dataset-fixtures.js';
 import { runCliInProcess } from '../../testing/run-cli.js';
 import { STORIES } from '../../testing/shared-models.js';
+import { summarySchemaProblems } from '../../testing/summary-schema.js';
 
 /*
  * A generic pair file whose records hold lists of chosen and rejected responses of different lengths, scored by
@@ -35,6 +36,7 @@ test('a pair file with lists of chosen and rejected responses gets best-of-N bes
   assert.equal(run.code, 0, run.stderr);
   const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
   assert.equal(summary.dataset.kind, 'pairs');
+  assert.equal(summarySchemaProblems(summary), '', 'summary.json validates against the shipped schema');
   const length = summary.methods.length;
   assert.deepEqual([length.pairs, length.comparisons, length.correct, length.ties], [3, 7, 5, 1]);
   assert.equal(length.bestOfN.accuracy, 5 / 6);

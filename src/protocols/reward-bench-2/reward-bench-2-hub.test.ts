@@ -8,6 +8,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { datasetRoute, listingRoute, startFakeHub, type FakeHub } from '../../testing/fake-hub-server.js';
 import { EXPECTED_FINITE, FIXTURE_FINITE } from '../../testing/reward-bench-2-fixture.js';
 import { STORIES, tempCacheDir } from '../../testing/shared-models.js';
+import { summarySchemaProblems } from '../../testing/summary-schema.js';
 import { runEndorm } from '../../testing/spawn-endorm.js';
 
 /*
@@ -85,6 +86,7 @@ test("--dataset reward-bench-2 reads the test split from the Hub, records its co
   assert.deepEqual(manifest.dataset.subsets, { Factuality: 3, 'Precise IF': 3, Math: 2, Safety: 3, Focus: 2, Ties: 10 });
 
   const summary = JSON.parse(read('online', 'summary.json'));
+  assert.equal(summarySchemaProblems(summary), '', 'summary.json validates against the shipped schema');
   const m = summary.methods.length;
   assert.equal(m.pairs, FIXTURE_FINITE.length);
   assert.equal(m.incomplete, 0);
