@@ -24,6 +24,5 @@ export const pairsProtocol: BenchmarkProtocol = {
     html: bestOfNCard,
     rows: bestOfNRows,
     sectionLabel: (section) => section,
-    comparisonNote: 'Best-of-N rows (datasets with lists of responses): a record is won when its best chosen response beats every rejected one.',
   },
 };
