@@ -66,3 +66,17 @@ test('comparison records use the shape the response lines give', () => {
   const store = storeOf(...singleMethodLines('m', 'p', undefined, [1], [0, 0]), comparisonLine('p', 0, 0, { judge: 0.9 }));
   assert.equal(methodCells([...store.pairs()][0]!, 'judge', 'comparison'), null);
 });
+
+test("a non-finite score (written as null) leaves its record out, unless the protocol keeps it as NaN; a missing one always does", () => {
+  const store = storeOf(
+    ...responseLines('p', undefined, [{ a: 1 }], [{ a: null as unknown as number }, { a: 0 }]),
+    ...responseLines('q', undefined, [{ a: 1 }], [{}, { a: 0 }]),
+    ...responseLines('r', undefined, [{ a: 3 }], [{ a: 2 }, { a: 3 }]),
+  );
+  assert.deepEqual(methodOutcomes(store.pairs(), 'a', 'response').map((o) => o.key), ['r']);
+  const kept = methodOutcomes(store.pairs(), 'a', 'response', undefined, 'keep');
+  assert.deepEqual(kept.map((o) => o.key), ['p', 'r'], 'q lacks the method on a line: incomplete either way');
+  assert.deepEqual(kept[0]!.scores, { chosen: [1], rejected: [Number.NaN, 0] });
+  assert.deepEqual(kept[0]!.cells.map((c) => [c.correct, c.tie]), [[false, false], [true, false]], 'NaN never wins nor ties');
+  assert.deepEqual(kept[1]!.scores, { chosen: [3], rejected: [2, 3] });
+});
