@@ -23,6 +23,7 @@ import { scoreIntoFolder, type BatchEvent } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { countPairs, selectPairs } from '../run/select-pairs.js';
 import type { ShardSpec } from '../run/shard.js';
+import type { ShardSource } from '../run/shard-source.js';
 import { skippedRecords } from '../run/skipped-records.js';
 import { endormBuild } from '../util/version.js';
 import { finishRun } from './finish-run.js';
@@ -58,6 +59,8 @@ export interface ScoreRunOptions extends ModelChoice {
   seed?: number;
   /** Score only this shard's records (see shard.ts); --limit and --sample apply before the split. */
   shard?: ShardSpec;
+  /** Where `shard` came from (`--shard auto`: the scheduler's variables), recorded in run.json's provenance.shard. */
+  shardSource?: ShardSource;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   /** Write into an `out` folder that has files but no run (default: refused, so that they are not overwritten). */
@@ -258,6 +261,7 @@ async function buildManifest(
       out: { ...(o.out !== undefined ? { given: o.out } : {}), path: resolved.runDir },
       device: model.session.device,
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      ...(o.shard !== undefined && o.shardSource !== undefined ? { shard: o.shardSource } : {}),
     }),
   };
 }

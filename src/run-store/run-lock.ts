@@ -258,3 +258,14 @@ function processStart(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether someone holds `dir`'s lock, without taking it: undefined when there is no lock; else its holder and whether
+ * it still stands (a holder on another host or container counts as standing: it cannot be checked from here).
+ */
+export async function lockStatus(dir: string): Promise<{ holder: LockHolder | undefined; live: boolean; reason: string } | undefined> {
+  const found = await fs.readFile(path.join(dir, RUN_FILES.lock), 'utf8').catch(() => null);
+  if (found === null) return undefined;
+  const holder = parseHolder(found);
+  return { holder, ...judge(holder, false) };
+}
