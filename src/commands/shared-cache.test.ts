@@ -18,6 +18,10 @@ test('4 score processes starting together on a fresh cache prepare the scoring g
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
   const builders = runs.filter((r) => r.stderr.includes('preparing the scoring graph'));
   assert.equal(builders.length, 1, runs.map((r) => r.stderr).join('\n----\n'));
+  // Those that found the build under way said whom they waited for (a late starter may find the graph ready instead).
+  for (const r of runs.filter((x) => x.stderr.includes('waiting for the scoring graph'))) {
+    assert.match(r.stderr, /which another process \(pid \d+ on .*, since .*\) is preparing in /);
+  }
   assert.equal(fs.readdirSync(path.join(cache, 'graphs')).length, 1, 'one entry, no lock or temporary folder left');
   const scores = outs.map((out) => fs.readFileSync(path.join(out, 'scores.jsonl'), 'utf8'));
   assert.equal(scores[0]!.trim().split('\n').length, 16);
