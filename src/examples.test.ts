@@ -27,6 +27,7 @@ test('the Kubernetes example is valid against the Kubernetes schemas: an Indexed
   const docs = validateManifest(read('kubernetes/indexed-job.yaml'));
   const score = docs.find((d) => d.metadata.name === 'endorm-score')!;
   assert.equal(score.spec.completionMode, 'Indexed');
+  assert.equal(score.spec.podReplacementPolicy, 'Failed', 'one pod per index at a time');
   const container = score.spec.template.spec.containers[0];
   assert.deepEqual(container.command.slice(-4), ['--shard', 'auto', '--out', '/shared/results/rm-bench']);
   const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));

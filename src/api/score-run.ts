@@ -61,6 +61,8 @@ export interface ScoreRunOptions extends ModelChoice {
   shard?: ShardSpec;
   /** Where `shard` came from (`--shard auto`: the scheduler's variables), recorded in run.json's provenance.shard. */
   shardSource?: ShardSource;
+  /** The scheduler task this run is (shard-source.ts schedulerTask): a lock left by an earlier run of it is taken over. */
+  schedulerTask?: string;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   /** Write into an `out` folder that has files but no run (default: refused, so that they are not overwritten). */
@@ -112,7 +114,7 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
   const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
   await checkOutFolder(runDir, { force: o.force, forceOption: '--force' });
   // Before the model loads: a second writer is refused at once, and nothing it does touches the folder.
-  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote });
+  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote, ...(o.schedulerTask !== undefined ? { task: o.schedulerTask } : {}) });
   try {
     return await scoreLocked(o, { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir });
   } finally {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_METHODS, scoreRun } from '../api/score-run.js';
 import { DEVICES } from '../engine/devices.js';
@@ -13,7 +14,7 @@ import type { ScoreProgress } from '../run/score-pairs.js';
 import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
 import type { BatchEvent } from '../run/score-into-folder.js';
 import { placeShard } from '../run/shard-layout.js';
-import { parseShardRequest, shardSourceText, type ShardRequest } from '../run/shard-source.js';
+import { parseShardRequest, schedulerTask, shardSourceText, type ShardRequest } from '../run/shard-source.js';
 import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
@@ -147,6 +148,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         shard: opts.shard,
         ...(placed ? { shardSource: placed.from } : {}),
+        ...(placed && schedulerTask(placed.from, process.env, os.hostname()) !== undefined ? { schedulerTask: schedulerTask(placed.from, process.env, os.hostname())! } : {}),
         out: opts.out,
         force: opts.force,
         forceUnlock: opts.forceUnlock,

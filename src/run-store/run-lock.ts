@@ -25,6 +25,11 @@ export interface LockHolder {
    * pids: a holder from another namespace is checked like one from another host.
    */
   pidNamespace?: string;
+  /**
+   * The scheduler's task this process is (`slurm:CLUSTER:JOB_TASK`, `kubernetes:POD_HOSTNAME`), where a scheduler
+   * starts it: the scheduler runs one instance of a task at a time, so a later run of the same task may take over.
+   */
+  task?: string;
 }
 
 /** Another endorm process writes the folder (exit 7); nothing in it was touched. */
@@ -52,6 +57,8 @@ export interface LockOptions {
   forceUnlock?: boolean;
   /** Told when a stale lock was taken over. */
   onNote?: (message: string) => void;
+  /** The scheduler's task this process is (see LockHolder.task): a lock of an earlier run of it is taken over. */
+  task?: string;
 }
 
 /** Locks held by this process, removed on any exit (a second Ctrl-C calls process.exit, which skips `finally`). */
@@ -72,6 +79,7 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     command: o.command,
     ...(processStart(process.pid) !== undefined ? { pidStart: processStart(process.pid)! } : {}),
     ...(pidNamespace() !== undefined ? { pidNamespace: pidNamespace()! } : {}),
+    ...(o.task !== undefined ? { task: o.task } : {}),
   };
   const text = JSON.stringify(holder) + '\n';
   let created: string | undefined;
@@ -86,7 +94,7 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     const found = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(writeFault(err, file))));
     if (found !== null) {
       const other = parseHolder(found);
-      const verdict = judge(other, o.forceUnlock === true);
+      const verdict = judge(other, o.forceUnlock === true, o.task);
       if (verdict.live) throw new RunLockedError(lockedMessage(dir, file, other, verdict.reason), other);
       if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
       continue;
@@ -112,12 +120,16 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
 }
 
 /** Whether the lock `holder` still stands, and why (or why not). */
-function judge(holder: LockHolder | undefined, force: boolean): { live: boolean; reason: string } {
+function judge(holder: LockHolder | undefined, force: boolean, task?: string): { live: boolean; reason: string } {
   if (!holder) {
     return force ? { live: false, reason: 'it could not be read, and --force-unlock was given' } : { live: true, reason: 'it cannot be read' };
   }
   const here = pidNamespace();
   if (holder.host !== os.hostname() || (holder.pidNamespace !== undefined && here !== undefined && holder.pidNamespace !== here)) {
+    // A requeued Slurm task or a restarted pod on another node: its scheduler ran one instance of it at a time.
+    if (task !== undefined && holder.task === task) {
+      return { live: false, reason: `it was held by an earlier run of this scheduler task (${task}: pid ${holder.pid} on host ${holder.host}), which the scheduler has ended` };
+    }
     return force
       ? { live: false, reason: `it was held by pid ${holder.pid} on host ${holder.host}, and --force-unlock was given` }
       : { live: true, reason: 'it was taken on another host (or container), whose processes cannot be checked from here' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXIT } from '../util/exit-codes.js';
 import { SettingsError } from './settings-error.js';
-import { parseShardRequest, resolveShard } from './shard-source.js';
+import { parseShardRequest, resolveShard, schedulerTask } from './shard-source.js';
 
 const auto = parseShardRequest('auto');
 const refused = (fn: () => unknown, message: RegExp) =>
@@ -68,4 +68,12 @@ test('no source, or sources that disagree on the shard or the count, is exit 2 n
   assert.deepEqual(both.shard, { index: 2, count: 3 });
   assert.equal(both.from.source, 'ENDORM_SHARD');
   assert.deepEqual(Object.keys(both.from.variables), ['ENDORM_SHARD', 'SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX']);
+});
+
+test('the scheduler task of a run: a Slurm array task by job and task id, a pod of an Indexed Job by its hostname, none for ENDORM_SHARD', () => {
+  const env = { SLURM_ARRAY_JOB_ID: '812', SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '3', SLURM_CLUSTER_NAME: 'c' };
+  assert.equal(schedulerTask(resolveShard(auto, env).from, env, 'node-07'), 'slurm:c:812_2');
+  const pod = { JOB_COMPLETION_INDEX: '1', ENDORM_SHARD_COUNT: '4' };
+  assert.equal(schedulerTask(resolveShard(auto, pod).from, pod, 'endorm-score-1'), 'kubernetes:endorm-score-1');
+  assert.equal(schedulerTask(resolveShard(auto, { ENDORM_SHARD: '1/2' }).from, { ENDORM_SHARD: '1/2' }, 'ci'), undefined);
 });

@@ -158,3 +158,17 @@ export function shardSourceText(r: ResolvedShard): string {
   const vars = Object.entries(r.from.variables).map(([k, v]) => `${k}=${v}`).join(' ');
   return r.from.source === 'option' ? formatShard(r.shard) : `${formatShard(r.shard)} (from ${r.from.source}: ${vars})`;
 }
+
+/**
+ * The scheduler task a `--shard auto` run is, where the scheduler runs one instance of it at a time: a Slurm array
+ * task (its job and task id: a requeue keeps both), or a pod of an Indexed Job (its hostname is JOB-INDEX, the same for
+ * every retry of the index; with podReplacementPolicy: Failed the retry starts once the old pod is gone). The run
+ * folder's lock of an earlier run of the same task is taken over; undefined for other sources.
+ */
+export function schedulerTask(from: ShardSource, env: Readonly<Record<string, string | undefined>>, hostname: string): string | undefined {
+  if (from.source === 'slurm' && env.SLURM_ARRAY_JOB_ID !== undefined) {
+    return `slurm:${env.SLURM_CLUSTER_NAME ?? ''}:${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
+  }
+  if (from.source === 'kubernetes') return `kubernetes:${hostname}`;
+  return undefined;
+}
