@@ -90,3 +90,19 @@ test('the Slurm example is a valid shell script whose tasks all run one score li
   assert.equal(run('merge'), 'endorm merge results/x');
   assert.match(text, /sbatch --parsable --dependency="afterok:\$array"/);
 });
+
+test('every endorm command in the shell blocks of docs/many-machines.md names a command and options that exist', async () => {
+  const { buildProgram } = await import('./cli.js');
+  const program = buildProgram();
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'many-machines.md'), 'utf8');
+  const lines = [...text.matchAll(/```shell\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).filter((l) => l.startsWith('endorm '));
+  assert.ok(lines.length >= 2, lines.join('\n'));
+  for (const line of lines) {
+    const [, name, ...args] = line.trim().split(/\s+/);
+    const command = program.commands.find((c) => c.name() === name);
+    assert.ok(command, `${line}: no command ${name}`);
+    for (const arg of args.filter((a) => a.startsWith('-'))) {
+      assert.ok(command.options.some((o) => o.long === arg || o.short === arg), `${line}: ${name} has no option ${arg}`);
+    }
+  }
+});
