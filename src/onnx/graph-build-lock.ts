@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import { createExclusive, removeIfUnchanged } from '../util/lock-file.js';
 import { processAlive } from '../util/process-alive.js';
 
 /** The builder touches its lock this often, so that processes on other machines can see it is alive. */
@@ -28,9 +29,9 @@ export interface BuildLockOptions {
  * Runs `build` in at most one process at a time among all that share the cache (on one machine or on many, over a
  * shared file system): many array tasks starting together on a fresh cache prepare a graph once, the others wait for
  * it. `ready` is asked first and again once the lock is ours or its holder is done, so a graph built meanwhile is
- * used, not rebuilt. The lock is a file created with O_EXCL, beside the entry; a holder that died (its pid gone on
- * this machine, or no heartbeat from another machine for BUILD_LOCK_STALE_MS) is taken over. Returns whether this
- * process built.
+ * used, not rebuilt. The lock is a file beside the entry, created whole and only if absent (util/lock-file.ts); a
+ * holder that died (its pid gone on this machine, or no heartbeat from another machine for BUILD_LOCK_STALE_MS) is
+ * taken over. Returns whether this process built.
  */
 export async function buildOnce(lockFile: string, ready: () => Promise<boolean>, build: () => Promise<void>, o: BuildLockOptions = {}): Promise<boolean> {
   let told = false;
@@ -50,10 +51,11 @@ export async function buildOnce(lockFile: string, ready: () => Promise<boolean>,
         if ((await fs.readFile(lockFile, 'utf8').catch(() => null)) === text) await fs.rm(lockFile, { force: true }).catch(() => undefined);
       }
     }
-    const other = await readHolder(lockFile);
-    if (other === 'gone') continue;
+    const found = await fs.readFile(lockFile, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : ''));
+    if (found === null) continue;
+    const other = parseHolder(found);
     if (await isDead(lockFile, other, o.staleMs ?? BUILD_LOCK_STALE_MS)) {
-      await removeIfSame(lockFile, other);
+      await removeIfUnchanged(lockFile, found);
       continue;
     }
     if (!told) {
@@ -64,21 +66,8 @@ export async function buildOnce(lockFile: string, ready: () => Promise<boolean>,
   }
 }
 
-/** O_EXCL creation: exclusive on local file systems and on NFS from version 3. Write errors propagate. */
-async function createExclusive(file: string, text: string): Promise<boolean> {
-  try {
-    await fs.writeFile(file, text, { flag: 'wx' });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-}
-
-/** The lock's holder; undefined while its content is not yet written; 'gone' once it was removed. */
-async function readHolder(file: string): Promise<Holder | undefined | 'gone'> {
-  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : ''));
-  if (text === null) return 'gone';
+/** The lock's holder; undefined while its content is not yet written (or not endorm's). */
+function parseHolder(text: string): Holder | undefined {
   try {
     const value = JSON.parse(text) as Holder;
     return typeof value.host === 'string' && Number.isInteger(value.pid) ? value : undefined;
@@ -91,21 +80,4 @@ async function isDead(file: string, holder: Holder | undefined, staleMs: number)
   if (holder && holder.host === os.hostname()) return !processAlive(holder.pid);
   const stat = await fs.stat(file).catch(() => undefined);
   return stat !== undefined && Date.now() - stat.mtimeMs > staleMs;
-}
-
-/**
- * Removes a dead holder's lock, but only the one judged: moved aside first (rename is atomic, so of two processes
- * taking it over one moves it), then checked, and put back if a live process had taken it in between.
- */
-async function removeIfSame(file: string, judged: Holder | undefined): Promise<void> {
-  const aside = `${file}.dead-${process.pid}-${Date.now()}`;
-  try {
-    await fs.rename(file, aside);
-  } catch {
-    return;
-  }
-  const moved = await readHolder(aside);
-  const same = moved !== 'gone' && JSON.stringify(moved) === JSON.stringify(judged);
-  if (!same) await fs.link(aside, file).catch(() => undefined);
-  await fs.rm(aside, { force: true }).catch(() => undefined);
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { writeFault } from '../util/cannot-write-error.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
+import { createExclusive as createLockFile, removeIfUnchanged } from '../util/lock-file.js';
 import { makeFolder } from '../util/make-folder.js';
 import { processAlive } from '../util/process-alive.js';
 import { RUN_FILES } from './run-files.js';
@@ -148,50 +148,22 @@ function lockedMessage(dir: string, file: string, holder: LockHolder | undefined
   return `${dir} is being written by ${who}: ${file} says so and ${reason}; nothing was changed. One process writes a run folder at a time: ${what}`;
 }
 
-/** Creates `file` with `text` only if it does not exist; the content is complete the moment the name appears. */
+/** lock-file.ts's exclusive creation, its faults worded for the user (exit 6). */
 async function createExclusive(file: string, text: string): Promise<boolean> {
-  const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await fs.writeFile(staged, text, { flush: true });
-    try {
-      await fs.link(staged, file);
-      return true;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-    }
-    // A file system without hard links: O_EXCL creation, and the content follows (readers retry an empty lock).
-    try {
-      await fs.writeFile(file, text, { flag: 'wx', flush: true });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    }
+    return await createLockFile(file, text);
   } catch (err) {
     throw writeFault(err, file);
-  } finally {
-    await fs.rm(staged, { force: true }).catch(() => undefined);
   }
 }
 
-/**
- * Moves the stale lock aside (rename is atomic, so of two processes taking it over only one moves it) and checks that
- * what it moved is the lock it judged: if another process took it over in between, its fresh lock is put back.
- */
+/** The stale lock removed only if it is still the one judged (see removeIfUnchanged). */
 async function takeOver(file: string, judged: string): Promise<boolean> {
-  const aside = `${file}.stale-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await fs.rename(file, aside);
+    return await removeIfUnchanged(file, judged);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw writeFault(err, file);
   }
-  const moved = await fs.readFile(aside, 'utf8').catch(() => '');
-  if (moved !== judged) await fs.link(aside, file).catch(() => undefined);
-  await fs.rm(aside, { force: true }).catch(() => undefined);
-  return moved === judged;
 }
 
 async function releaseLock(file: string, text: string): Promise<void> {
