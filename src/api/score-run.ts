@@ -23,6 +23,7 @@ import { scoreIntoFolder, type BatchEvent } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { countPairs, selectPairs } from '../run/select-pairs.js';
 import type { ShardSpec } from '../run/shard.js';
+import type { ShardSource } from '../run/shard-source.js';
 import { skippedRecords } from '../run/skipped-records.js';
 import { endormBuild } from '../util/version.js';
 import { finishRun } from './finish-run.js';
@@ -58,6 +59,10 @@ export interface ScoreRunOptions extends ModelChoice {
   seed?: number;
   /** Score only this shard's records (see shard.ts); --limit and --sample apply before the split. */
   shard?: ShardSpec;
+  /** Where `shard` came from (`--shard auto`: the scheduler's variables), recorded in run.json's provenance.shard. */
+  shardSource?: ShardSource;
+  /** The scheduler task this run is (shard-source.ts schedulerTask): a lock left by an earlier run of it is taken over. */
+  schedulerTask?: string;
   /** A folder with run.json is continued (resumed), never overwritten; see resume.ts. */
   out?: string;
   /** Write into an `out` folder that has files but no run (default: refused, so that they are not overwritten). */
@@ -109,7 +114,7 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
   const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
   await checkOutFolder(runDir, { force: o.force, forceOption: '--force' });
   // Before the model loads: a second writer is refused at once, and nothing it does touches the folder.
-  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote });
+  const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote, ...(o.schedulerTask !== undefined ? { task: o.schedulerTask } : {}) });
   try {
     return await scoreLocked(o, { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir });
   } finally {
@@ -258,6 +263,7 @@ async function buildManifest(
       out: { ...(o.out !== undefined ? { given: o.out } : {}), path: resolved.runDir },
       device: model.session.device,
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      ...(o.shard !== undefined && o.shardSource !== undefined ? { shard: o.shardSource } : {}),
     }),
   };
 }

@@ -16,6 +16,8 @@ export function loadStatusText(status: LoadStatus): string {
       return `loading model ${status.spec} (config, tokenizer, ONNX file)…`;
     case 'graph':
       return `preparing the scoring graph of ${status.onnxFile}: a one-time step on first use of this model file (cached in ${status.cacheEntry})…`;
+    case 'graph-wait':
+      return `waiting for the scoring graph of ${status.onnxFile}, which another process (${status.holder}) is preparing in ${status.cacheEntry}…`;
     case 'session':
       return `starting onnxruntime on ${status.device}…`;
     case 'ready':

@@ -4,7 +4,7 @@ import { summaryJson } from '../run-store/summary-file.js';
 import { addExamples } from './help-layout.js';
 
 interface MergeOptions {
-  out: string;
+  out?: string;
   json?: boolean;
   forceUnlock?: boolean;
 }
@@ -17,19 +17,20 @@ export function mergeCommand(): Command {
         'scored in one go; refuses runs with other model, dataset or settings, shards given twice or missing, ' +
         'unfinished shards, and records found in two shards',
     )
-    .argument('<runs...>', 'the shard run folders')
-    .requiredOption('-o, --out <dir>', 'new (or empty) folder for the merged run')
+    .argument('<runs...>', 'the shard run folders, or one folder of --shard auto runs (DIR/shard-K-of-N/)')
+    .option('-o, --out <dir>', 'new (or empty) folder for the merged run (default for one folder of --shard auto runs: DIR/merged)')
     .option('--json', 'print the merged summary.json on stdout')
     .option('--force-unlock', "take over the --out folder's lock although another host took it")
     .action(async (runs: string[], options: MergeOptions) => {
-      const { runDir, summary } = await mergeRuns(runs, options.out, {
+      const { runDir, summary, shards } = await mergeRuns(runs, options.out, {
         forceUnlock: options.forceUnlock,
         onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
       });
       if (options.json) process.stdout.write(summaryJson(summary));
-      process.stderr.write(`endorm: merged ${runs.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
+      process.stderr.write(`endorm: merged ${shards.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
     });
   return addExamples(command, [
+    ['the dependent job of a job array run with --shard auto --out results/rm: exit 8 if a shard is missing or stopped, 7 if one still runs', 'endorm merge results/rm'],
     ['four shards scored on four machines, then merged', 'endorm merge results/shard-1 results/shard-2 results/shard-3 results/shard-4 -o results/rm-bench-all'],
   ]);
 }

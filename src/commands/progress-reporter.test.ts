@@ -57,6 +57,10 @@ test('on a terminal without CI the bar moves with partial records and shows the 
 test('status lines say which model loads, that the graph build is a one-time step, and when the model is ready', () => {
   assert.equal(loadStatusText({ phase: 'model', spec: 'org/model' }), 'loading model org/model (config, tokenizer, ONNX file)…');
   assert.match(loadStatusText({ phase: 'graph', onnxFile: 'm/onnx/model.onnx', cacheEntry: '/c/graphs/ab' }), /one-time step on first use of this model file \(cached in \/c\/graphs\/ab\)/);
+  assert.equal(
+    loadStatusText({ phase: 'graph-wait', onnxFile: 'm/onnx/model.onnx', cacheEntry: '/c/graphs/ab', holder: 'pid 7 on node-2, since 2026-01-01T00:00:00Z' }),
+    'waiting for the scoring graph of m/onnx/model.onnx, which another process (pid 7 on node-2, since 2026-01-01T00:00:00Z) is preparing in /c/graphs/ab…',
+  );
   assert.equal(loadStatusText({ phase: 'session', device: 'cpu', graph: 'g' }), 'starting onnxruntime on cpu…');
   assert.equal(loadStatusText({ phase: 'ready', seconds: 2.25 }), 'model ready in 2.3 s');
 });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_METHODS, scoreRun } from '../api/score-run.js';
 import { DEVICES } from '../engine/devices.js';
@@ -12,7 +13,8 @@ import { readSummary } from '../run-store/summary-file.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
 import type { BatchEvent } from '../run/score-into-folder.js';
-import { parseShard, type ShardSpec } from '../run/shard.js';
+import { placeShard } from '../run/shard-layout.js';
+import { parseShardRequest, schedulerTask, shardSourceText, type ShardRequest } from '../run/shard-source.js';
 import { bytesText } from '../util/bytes-text.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
@@ -41,6 +43,9 @@ interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, ResumableOpti
   forceUnlock?: boolean;
 }
 
+/** What commander hands over: --shard as typed (K/N or auto), before the environment is read. */
+type ScoreCliInput = Omit<ScoreCliOptions, 'shard'> & { shard?: ShardRequest };
+
 /** `argv`: the command line as typed (the script, then its arguments), recorded in run.json. */
 export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): Command {
   const command = new Command('score')
@@ -64,7 +69,12 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--force', 'write into an --out folder that holds files but no endorm run (they may be overwritten)')
     .option('--force-unlock', "take over the run folder's lock although another host took it (only when no endorm writes the folder any more)")
     .option('--resume <dir>', "continue the run in DIR: options not given come from its run.json; what is done is skipped")
-    .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
+    .option(
+      '--shard <k/n|auto>',
+      'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge. auto[/N]: K and N from ' +
+        'ENDORM_SHARD=K/N, a Slurm job array or a Kubernetes Indexed Job (N from auto/N or ENDORM_SHARD_COUNT), written to --out DIR/shard-K-of-N/',
+      shardOption,
+    )
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate)
@@ -83,7 +93,10 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
   addGridOptions(command);
   addModelOptions(command);
   groupOptions(command, SCORE_OPTION_GROUPS);
-  command.action(async (cliOpts: ScoreCliOptions, self: Command) => {
+  command.action(async (input: ScoreCliInput, self: Command) => {
+    const placed = input.shard ? placeShard(input.shard, input.out, process.env) : undefined;
+    if (placed && placed.from.source !== 'option' && !input.quiet) process.stderr.write(`endorm: shard ${shardSourceText(placed)} into ${placed.out}/\n`);
+    const cliOpts: ScoreCliOptions = { ...input, shard: placed?.shard, ...(placed ? { out: placed.out } : {}) };
     const opts = await withRunDefaults(cliOpts, self);
     const sweep = opts.alpha !== undefined || opts.gamma !== undefined;
     const expanded = withGridMethods(opts.methods.length || sweep ? opts.methods : [...DEFAULT_METHODS], opts.alpha, opts.gamma);
@@ -134,6 +147,8 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         ...(opts.sample !== undefined ? { sample: opts.sample } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         shard: opts.shard,
+        ...(placed ? { shardSource: placed.from } : {}),
+        ...(placed && schedulerTask(placed.from, process.env, os.hostname()) !== undefined ? { schedulerTask: schedulerTask(placed.from, process.env, os.hostname())! } : {}),
         out: opts.out,
         force: opts.force,
         forceUnlock: opts.forceUnlock,
@@ -205,6 +220,7 @@ const SCORE_EXAMPLES = [
   ['an α × γ sweep: 12 endorm settings from one model pass', 'endorm score -d pairs.jsonl --alpha 0.5,1,2 --gamma 0.9,0.99,1'],
   ['a sweep chosen honestly: α, γ picked on 30% of the records, reported on the other 70% beside α = 1, γ = 1', 'endorm score -d rm-bench --alpha 0.5,1,2 --gamma 0.9,1 --select-on dev:0.3'],
   ['the model judging itself, beside the endogenous reward', 'endorm score -d pairs.jsonl --methods endorm,judge-pairwise,judge-pointwise'],
+  ['one task of a Slurm job array (sbatch --array=1-4): every task runs this line and writes results/rm/shard-K-of-4/', 'endorm score -d rm-bench --shard auto --out results/rm'],
   ['continue a run that was stopped', 'endorm score --resume results/rm-bench-Qwen2.5-0.5B-Instruct-20250101-120000'],
   ['in CI: the summary as JSON, exit 5 when endorm falls below 60%', 'endorm score -d rm-bench --json --fail-under endorm=0.6 > summary.json'],
 ] as const;
@@ -231,9 +247,9 @@ function batchText(b: BatchEvent): string {
   return b.kind === 'running' ? `running batch ${b.batch}: ${b.sequences} sequence(s)` : `wrote batch ${b.batch}: ${b.lines.join(', ')}`;
 }
 
-function shardOption(value: string): ShardSpec {
+function shardOption(value: string): ShardRequest {
   try {
-    return parseShard(value);
+    return parseShardRequest(value);
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }

@@ -37,6 +37,8 @@ export interface LoadModelOptions extends Omit<ResolveModelOptions, 'dtype'> {
 export type LoadStatus =
   | { phase: 'model'; spec: string }
   | { phase: 'graph'; onnxFile: string; cacheEntry: string }
+  /** Another process sharing the cache (a task of the same array) builds the graph: this one waits for it. */
+  | { phase: 'graph-wait'; onnxFile: string; cacheEntry: string; holder: string }
   | { phase: 'session'; device: DeviceName; graph: string }
   | { phase: 'ready'; seconds: number };
 
@@ -59,6 +61,7 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
       head,
       onNote: options.onNote,
       onBuild: (cacheEntry) => options.onStatus?.({ phase: 'graph', onnxFile: model.onnxFile, cacheEntry }),
+      onWait: (cacheEntry, holder) => options.onStatus?.({ phase: 'graph-wait', onnxFile: model.onnxFile, cacheEntry, holder }),
     });
   } catch (err) {
     // Errors that already say what is wrong (a damaged model, a cache that cannot be written) pass as they are.

@@ -6,6 +6,7 @@ import { ModelError } from '../model/model-errors.js';
 import { CannotWriteError } from '../util/cannot-write-error.js';
 import { makeFolder } from '../util/make-folder.js';
 import { buildScoringGraph, SCORING_GRAPH_VERSION } from './build-scoring-graph.js';
+import { buildOnce } from './graph-build-lock.js';
 import { cacheWriteError, notEnoughSpace } from './cache-write-error.js';
 import { alignedLayout, copyFileRanges } from './copy-file-ranges.js';
 import { checkGraphEntry, fileStamp, writeGraphRecord, type FileRecord } from './graph-cache-record.js';
@@ -26,6 +27,8 @@ export interface PrepareScoringGraphOptions {
   onNote?: (message: string) => void;
   /** Told before the graph is built (a one-time step per model file), so that a caller can say why it takes seconds. */
   onBuild?: (entryDir: string) => void;
+  /** Told when another process (on this machine or another sharing the cache) is building the graph and this one waits. */
+  onWait?: (entryDir: string, holder: string) => void;
 }
 
 /**
@@ -50,10 +53,25 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
   const before = await checkGraphEntry(entryDir, graphFile);
   if (before.state === 'ok') return path.join(entryDir, graphFile);
   if (before.state === 'damaged') options.onNote?.(`the cached scoring graph ${entryDir} ${before.problem}; rebuilding it from ${source}`);
-
-  options.onBuild?.(entryDir);
+  // Many processes starting together on one cache (the tasks of a job array) build the graph once: one holds the
+  // build lock, the others wait for its entry. A damaged entry is rebuilt by one of them the same way.
+  const ready = async () => (await checkGraphEntry(entryDir, graphFile)).state === 'ok';
   try {
-    await buildGraphEntry(source, entryDir, head);
+    await makeFolder(path.dirname(entryDir)).catch((err: unknown) => {
+      throw cacheWriteError(err, cacheDir, path.dirname(entryDir), 0) ?? err;
+    });
+    await buildOnce(
+      `${entryDir}${BUILD_LOCK_SUFFIX}`,
+      ready,
+      async () => {
+        options.onBuild?.(entryDir);
+        await buildGraphEntry(source, entryDir, head);
+      },
+      { onWait: (holder) => options.onWait?.(entryDir, holder) },
+    ).catch((err: unknown) => {
+      // The build's own errors are worded already; this is the lock file's (a read-only or foreign cache).
+      throw err instanceof CannotWriteError || err instanceof ModelError ? err : (cacheWriteError(err, cacheDir, path.dirname(entryDir), 0) ?? err);
+    });
   } catch (err) {
     if (before.state === 'damaged' && (err instanceof ModelError || err instanceof CannotWriteError)) {
       const message = `${err.message} (the cached graph ${entryDir} needs that rebuild: it ${before.problem})`;
@@ -69,6 +87,9 @@ export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCa
       `delete ${entryDir} and run again (if this repeats, check the disk holding ${cacheDir})`,
   );
 }
+
+/** Beside a graph's entry while one process builds it: `graphs/KEY.building`. */
+export const BUILD_LOCK_SUFFIX = '.building';
 
 /** Suffix of the external data file that holds the weights of a rewritten graph whose source had them inline. */
 export const ENDORM_DATA_SUFFIX = '.endorm_data';

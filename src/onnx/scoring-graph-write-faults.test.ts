@@ -52,9 +52,12 @@ test('a build killed mid-write leaves a temporary folder that a later run remove
     { encoding: 'utf8' },
   );
   assert.equal(child.signal, 'SIGKILL', child.stderr);
-  const left = graphsOf(cache);
+  // Its build lock stays too, naming the dead pid: the next build takes it over (graph-build-lock.test.ts).
+  const [lock, ...left] = graphsOf(cache);
+  assert.match(lock!, /^[0-9a-f]{24}\.building$/);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(cache, 'graphs', lock!), 'utf8')).pid, child.pid);
   assert.equal(left.length, 1);
-  assert.match(left[0], new RegExp(`^[0-9a-f]{24}\\.tmp-${child.pid}-[0-9a-f]{12}$`));
+  assert.match(left[0]!, new RegExp(`^[0-9a-f]{24}\\.tmp-${child.pid}-[0-9a-f]{12}$`));
   const orphan = path.join(cache, 'graphs', left[0]);
   assert.ok(fs.statSync(path.join(orphan, `model.onnx${ENDORM_DATA_SUFFIX}`)).size > 0, 'it died while writing the weights');
 

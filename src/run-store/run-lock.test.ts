@@ -121,3 +121,18 @@ test('a process that exits without releasing (a second Ctrl-C calls process.exit
   assert.equal(child.status, 130, child.stderr);
   assert.deepEqual(fs.readdirSync(dir), []);
 });
+
+test("another host's lock of the same scheduler task (a requeued Slurm task, a restarted pod) is taken over; another task's is not", async () => {
+  const dir = temp();
+  const other = { host: 'node-07', pid: 4242, startedAt: '2026-01-01T00:00:00Z', command: 'score', task: 'slurm:c:812_2' };
+  fs.writeFileSync(lockFile(dir), JSON.stringify(other));
+  for (const task of [undefined, 'slurm:c:812_3', 'slurm:c:813_2']) {
+    await assert.rejects(lockRunFolder(dir, { command: 'score', ...(task ? { task } : {}) }), RunLockedError, String(task));
+  }
+  const notes: string[] = [];
+  const lock = await lockRunFolder(dir, { command: 'score', task: 'slurm:c:812_2', onNote: (n) => notes.push(n) });
+  assert.equal(read(dir).pid, process.pid);
+  assert.equal(read(dir).task, 'slurm:c:812_2');
+  assert.match(notes[0]!, /an earlier run of this scheduler task \(slurm:c:812_2: pid 4242 on host node-07\)/);
+  await lock.release();
+});

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -6,6 +5,7 @@ import path from 'node:path';
 import { writeFault } from '../util/cannot-write-error.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
+import { createExclusive as createLockFile, removeIfUnchanged } from '../util/lock-file.js';
 import { makeFolder } from '../util/make-folder.js';
 import { processAlive } from '../util/process-alive.js';
 import { RUN_FILES } from './run-files.js';
@@ -25,6 +25,11 @@ export interface LockHolder {
    * pids: a holder from another namespace is checked like one from another host.
    */
   pidNamespace?: string;
+  /**
+   * The scheduler's task this process is (`slurm:CLUSTER:JOB_TASK`, `kubernetes:POD_HOSTNAME`), where a scheduler
+   * starts it: the scheduler runs one instance of a task at a time, so a later run of the same task may take over.
+   */
+  task?: string;
 }
 
 /** Another endorm process writes the folder (exit 7); nothing in it was touched. */
@@ -52,6 +57,8 @@ export interface LockOptions {
   forceUnlock?: boolean;
   /** Told when a stale lock was taken over. */
   onNote?: (message: string) => void;
+  /** The scheduler's task this process is (see LockHolder.task): a lock of an earlier run of it is taken over. */
+  task?: string;
 }
 
 /** Locks held by this process, removed on any exit (a second Ctrl-C calls process.exit, which skips `finally`). */
@@ -72,6 +79,7 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     command: o.command,
     ...(processStart(process.pid) !== undefined ? { pidStart: processStart(process.pid)! } : {}),
     ...(pidNamespace() !== undefined ? { pidNamespace: pidNamespace()! } : {}),
+    ...(o.task !== undefined ? { task: o.task } : {}),
   };
   const text = JSON.stringify(holder) + '\n';
   let created: string | undefined;
@@ -86,7 +94,7 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
     const found = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(writeFault(err, file))));
     if (found !== null) {
       const other = parseHolder(found);
-      const verdict = judge(other, o.forceUnlock === true);
+      const verdict = judge(other, o.forceUnlock === true, o.task);
       if (verdict.live) throw new RunLockedError(lockedMessage(dir, file, other, verdict.reason), other);
       if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
       continue;
@@ -112,12 +120,16 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
 }
 
 /** Whether the lock `holder` still stands, and why (or why not). */
-function judge(holder: LockHolder | undefined, force: boolean): { live: boolean; reason: string } {
+function judge(holder: LockHolder | undefined, force: boolean, task?: string): { live: boolean; reason: string } {
   if (!holder) {
     return force ? { live: false, reason: 'it could not be read, and --force-unlock was given' } : { live: true, reason: 'it cannot be read' };
   }
   const here = pidNamespace();
   if (holder.host !== os.hostname() || (holder.pidNamespace !== undefined && here !== undefined && holder.pidNamespace !== here)) {
+    // A requeued Slurm task or a restarted pod on another node: its scheduler ran one instance of it at a time.
+    if (task !== undefined && holder.task === task) {
+      return { live: false, reason: `it was held by an earlier run of this scheduler task (${task}: pid ${holder.pid} on host ${holder.host}), which the scheduler has ended` };
+    }
     return force
       ? { live: false, reason: `it was held by pid ${holder.pid} on host ${holder.host}, and --force-unlock was given` }
       : { live: true, reason: 'it was taken on another host (or container), whose processes cannot be checked from here' };
@@ -136,50 +148,22 @@ function lockedMessage(dir: string, file: string, holder: LockHolder | undefined
   return `${dir} is being written by ${who}: ${file} says so and ${reason}; nothing was changed. One process writes a run folder at a time: ${what}`;
 }
 
-/** Creates `file` with `text` only if it does not exist; the content is complete the moment the name appears. */
+/** lock-file.ts's exclusive creation, its faults worded for the user (exit 6). */
 async function createExclusive(file: string, text: string): Promise<boolean> {
-  const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await fs.writeFile(staged, text, { flush: true });
-    try {
-      await fs.link(staged, file);
-      return true;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-    }
-    // A file system without hard links: O_EXCL creation, and the content follows (readers retry an empty lock).
-    try {
-      await fs.writeFile(file, text, { flag: 'wx', flush: true });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw err;
-    }
+    return await createLockFile(file, text);
   } catch (err) {
     throw writeFault(err, file);
-  } finally {
-    await fs.rm(staged, { force: true }).catch(() => undefined);
   }
 }
 
-/**
- * Moves the stale lock aside (rename is atomic, so of two processes taking it over only one moves it) and checks that
- * what it moved is the lock it judged: if another process took it over in between, its fresh lock is put back.
- */
+/** The stale lock removed only if it is still the one judged (see removeIfUnchanged). */
 async function takeOver(file: string, judged: string): Promise<boolean> {
-  const aside = `${file}.stale-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await fs.rename(file, aside);
+    return await removeIfUnchanged(file, judged);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw writeFault(err, file);
   }
-  const moved = await fs.readFile(aside, 'utf8').catch(() => '');
-  if (moved !== judged) await fs.link(aside, file).catch(() => undefined);
-  await fs.rm(aside, { force: true }).catch(() => undefined);
-  return moved === judged;
 }
 
 async function releaseLock(file: string, text: string): Promise<void> {
@@ -257,4 +241,15 @@ function processStart(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether someone holds `dir`'s lock, without taking it: undefined when there is no lock; else its holder and whether
+ * it still stands (a holder on another host or container counts as standing: it cannot be checked from here).
+ */
+export async function lockStatus(dir: string): Promise<{ holder: LockHolder | undefined; live: boolean; reason: string } | undefined> {
+  const found = await fs.readFile(path.join(dir, RUN_FILES.lock), 'utf8').catch(() => null);
+  if (found === null) return undefined;
+  const holder = parseHolder(found);
+  return { holder, ...judge(holder, false) };
 }

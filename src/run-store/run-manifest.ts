@@ -109,6 +109,11 @@ export interface RunProvenance {
   device?: { name: string; executionProvider: string; cpu: string; cores: number; threads?: number; gpus?: string[] };
   /** `linux x64`. */
   platform: string;
+  /**
+   * Which source gave `--shard` (`option`, `ENDORM_SHARD`, `slurm`, `kubernetes`) and the environment variables it read:
+   * the task of a job array this run was.
+   */
+  shard?: { source: string; variables: Record<string, string> };
 }
 
 /** Whether the folder holds a run (its run.json). */

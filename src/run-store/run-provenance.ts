@@ -27,6 +27,8 @@ export interface ProvenanceInput {
   /** Where the model ran (absent for a run computed without it, such as a rescore). */
   device?: { name: string; executionProvider: string };
   threads?: number;
+  /** Where --shard came from (see run/shard-source.ts). */
+  shard?: { source: string; variables: Record<string, string> };
 }
 
 /** The command, the software versions and the machine of a run, for run.json. */
@@ -51,6 +53,7 @@ export function runProvenance(input: ProvenanceInput): RunProvenance {
         }
       : {}),
     platform: `${os.platform()} ${os.arch()}`,
+    ...(input.shard ? { shard: { source: input.shard.source, variables: { ...input.shard.variables } } } : {}),
   };
 }
 

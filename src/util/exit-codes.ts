@@ -18,6 +18,11 @@ export const EXIT = {
   cannotWrite: 6,
   /** The run folder is being written by another endorm process (its lock names it); nothing was touched. */
   locked: 7,
+  /**
+   * `endorm merge DIR`: shards of the split are absent or stopped unfinished with nobody writing them (run their tasks
+   * again); shards that are only still running are exit 7 instead (wait, then merge again).
+   */
+  shardsMissing: 8,
   /** Stopped by Ctrl-C (SIGINT) after flushing what was done. */
   interrupted: 130,
   /** Stopped by SIGTERM (a cancelled CI job, an evicted pod) after flushing what was done. */
