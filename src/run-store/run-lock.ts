@@ -56,6 +56,8 @@ export interface LockOptions {
 
 /** Locks held by this process, removed on any exit (a second Ctrl-C calls process.exit, which skips `finally`). */
 const held = new Map<string, string>();
+/** Lock files being staged (createExclusive): a signal's exit between their write and their removal must not leave them. */
+const staging = new Set<string>();
 let exitHookInstalled = false;
 
 /**
@@ -111,6 +113,24 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
   throw new RunLockedError(`${dir}: could not take ${file}: other processes keep taking it; is another endorm starting on this folder?`, undefined);
 }
 
+/**
+ * Who holds `dir`'s lock, and whether that process is running (a reader's question: it takes nothing); undefined when
+ * the folder has no lock. A lock from another host counts as live: it cannot be checked from here.
+ */
+export async function lockStatus(dir: string): Promise<{ holder: LockHolder | undefined; live: boolean; reason: string } | undefined> {
+  const found = await fs.readFile(path.join(dir, RUN_FILES.lock), 'utf8').catch(() => null);
+  if (found === null) return undefined;
+  const holder = parseHolder(found);
+  // This process's own lock (a report written into the run it reads) is no other writer.
+  if (holder && holder.pid === process.pid && holder.host === os.hostname() && held.has(path.join(dir, RUN_FILES.lock))) return { holder, live: false, reason: 'this process holds it' };
+  return { holder, ...judge(holder, false) };
+}
+
+/** What a reader says of a folder whose lock is live: who writes it. */
+export function describeHolder(holder: LockHolder | undefined): string {
+  return holder ? `endorm ${holder.command} (pid ${holder.pid} on host ${holder.host}, since ${holder.startedAt})` : 'another process';
+}
+
 /** Whether the lock `holder` still stands, and why (or why not). */
 function judge(holder: LockHolder | undefined, force: boolean): { live: boolean; reason: string } {
   if (!holder) {
@@ -128,7 +148,7 @@ function judge(holder: LockHolder | undefined, force: boolean): { live: boolean;
 }
 
 function lockedMessage(dir: string, file: string, holder: LockHolder | undefined, reason: string): string {
-  const who = holder ? `endorm ${holder.command} (pid ${holder.pid} on host ${holder.host}, since ${holder.startedAt})` : 'another process';
+  const who = describeHolder(holder);
   const what =
     holder && holder.host === os.hostname() && reason === 'that process is running'
       ? 'wait for it to finish or stop it, then run this again'
@@ -139,6 +159,8 @@ function lockedMessage(dir: string, file: string, holder: LockHolder | undefined
 /** Creates `file` with `text` only if it does not exist; the content is complete the moment the name appears. */
 async function createExclusive(file: string, text: string): Promise<boolean> {
   const staged = `${file}.${process.pid}-${randomBytes(6).toString('hex')}`;
+  installExitHook();
+  staging.add(staged);
   try {
     await fs.writeFile(staged, text, { flush: true });
     try {
@@ -161,6 +183,7 @@ async function createExclusive(file: string, text: string): Promise<boolean> {
     throw writeFault(err, file);
   } finally {
     await fs.rm(staged, { force: true }).catch(() => undefined);
+    staging.delete(staged);
   }
 }
 
@@ -170,6 +193,8 @@ async function createExclusive(file: string, text: string): Promise<boolean> {
  */
 async function takeOver(file: string, judged: string): Promise<boolean> {
   const aside = `${file}.stale-${process.pid}-${randomBytes(6).toString('hex')}`;
+  installExitHook();
+  staging.add(aside);
   try {
     await fs.rename(file, aside);
   } catch (err) {
@@ -179,6 +204,7 @@ async function takeOver(file: string, judged: string): Promise<boolean> {
   const moved = await fs.readFile(aside, 'utf8').catch(() => '');
   if (moved !== judged) await fs.link(aside, file).catch(() => undefined);
   await fs.rm(aside, { force: true }).catch(() => undefined);
+  staging.delete(aside);
   return moved === judged;
 }
 
@@ -201,12 +227,30 @@ function installExitHook(): void {
       }
     }
     held.clear();
+    for (const file of staging) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // not written yet, or removed already
+      }
+    }
+    staging.clear();
   });
 }
 
 /** Temporary files of writers in this folder (atomic writes, staged locks) that a kill left: their process is gone. */
 const ORPHAN_NAME = /\.(?:tmp-(\d+)|lock\.(?:stale-)?(\d+)-[0-9a-f]{12})$/;
 const ORPHAN_AGE_MS = 60_000;
+
+/**
+ * Whether a folder entry is a temporary file or staged lock of a process that is gone (a kill between its write and
+ * its rename): nobody's, so a check for a folder's own files passes over it.
+ */
+export function isOrphanTemp(name: string): boolean {
+  const match = ORPHAN_NAME.exec(name);
+  const pid = Number(match?.[1] ?? match?.[2]);
+  return match !== null && pid !== process.pid && !processAlive(pid);
+}
 
 /** Only the lock holder writes here, so a temporary file of a dead process (and a minute old) is nobody's. */
 async function removeOrphanTemps(dir: string): Promise<void> {
