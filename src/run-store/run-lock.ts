@@ -93,21 +93,28 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
       if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
       continue;
     }
-    if (await createExclusive(file, text)) {
-      held.set(file, text);
-      installExitHook();
-      await removeOrphanTemps(dir);
-      return {
-        file,
-        holder,
-        release: async () => {
-          await releaseLock(file, text);
-          // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
-          // only the folder itself, not parents it may have made.
-          if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
-        },
-      };
+    // Held before it exists: a signal's exit in the moment after the link must still remove it (the exit hook removes
+    // the file only while it holds this text, never another process's lock).
+    held.set(file, text);
+    installExitHook();
+    let taken = false;
+    try {
+      taken = await createExclusive(file, text);
+    } finally {
+      if (!taken) held.delete(file);
     }
+    if (!taken) continue;
+    await removeOrphanTemps(dir);
+    return {
+      file,
+      holder,
+      release: async () => {
+        await releaseLock(file, text);
+        // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
+        // only the folder itself, not parents it may have made.
+        if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
+      },
+    };
   }
   if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
   throw new RunLockedError(`${dir}: could not take ${file}: other processes keep taking it; is another endorm starting on this folder?`, undefined);
