@@ -53,7 +53,7 @@ test('two endorm score processes on one --out: the second is refused (exit 7, na
   // (exit 7, naming the writer), and nothing is made.
   const elsewhere = await runEndorm(['report', shared, '--out', path.join(tmp, 'partial-report')], env);
   assert.equal(elsewhere.code, EXIT.locked, elsewhere.stderr);
-  assert.match(elsewhere.stderr, new RegExp(`report: ${shared} is not a finished run: it is being written by endorm score \\(pid ${first.child.pid}`));
+  assert.match(elsewhere.stderr, new RegExp(`${shared} is not a finished run, which report reads only: it is being written by endorm score \\(pid ${first.child.pid}`));
   assert.equal(fs.existsSync(path.join(tmp, 'partial-report')), false);
 
   const end = await first.finished;

@@ -165,7 +165,7 @@ test('defect 5: a run folder records its completeness (complete.json, written la
   asKilled(killed, 5);
   const report = await endorm(['report', killed]);
   assert.equal(report.code, EXIT.input, report.stderr);
-  assert.match(report.stderr, new RegExp(`${killed} is not a finished run: it has no complete\\.json.*endorm score --resume ${killed}`));
+  assert.match(report.stderr, new RegExp(`${killed} is not a finished run, which (?:report|rescore) reads only: it has no complete\\.json.*endorm score --resume ${killed}`));
   const out = path.join(tmp, 'killed-report');
   const elsewhere = await endorm(['report', killed, '--out', out]);
   assert.equal(elsewhere.code, EXIT.input, elsewhere.stderr);
@@ -228,7 +228,7 @@ test('defect 5: a killed rescore --out or merge, and a rescore that failed, leav
   assert.match(failed.stderr, /the traces belong to another scoring of this response/);
   const readFailed = await endorm(['report', failedOut]);
   assert.equal(readFailed.code, EXIT.input, readFailed.stderr);
-  assert.match(readFailed.stderr, /is not a finished run: it has no complete\.json/);
+  assert.match(readFailed.stderr, /is not a finished run, which (?:report|rescore) reads only: it has no complete\.json/);
 
   // merge: two shards, merged once cleanly; a merge killed part way is refused by readers and redone by the same merge.
   const shards = [];

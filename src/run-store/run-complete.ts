@@ -93,7 +93,7 @@ export async function requireComplete(dir: string, manifest: RunManifest, what: 
   const state = await runCompleteness(dir, manifest);
   if (state.complete) return state.note;
   if (state.olderRun) return `${dir} was written by an older endorm that did not record completeness, and ${state.reason.replace(/^it records no completeness \(an older endorm wrote it\) and /, '')}: read as it stands, it may not hold every record`;
-  const message = `${what}: ${dir} is not a finished run: ${state.reason}; ${state.advice}`;
+  const message = `${dir} is not a finished run, which ${what} reads only: ${state.reason}; ${state.advice}`;
   if (state.live) throw new RunLockedError(message, (await lockStatus(dir))?.holder);
   throw new IncompleteRunError(message, dir);
 }
