@@ -5,8 +5,9 @@
 //
 // Once: the story sample --copies times over is scored (traced) whole and as shards 1/2 and 2/2. Per command (merge of
 // the shards, rescore --out of the whole run, report of the whole run into --out, report of a copy of it in place):
-// one uninterrupted run gives the clean folder and the command's time; then each of --kills runs is SIGKILLed at a
-// uniformly random moment of that time (seeded). After each kill, the readers (`report DIR --out`, `rescore DIR --out`;
+// one uninterrupted run gives the clean folder and how long the command writes (from the moment its lock, or its
+// --out folder, appears to its exit); then each of --kills runs is SIGKILLed at a uniformly random moment of that span
+// (seeded), counted from the same moment. After each kill, the readers (`report DIR --out`, `rescore DIR --out`;
 // for report --out, whose folder holds no run, none) say whether they take the folder; then the same command runs
 // again and its folder is compared with the clean one: scores.jsonl, traces.index.jsonl, traces.bin byte for byte,
 // summary.json's methods and counts, run.json's settings, and the set of file names (temporary files a kill left
@@ -50,23 +51,32 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-/** Runs bin/endorm; `killAfterMs` SIGKILLs it that long after the start. */
-function endorm(args, killAfterMs) {
-  const started = performance.now();
+/**
+ * Runs bin/endorm. With `o.watch` (a path), `writingMs` is the time from the moment that path appears (the command
+ * starts writing: its lock, or its --out folder) to the exit, and `o.killAfterMs` SIGKILLs it that long after that moment.
+ */
+function endorm(args, o = {}) {
   const child = spawn(process.execPath, [join(root, 'bin', 'endorm'), ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  let writing;
+  let timer;
+  const poll = o.watch && setInterval(() => {
+    if (writing !== undefined || !existsSync(o.watch)) return;
+    writing = performance.now();
+    if (o.killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs);
+  }, 1);
   return new Promise((done) =>
     child.on('close', (code, signal) => {
+      clearInterval(poll);
       clearTimeout(timer);
-      done({ code, signal, stderr, ms: performance.now() - started });
+      done({ code, signal, stderr, writingMs: writing === undefined ? undefined : performance.now() - writing });
     }),
   );
 }
 
-async function must(args) {
-  const r = await endorm(args);
+async function must(args, o) {
+  const r = await endorm(args, o);
   if (r.code !== 0) throw new Error(`endorm ${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
   return r;
 }
@@ -85,8 +95,12 @@ const json = (file) => {
     return undefined;
   }
 };
-/** Names a kill may leave beside a folder's files (an atomic write's or a staged lock's), which the next writer clears. */
-const aside = (name) => /\.tmp-\d+$|^run\.lock\./.test(name);
+/**
+ * Names a kill leaves beside a folder's files: an atomic write's temporary file, a staged lock, and the killed
+ * process's run.lock (the next writer takes it over, saying so; readers see its process is gone). The next writer
+ * clears them.
+ */
+const aside = (name) => /\.tmp-\d+$|^run\.lock(?:$|\.)/.test(name);
 
 /** Whether `dir` is the same folder as `clean`, up to times, paths and the temporary files a kill left aside. */
 function sameAs(dir, clean) {
@@ -105,10 +119,10 @@ function sameAs(dir, clean) {
 }
 
 const commands = [
-  { name: 'merge', args: (out) => ['merge', ...shards, '--out', out], runFolder: true },
-  { name: 'rescore --out', args: (out) => ['rescore', whole, '--methods', 'endorm:gamma=0.9,loglik-mean', '--out', out, '--quiet'], runFolder: true },
-  { name: 'report --out', args: (out) => ['report', whole, '--out', out], runFolder: false },
-  { name: 'report (in place)', args: (out) => ['report', out], runFolder: true, prepare: (out) => cpSync(whole, out, { recursive: true }) },
+  { name: 'merge', args: (out) => ['merge', ...shards, '--out', out], runFolder: true, watch: (out) => join(out, 'run.lock') },
+  { name: 'rescore --out', args: (out) => ['rescore', whole, '--methods', 'endorm:gamma=0.9,loglik-mean', '--out', out, '--quiet'], runFolder: true, watch: (out) => join(out, 'run.lock') },
+  { name: 'report --out', args: (out) => ['report', whole, '--out', out], runFolder: false, watch: (out) => out },
+  { name: 'report (in place)', args: (out) => ['report', out], runFolder: true, prepare: (out) => cpSync(whole, out, { recursive: true }), watch: (out) => join(out, 'run.lock') },
 ];
 
 const rows = [];
@@ -116,12 +130,12 @@ let n = 0;
 for (const command of commands) {
   const clean = join(work, `clean-${++n}`);
   command.prepare?.(clean);
-  const { ms } = await must(command.args(clean));
-  const row = { command: command.name, cleanMs: Math.round(ms), kills: 0, landed: 0, readersRefused: 0, readersTookClean: 0, readersTookOther: 0, rerunsIdentical: 0, unsafe: 0 };
+  const { writingMs } = await must(command.args(clean), { watch: command.watch(clean) });
+  const row = { command: command.name, writingMs: Math.round(writingMs), kills: 0, landed: 0, readersRefused: 0, readersTookClean: 0, readersTookOther: 0, rerunsIdentical: 0, unsafe: 0 };
   for (let k = 0; k < Number(values.kills); k++) {
     const out = join(work, `killed-${++n}`);
     command.prepare?.(out);
-    const killed = await endorm(command.args(out), random() * ms);
+    const killed = await endorm(command.args(out), { watch: command.watch(out), killAfterMs: random() * writingMs });
     row.kills++;
     if (killed.signal === 'SIGKILL') row.landed++;
     let safe = true;
@@ -144,7 +158,7 @@ for (const command of commands) {
     if (rerun.code === 0 && sameAs(out, clean)) row.rerunsIdentical++;
     else {
       safe = false;
-      process.stderr.write(`${command.name}: rerun after a kill at ${Math.round(killed.ms)} ms: exit ${rerun.code}${rerun.code === 0 ? ', a folder unlike the clean one' : `\n${rerun.stderr}`}\n`);
+      process.stderr.write(`${command.name}: rerun after a kill ${Math.round(killed.writingMs ?? 0)} ms into its writing: exit ${rerun.code}${rerun.code === 0 ? ', a folder unlike the clean one' : `\n${rerun.stderr}`}\n`);
     }
     if (!safe) row.unsafe++;
   }

@@ -251,15 +251,18 @@ test('defect 5: a killed rescore --out or merge, and a rescore that failed, leav
   assert.match(readMerged.stderr, /run the same endorm merge again/);
   const otherShards = await endorm(['merge', shards[0]!, '--out', halfMerged]);
   assert.equal(otherShards.code, EXIT.usage, otherShards.stderr);
-  assert.match(otherShards.stderr, /already holds an unfinished merge of other shards/);
+  assert.match(otherShards.stderr, /already holds a merge of other shards/);
   const redo = await endorm(['merge', ...shards, '--out', halfMerged]);
   assert.equal(redo.code, 0, redo.stderr);
   for (const name of ['scores.jsonl', 'traces.bin', 'traces.index.jsonl']) assert.deepEqual(bytes(path.join(halfMerged, name)), bytes(path.join(merged, name)), name);
   assert.deepEqual(json(path.join(halfMerged, 'summary.json')).methods, json(path.join(merged, 'summary.json')).methods);
-  // A finished merge is not redone over.
+  // The same merge over a finished one (a kill after it finished) gives the same folder; a scored run is never merged over.
   const done = await endorm(['merge', ...shards, '--out', merged]);
-  assert.equal(done.code, EXIT.usage, done.stderr);
-  assert.match(done.stderr, /already holds a finished run/);
+  assert.equal(done.code, 0, done.stderr);
+  assert.deepEqual(bytes(path.join(merged, 'scores.jsonl')), bytes(path.join(halfMerged, 'scores.jsonl')));
+  const overRun = await endorm(['merge', ...shards, '--out', shards[0]!]);
+  assert.equal(overRun.code, EXIT.usage, overRun.stderr);
+  assert.match(overRun.stderr, /already holds a run; give merge a new --out folder/);
 
   // Minor: a shard still being scored is said to be running (exit 7), not to need a resume.
   const running = path.join(tmp, 'shard-2-running');
@@ -321,7 +324,7 @@ test('defect 3: a deleted traces.index.jsonl (with or without traces.bin): the r
   fs.writeFileSync(path.join(cut, 'traces.index.jsonl'), index.slice(0, 6).join('\n') + '\n');
   const partial = await endorm(['rescore', cut, '--methods', 'loglik-mean', '--out', path.join(tmp, 'rescore-cut'), '--quiet']);
   assert.equal(partial.code, EXIT.input, partial.stderr);
-  assert.match(partial.stderr, /11 of 16 responses have no token trace that verifies/);
+  assert.match(partial.stderr, /11 of 16 responses have no token trace/);
   assert.equal(fs.existsSync(path.join(tmp, 'rescore-cut')), false);
 });
 

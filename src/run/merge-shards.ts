@@ -37,7 +37,7 @@ interface ShardRun {
  */
 export async function mergeShards(dirs: readonly string[], out: string): Promise<MergedShards> {
   if (dirs.length === 0) throw new SettingsError('merge needs the folders of the shard runs');
-  await clearUnfinishedMerge(out, dirs);
+  await clearEarlierMerge(out, dirs);
   const runs: ShardRun[] = [];
   for (const dir of dirs) runs.push(await readShardRun(dir));
   checkShardSet(runs);
@@ -118,20 +118,20 @@ async function readShardRun(dir: string): Promise<ShardRun> {
 }
 
 /**
- * An --out holding a merge of the same shards that did not finish (killed, or a shard refused part way) is redone:
- * everything in it but the lock goes. A finished run, or an unfinished merge of other shards, is refused.
+ * An --out holding a merge of the same shards is redone (a merge killed part way, or killed after it finished: the
+ * same command run again gives the same folder): everything in it but the lock goes first. Any other run there (a
+ * scored run, a merge of other shards) is refused.
  */
-async function clearUnfinishedMerge(out: string, dirs: readonly string[]): Promise<void> {
+async function clearEarlierMerge(out: string, dirs: readonly string[]): Promise<void> {
   if (!(await hasManifest(out))) return;
   const earlier = await readRunManifest(out).catch(() => {
     throw new SettingsError(`${out} already holds a run (its ${RUN_FILES.manifest}, which cannot be read as one); give merge a new --out folder`);
   });
-  const state = await runCompleteness(out, earlier);
   const sources = (earlier.mergedFrom ?? []).map((m) => path.resolve(m.path)).sort();
   const wanted = dirs.map((d) => path.resolve(d)).sort();
   const same = sources.length === wanted.length && sources.every((s, i) => s === wanted[i]);
-  if (state.complete || !same) {
-    const what = state.complete ? 'a finished run' : earlier.mergedFrom ? `an unfinished merge of other shards (${sources.join(', ')})` : 'a run';
+  if (!same) {
+    const what = earlier.mergedFrom ? `a merge of other shards (${sources.join(', ')})` : 'a run';
     throw new SettingsError(`${out} already holds ${what}; give merge a new --out folder`);
   }
   await clearComplete(out);

@@ -111,7 +111,7 @@ async function rescoreFromTraces(
   }
   if (untraced > 0) {
     throw new RunFolderError(
-      `${o.run}: ${untraced} of ${responses.size} responses have no token trace that verifies (first: ${first!.pair} ${first!.role}[${first!.index}]), ` +
+      `${o.run}: ${untraced} of ${responses.size} responses have no token trace (first: ${first!.pair} ${first!.role}[${first!.index}]), ` +
         `so a rescore would cover only part of the run; finish or repair it first (endorm score --resume ${o.run} traces them again)`,
       o.run,
     );
