@@ -6,6 +6,7 @@ import { rescoreCommand } from './commands/rescore.js';
 import { scoreCommand } from './commands/score.js';
 import { showCommand } from './commands/show.js';
 import { addExamples } from './commands/help-layout.js';
+import { fileSystemFault } from './util/cannot-write-error.js';
 import { EndormError } from './util/endorm-error.js';
 import { EXIT } from './util/exit-codes.js';
 import { ENDORM_VERSION } from './util/version.js';
@@ -39,7 +40,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown): number {
+function reportError(thrown: unknown): number {
+  // Every file-system error on every path is exit 6, whichever command met it.
+  const err = fileSystemFault(thrown);
   if (err instanceof CommanderError) {
     // commander already printed its message (or the help / version text).
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -15,6 +15,7 @@ export type { TokenView } from './inspect/inspect-response.js';
 
 // Read, summarize, report, rescore and merge runs, without the model.
 export { readRun, openRunTraces, type RunContents, type RunTraces } from './api/read-run.js';
+export type { Completeness, CompleteMarker } from './run-store/run-complete.js';
 export { summarizeRun, type SummarizeRunOptions } from './report/summarize-run.js';
 export { compareRuns, reportRun, type CompareRunsOptions, type CompareRunsResult } from './api/report-runs.js';
 export { rescoreRun, type RescoreRunOptions, type RescoreRunResult } from './api/rescore-run.js';

@@ -19,7 +19,7 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-schemas-'));
 process.env['ENDORM_CACHE'] = tempCacheDir();
 
-let validate: { run: ValidateFunction; summary: ValidateFunction; line: ValidateFunction };
+let validate: { run: ValidateFunction; summary: ValidateFunction; line: ValidateFunction; complete: ValidateFunction };
 let hub: FakeHub | undefined;
 /** Every run folder the tests below produced, by what it exercises. */
 const runs: Record<string, string> = {};
@@ -34,9 +34,9 @@ async function score(name: string, args: string[]): Promise<string> {
 before(async () => {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
-  for (const name of ['run', 'summary', 'score-line']) ajv.addSchema(readJson(path.join(SCHEMAS, `${name}.schema.json`)));
+  for (const name of ['run', 'summary', 'score-line', 'complete']) ajv.addSchema(readJson(path.join(SCHEMAS, `${name}.schema.json`)));
   const get = (name: string) => ajv.getSchema(`https://endorm.invalid/schemas/${name}.schema.json`)!;
-  validate = { run: get('run'), summary: get('summary'), line: get('score-line') };
+  validate = { run: get('run'), summary: get('summary'), line: get('score-line'), complete: get('complete') };
 
   const stories = path.join(PROJECT_ROOT, 'datasets', 'stories-sample.jsonl');
   runs['pairs, α × γ grid'] = await score('grid', ['--dataset', stories, '--limit', '8', '--methods', 'endorm,loglik,length', '--alpha', '1,2', '--gamma', '0.9,1']);
@@ -113,6 +113,9 @@ test('run.json, summary.json and every scores.jsonl line of real runs validate a
   for (const [what, dir] of Object.entries(runs)) {
     assert.equal(problems(validate.run, readJson(path.join(dir, 'run.json'))), '', `${what}: run.json`);
     assert.equal(problems(validate.summary, readJson(path.join(dir, 'summary.json'))), '', `${what}: summary.json`);
+    // Every run here finished: each says so in complete.json, and its run.json seals its settings.
+    assert.equal(problems(validate.complete, readJson(path.join(dir, 'complete.json'))), '', `${what}: complete.json`);
+    assert.deepEqual(Object.keys(readJson(path.join(dir, 'run.json')).settingsSha256).sort(), Object.keys(readJson(path.join(dir, 'run.json')).settings).sort(), `${what}: settingsSha256`);
     const lines = fs.readFileSync(path.join(dir, 'scores.jsonl'), 'utf8').trim().split('\n');
     assert.ok(lines.length > 0);
     lines.forEach((line, i) => assert.equal(problems(validate.line, JSON.parse(line)), '', `${what}: scores.jsonl line ${i + 1}`));

@@ -1,6 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
+import { markComplete } from '../run-store/run-complete.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 
 export interface FinishRunInput {
@@ -13,7 +14,7 @@ export interface FinishRunInput {
   traceWriteSeconds?: number;
 }
 
-/** Summarises a run from its folder (the same path `endorm report` takes) and writes its reports. */
+/** Summarises a run from its folder (the same path `endorm report` takes), writes its reports, then marks it complete. */
 export async function finishRun(runDir: string, input: FinishRunInput): Promise<RunSummary> {
   const seconds = (input.finishedAt.getTime() - input.startedAt.getTime()) / 1000;
   const { progress } = input;
@@ -40,5 +41,6 @@ export async function finishRun(runDir: string, input: FinishRunInput): Promise<
     ...(input.traceWriteSeconds !== undefined ? { traceWriteSeconds: input.traceWriteSeconds } : {}),
   });
   await writeReports(runDir, summary);
+  await markComplete(runDir, 'score');
   return summary;
 }

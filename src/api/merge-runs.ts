@@ -1,6 +1,8 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
+import { refuseLinkedFolder } from '../run-store/output-rules.js';
+import { markComplete } from '../run-store/run-complete.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
 import { mergeShards } from '../run/merge-shards.js';
 import { checkOutFolder } from '../run/out-folder.js';
@@ -26,12 +28,14 @@ export async function mergeRuns(
   o: { forceUnlock?: boolean; onNote?: (message: string) => void } = {},
 ): Promise<MergeRunsResult> {
   const { dirs, out } = await shardsToMerge(inputs, outGiven);
+  await refuseLinkedFolder(out);
   await checkOutFolder(out);
   const lock = await lockRunFolder(out, { command: 'merge', forceUnlock: o.forceUnlock, onNote: o.onNote });
   try {
     const merged = await mergeShards(dirs, out);
     const summary = await summarizeRun(merged.runDir, { timing: merged.timing, skipped: merged.skipped, notes: merged.notes });
     await writeReports(merged.runDir, summary);
+    await markComplete(merged.runDir, 'merge');
     return { runDir: merged.runDir, summary, shards: dirs };
   } finally {
     await lock.release();

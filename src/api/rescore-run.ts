@@ -1,6 +1,9 @@
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
+import { refuseLinkedFolder } from '../run-store/output-rules.js';
+import { markComplete, requireComplete } from '../run-store/run-complete.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
+import { readRunManifest } from '../run-store/run-manifest.js';
 import { checkRescoreOut, defaultRescoreDir, rescoreTraces, type RescoreRunOptions as RescoreTracesOptions, type RescoreRunResult } from '../run/rescore-traces.js';
 
 export interface RescoreRunOptions extends RescoreTracesOptions {
@@ -19,12 +22,16 @@ export type { RescoreRunResult };
  */
 export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult> {
   const out = o.out ?? (await defaultRescoreDir(o.run, o.now ?? new Date()));
+  await refuseLinkedFolder(out);
   await checkRescoreOut(out, o.run);
+  const note = await requireComplete(o.run, await readRunManifest(o.run), 'rescore');
+  if (note) o.onNote?.(note);
   const lock = await lockRunFolder(out, { command: 'rescore', forceUnlock: o.forceUnlock, onNote: o.onNote });
   try {
     const result = await rescoreTraces({ ...o, out });
     const timing = { startedAt: result.startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds: result.seconds };
     await writeReports(result.runDir, await summarizeRun(result.runDir, { timing, notes: result.notes }));
+    await markComplete(result.runDir, 'rescore');
     return result;
   } finally {
     await lock.release();

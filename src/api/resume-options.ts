@@ -1,6 +1,6 @@
 import { pinnedHfDatasetSpec } from '../datasets/hf-dataset-files.js';
 import { isHubDatasetAlias } from '../protocols/registry.js';
-import { readRunManifest } from '../run-store/run-manifest.js';
+import { checkResumableManifest, readRunManifest } from '../run-store/run-manifest.js';
 import type { PinnedDatasetOption } from '../run/resume.js';
 import type { ShardSpec } from '../run/shard.js';
 
@@ -29,6 +29,8 @@ export interface RunOptionsFromManifest {
 
 export async function runOptionsFromFolder(runDir: string): Promise<RunOptionsFromManifest> {
   const m = await readRunManifest(runDir);
+  // Before the model loads: a hand-edited setting is refused naming it, not taken as the run's.
+  checkResumableManifest(runDir, m);
   return {
     model: m.model.spec,
     ...(m.model.commit !== undefined ? { revision: m.model.commit } : {}),

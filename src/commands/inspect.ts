@@ -5,6 +5,7 @@ import { inspectPage } from '../inspect/inspect-page.js';
 import { inspectResponse, type InspectResult } from '../inspect/inspect-response.js';
 import { loadModel } from '../engine/load-model.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
+import { checkOutputFile } from '../run-store/output-rules.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { defaultModelSpec } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
@@ -52,6 +53,8 @@ export function inspectCommand(): Command {
   ]);
   command.action(async (opts: InspectCliOptions) => {
     const downloads = createDownloadReporter({});
+    // Before the model loads: a page that may not be written is refused at once.
+    if (opts.html) await checkOutputFile(opts.html, '--html');
     const model = await loadModel(opts.model ?? defaultModelSpec(), {
       onDownloadProgress: (e) => downloads.onEvent(e),
       onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
@@ -89,6 +92,7 @@ export function inspectCommand(): Command {
       }
       if (opts.html) {
         const page = inspectPage({ model: opts.model ?? defaultModelSpec(), prompt: opts.prompt, system: opts.system, alpha: opts.alpha, response: result, rejected });
+        await checkOutputFile(opts.html, '--html');
         await writeFileAtomic(opts.html, renderTokenViewHtml(page));
         process.stderr.write(`endorm: wrote ${opts.html}\n`);
       }

@@ -43,3 +43,28 @@ export function stopOnSignals(say: (line: string) => void): { signal: AbortSigna
     },
   };
 }
+
+/**
+ * For commands that write a folder in one short go (`rescore`, `merge`, `report`): the first SIGINT or SIGTERM ends the
+ * process at once with its exit code, through process.exit, whose exit hook releases the run locks this process holds
+ * (run-store/run-lock.ts). What was half written is no finished run (it has no complete.json): the same command, run
+ * again, redoes it.
+ */
+export function exitOnSignals(command: string): { dispose(): void } {
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map(
+    (s) =>
+      [
+        s,
+        () => {
+          process.stderr.write(`\nendorm ${command}: ${s}: stopped; run the same command again to redo what it was writing\n`);
+          process.exit(interruptedExitCode(s));
+        },
+      ] as const,
+  );
+  for (const [s, listener] of listeners) process.on(s, listener);
+  return {
+    dispose: () => {
+      for (const [s, listener] of listeners) process.off(s, listener);
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { mergeRuns } from '../api/merge-runs.js';
 import { summaryJson } from '../run-store/summary-file.js';
 import { addExamples } from './help-layout.js';
+import { exitOnSignals } from './interrupt.js';
 
 interface MergeOptions {
   out?: string;
@@ -22,10 +23,11 @@ export function mergeCommand(): Command {
     .option('--json', 'print the merged summary.json on stdout')
     .option('--force-unlock', "take over the --out folder's lock although another host took it")
     .action(async (runs: string[], options: MergeOptions) => {
+      const signals = exitOnSignals('merge');
       const { runDir, summary, shards } = await mergeRuns(runs, options.out, {
         forceUnlock: options.forceUnlock,
         onNote: (note) => process.stderr.write(`endorm: note: ${note}\n`),
-      });
+      }).finally(() => signals.dispose());
       if (options.json) process.stdout.write(summaryJson(summary));
       process.stderr.write(`endorm: merged ${shards.length} shards (${summary.counts.pairs} records) into ${runDir}/\n`);
     });

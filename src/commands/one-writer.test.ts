@@ -45,12 +45,16 @@ test('two endorm score processes on one --out: the second is refused (exit 7, na
   assert.equal(rescore.code, EXIT.input, rescore.stderr);
   assert.match(rescore.stderr, /is not empty and is not an earlier rescore/);
   assert.equal(merge.code, EXIT.locked, merge.stderr);
-  // report writes its summary.json and reports into the run folder: refused too, pointing to --out.
+  // report writes its summary.json and reports into the run folder: refused too.
   assert.equal(report.code, EXIT.locked, report.stderr);
-  assert.match(report.stderr, /is being written by endorm score .*; or write the reports elsewhere with --out DIR/);
+  assert.match(report.stderr, /is being written by endorm score /);
   assert.equal(fs.existsSync(path.join(shared, 'summary.json')), false, 'no summary.json before the run has finished');
+  // Written elsewhere, a report of a run still being scored would stand for results that are not there yet: refused
+  // (exit 7, naming the writer), and nothing is made.
   const elsewhere = await runEndorm(['report', shared, '--out', path.join(tmp, 'partial-report')], env);
-  assert.equal(elsewhere.code, 0, elsewhere.stderr);
+  assert.equal(elsewhere.code, EXIT.locked, elsewhere.stderr);
+  assert.match(elsewhere.stderr, new RegExp(`${shared} is not a finished run, which report reads only: it is being written by endorm score \\(pid ${first.child.pid}`));
+  assert.equal(fs.existsSync(path.join(tmp, 'partial-report')), false);
 
   const end = await first.finished;
   assert.equal(end.code, 0, end.stderr);

@@ -6,12 +6,14 @@ import { RunFolderError } from '../run-store/run-folder-error.js';
 import { summaryJson } from '../run-store/summary-file.js';
 import { EXIT } from '../util/exit-codes.js';
 import { addExamples } from './help-layout.js';
+import { exitOnSignals } from './interrupt.js';
 
 interface ReportOptions {
   out?: string;
   json?: boolean;
   label?: [string, string][];
   forceUnlock?: boolean;
+  force?: boolean;
 }
 
 /** `endorm report RUN... [--out DIR] [--label RUN=NAME] [--json]`: rebuilds one run's summary and reports, or compares several runs. */
@@ -25,6 +27,7 @@ export function reportCommand(): Command {
     .option('-o, --out <dir>', 'write into this folder (one run: instead of the run folder; several runs: required)')
     .option('--label <run=name>', "a comparison column's label: RUN is the folder as given (or its last part); repeatable (default: the model's name and the settings that differ)", collectLabel)
     .option('--json', 'print the summary (an array of summaries with several runs) as JSON on stdout')
+    .option('--force', '--out: write into a folder that holds another run (locked meanwhile) or files endorm did not write')
     .option('--force-unlock', "one run written in place: take over its lock although another host took it (only when no endorm writes it any more)")
     .action(async (runs: string[], options: ReportOptions) => {
       if (runs.length > 1 && !options.out) {
@@ -43,18 +46,21 @@ export function reportCommand(): Command {
       // Paths written go to stderr under --json, so that stdout stays parseable.
       const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
       let result: { summaries: RunSummary[]; written: string[] };
+      const signals = exitOnSignals('report');
       try {
         if (runs.length === 1) {
-          const one = await reportRun(runs[0]!, options.out ?? runs[0]!, { forceUnlock: options.forceUnlock, onNote: (note) => console.error(`endorm report: ${note}`) });
+          const one = await reportRun(runs[0]!, options.out ?? runs[0]!, { forceUnlock: options.forceUnlock, force: options.force, onNote: (note) => console.error(`endorm report: ${note}`) });
           result = { summaries: [one.summary], written: one.written };
         } else {
-          result = await compareRuns(runs, options.out!, { labels });
+          result = await compareRuns(runs, options.out!, { labels, force: options.force, onNote: (note) => console.error(`endorm report: ${note}`) });
         }
       } catch (error) {
         if (!(error instanceof RunFolderError)) throw error;
         console.error(`endorm report: ${error.message}`);
         process.exitCode = error.exitCode;
         return;
+      } finally {
+        signals.dispose();
       }
       for (const file of result.written) say(`wrote ${file}`);
       if (options.json) {

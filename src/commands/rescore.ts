@@ -3,6 +3,7 @@ import { rescoreRun } from '../api/rescore-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readSummary } from '../run-store/summary-file.js';
+import { exitOnSignals } from './interrupt.js';
 import { addGridOptions, withSelectOn, type GridCliOptions } from './grid-options.js';
 import { addExamples, groupOptions } from './help-layout.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
@@ -46,6 +47,7 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
     const grid = expanded.grid;
     const methods = withSelectOn(expanded.methods, grid, opts.selectOn);
     let result;
+    const signals = exitOnSignals('rescore');
     try {
       result = await rescoreRun({
         run,
@@ -63,6 +65,8 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
       process.stderr.write(`endorm rescore: ${err.message}\n`);
       process.exitCode = err.exitCode;
       return;
+    } finally {
+      signals.dispose();
     }
     const summary = await readSummary(result.runDir);
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { promptText, RecordNotFoundError, showPair, shownPairPage } from '../inspect/show-pair.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
+import { checkOutputFile } from '../run-store/output-rules.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
 import { addExamples } from './help-layout.js';
@@ -26,6 +27,7 @@ export function showCommand(): Command {
     .option('--html <file>', 'write a page with each token shaded by its reward (hover for logit, log π, V)')
     .option('--json', 'print {pair, id, group, prompt, system, alpha, responses: [{role, index, tokens, scores}], notes} as JSON')
     .action(async (run: string, opts: ShowCliOptions) => {
+      if (opts.html) await checkOutputFile(opts.html, '--html');
       let shown;
       try {
         shown = await showPair({ run, pair: opts.pair, ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}), ...(opts.model ? { model: opts.model } : {}) });
@@ -35,6 +37,7 @@ export function showCommand(): Command {
         throw err;
       }
       if (opts.html) {
+        await checkOutputFile(opts.html, '--html');
         await writeFileAtomic(opts.html, renderTokenViewHtml(shownPairPage(shown)));
         process.stderr.write(`endorm: wrote ${opts.html}\n`);
       }

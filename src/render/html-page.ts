@@ -48,6 +48,9 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 @media print{body{background:#fff}section.card{box-shadow:none;break-inside:avoid}}
 `;
 
+/** Every page endorm writes says so: an existing file is replaced only when it is a page endorm wrote (run-store/output-rules.ts). */
+export const GENERATOR_META = '<meta name="generator" content="endorm">';
+
 /** A complete, self-contained page: inline CSS, inline SVG, no script, no external resource. */
 export function htmlPage(title: string, body: string): string {
   return `<!DOCTYPE html>
@@ -55,6 +58,7 @@ export function htmlPage(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+${GENERATOR_META}
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>

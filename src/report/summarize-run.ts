@@ -79,8 +79,10 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
   const traced = await summarizeTraces(runDir, options.traceWriteSeconds ?? previous.traceWriteSeconds ?? null);
   notes.push(...traced.notes);
 
+  // The seal guards run.json against edits; the summary describes the run, it does not repeat it.
+  const { settingsSha256: _seal, ...described } = manifest;
   return {
-    ...manifest,
+    ...described,
     counts: {
       pairs: storeCounts.pairs,
       responses: storeCounts.responses,

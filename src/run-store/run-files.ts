@@ -8,6 +8,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** Held by the one process writing the folder (see run-lock.ts). */
   lock: 'run.lock',
+  /** Written last by the writer that finished the run, with the counts it covers (see run-complete.ts). */
+  complete: 'complete.json',
 } as const;
 
 /** What to do after a run folder could not be written: everything written before the fault is kept and resumes. */

@@ -63,6 +63,8 @@ export interface LockOptions {
 
 /** Locks held by this process, removed on any exit (a second Ctrl-C calls process.exit, which skips `finally`). */
 const held = new Map<string, string>();
+/** Lock files being staged (createExclusive): a signal's exit between their write and their removal must not leave them. */
+const staging = new Set<string>();
 let exitHookInstalled = false;
 
 /**
@@ -99,24 +101,49 @@ export async function lockRunFolder(dir: string, o: LockOptions): Promise<RunLoc
       if (await takeOver(file, found)) o.onNote?.(`took over ${file}: ${verdict.reason}`);
       continue;
     }
-    if (await createExclusive(file, text)) {
-      held.set(file, text);
-      installExitHook();
-      await removeOrphanTemps(dir);
-      return {
-        file,
-        holder,
-        release: async () => {
-          await releaseLock(file, text);
-          // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
-          // only the folder itself, not parents it may have made.
-          if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
-        },
-      };
+    // Held before it exists: a signal's exit in the moment after the link must still remove it (the exit hook removes
+    // the file only while it holds this text, never another process's lock).
+    held.set(file, text);
+    installExitHook();
+    let taken = false;
+    try {
+      taken = await createExclusive(file, text);
+    } finally {
+      if (!taken) held.delete(file);
     }
+    if (!taken) continue;
+    await removeOrphanTemps(dir);
+    return {
+      file,
+      holder,
+      release: async () => {
+        await releaseLock(file, text);
+        // A folder this lock created and nothing else filled (the model failed to load) does not outlive the run;
+        // only the folder itself, not parents it may have made.
+        if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
+      },
+    };
   }
   if (created !== undefined) await fs.rmdir(dir).catch(() => undefined);
   throw new RunLockedError(`${dir}: could not take ${file}: other processes keep taking it; is another endorm starting on this folder?`, undefined);
+}
+
+/**
+ * Who holds `dir`'s lock, and whether that process is running (a reader's question: it takes nothing); undefined when
+ * the folder has no lock. A lock from another host counts as live: it cannot be checked from here.
+ */
+export async function lockStatus(dir: string): Promise<{ holder: LockHolder | undefined; live: boolean; reason: string } | undefined> {
+  const found = await fs.readFile(path.join(dir, RUN_FILES.lock), 'utf8').catch(() => null);
+  if (found === null) return undefined;
+  const holder = parseHolder(found);
+  // This process's own lock (a report written into the run it reads) is no other writer.
+  if (holder && holder.pid === process.pid && holder.host === os.hostname() && held.has(path.join(dir, RUN_FILES.lock))) return { holder, live: false, reason: 'this process holds it' };
+  return { holder, ...judge(holder, false) };
+}
+
+/** What a reader says of a folder whose lock is live: who writes it. */
+export function describeHolder(holder: LockHolder | undefined): string {
+  return holder ? `endorm ${holder.command} (pid ${holder.pid} on host ${holder.host}, since ${holder.startedAt})` : 'another process';
 }
 
 /** Whether the lock `holder` still stands, and why (or why not). */
@@ -140,7 +167,7 @@ function judge(holder: LockHolder | undefined, force: boolean, task?: string): {
 }
 
 function lockedMessage(dir: string, file: string, holder: LockHolder | undefined, reason: string): string {
-  const who = holder ? `endorm ${holder.command} (pid ${holder.pid} on host ${holder.host}, since ${holder.startedAt})` : 'another process';
+  const who = describeHolder(holder);
   const what =
     holder && holder.host === os.hostname() && reason === 'that process is running'
       ? 'wait for it to finish or stop it, then run this again'
@@ -150,8 +177,9 @@ function lockedMessage(dir: string, file: string, holder: LockHolder | undefined
 
 /** lock-file.ts's exclusive creation, its faults worded for the user (exit 6). */
 async function createExclusive(file: string, text: string): Promise<boolean> {
+  installExitHook();
   try {
-    return await createLockFile(file, text);
+    return await createLockFile(file, text, staging);
   } catch (err) {
     throw writeFault(err, file);
   }
@@ -159,8 +187,9 @@ async function createExclusive(file: string, text: string): Promise<boolean> {
 
 /** The stale lock removed only if it is still the one judged (see removeIfUnchanged). */
 async function takeOver(file: string, judged: string): Promise<boolean> {
+  installExitHook();
   try {
-    return await removeIfUnchanged(file, judged);
+    return await removeIfUnchanged(file, judged, staging);
   } catch (err) {
     throw writeFault(err, file);
   }
@@ -185,12 +214,30 @@ function installExitHook(): void {
       }
     }
     held.clear();
+    for (const file of staging) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // not written yet, or removed already
+      }
+    }
+    staging.clear();
   });
 }
 
 /** Temporary files of writers in this folder (atomic writes, staged locks) that a kill left: their process is gone. */
 const ORPHAN_NAME = /\.(?:tmp-(\d+)|lock\.(?:stale-)?(\d+)-[0-9a-f]{12})$/;
 const ORPHAN_AGE_MS = 60_000;
+
+/**
+ * Whether a folder entry is a temporary file or staged lock of a process that is gone (a kill between its write and
+ * its rename): nobody's, so a check for a folder's own files passes over it.
+ */
+export function isOrphanTemp(name: string): boolean {
+  const match = ORPHAN_NAME.exec(name);
+  const pid = Number(match?.[1] ?? match?.[2]);
+  return match !== null && pid !== process.pid && !processAlive(pid);
+}
 
 /** Only the lock holder writes here, so a temporary file of a dead process (and a minute old) is nobody's. */
 async function removeOrphanTemps(dir: string): Promise<void> {
@@ -241,15 +288,4 @@ function processStart(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Whether someone holds `dir`'s lock, without taking it: undefined when there is no lock; else its holder and whether
- * it still stands (a holder on another host or container counts as standing: it cannot be checked from here).
- */
-export async function lockStatus(dir: string): Promise<{ holder: LockHolder | undefined; live: boolean; reason: string } | undefined> {
-  const found = await fs.readFile(path.join(dir, RUN_FILES.lock), 'utf8').catch(() => null);
-  if (found === null) return undefined;
-  const holder = parseHolder(found);
-  return { holder, ...judge(holder, false) };
 }

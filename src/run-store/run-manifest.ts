@@ -7,6 +7,7 @@ import { writeFault } from '../util/cannot-write-error.js';
 import { makeFolder } from '../util/make-folder.js';
 import { pathExists, RUN_FILES } from './run-files.js';
 import { RunFolderError } from './run-folder-error.js';
+import { checkSealedSettings, sealSettings, type SettingsSeal } from './settings-seal.js';
 
 /**
  * `run.json`: written when a run starts, before any score. It pins what the scores in `scores.jsonl` mean, so that
@@ -82,6 +83,11 @@ export interface RunManifest {
    * (shards may run on other machines; the merged run's own `endorm` and `provenance` are the first shard's).
    */
   mergedFrom?: MergedShard[];
+  /**
+   * One sha256 per setting, written with run.json (see settings-seal.ts): a resume refuses settings edited since.
+   * Its presence also marks a run that records its completeness (run-complete.ts); older runs have neither.
+   */
+  settingsSha256?: SettingsSeal;
 }
 
 export interface MergedShard {
@@ -127,7 +133,13 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
   } catch (err) {
     throw writeFault(err, dir);
   }
-  await writeFileAtomic(join(dir, RUN_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
+  const { settingsSha256: _old, ...rest } = manifest;
+  await writeFileAtomic(join(dir, RUN_FILES.manifest), JSON.stringify({ ...rest, settingsSha256: sealSettings(manifest.settings) }, null, 2) + '\n');
+}
+
+/** A run.json about to be continued (a resume): its settings must be those the run was started with (exit 2 naming the field). */
+export function checkResumableManifest(runDir: string, manifest: RunManifest): void {
+  checkSealedSettings(manifest.settings, manifest.settingsSha256, join(runDir, RUN_FILES.manifest));
 }
 
 /** Reads and minimally checks `run.json`, with errors that name the path. */

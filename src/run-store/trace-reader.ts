@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenTrace } from '../engine/token-trace.js';
+import { CannotWriteError } from '../util/cannot-write-error.js';
 import { RunFolderError } from './run-folder-error.js';
 import {
   decodeTrace,
@@ -172,11 +173,19 @@ export class TraceReader {
 
   static async open(dir: string, windowBytes = 4 << 20): Promise<TraceReader> {
     const file = path.join(dir, TRACE_FILES.data);
+    let handle: fs.FileHandle;
     try {
-      return new TraceReader(dir, await fs.open(file, 'r'), windowBytes);
+      handle = await fs.open(file, 'r');
     } catch (err) {
       throw new RunFolderError(`cannot read ${file}: ${(err as Error).message}`, file);
     }
+    // A folder opens for reading on Linux and fails at the first read, which names no file: said here, naming it.
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw new CannotWriteError(`cannot read ${file}: it is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}, not a file (${stat.isDirectory() ? 'EISDIR' : 'EINVAL'}); put the run's ${TRACE_FILES.data} back, or score it again`, file, stat.isDirectory() ? 'EISDIR' : 'EINVAL');
+    }
+    return new TraceReader(dir, handle, windowBytes);
   }
 
   /** The entry's trace; a RunFolderError naming it when its bytes are missing or fail their checksum. */

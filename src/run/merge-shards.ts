@@ -1,5 +1,9 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { mergeTraces } from '../run-store/merge-traces.js';
+import { clearComplete, runCompleteness } from '../run-store/run-complete.js';
+import { lockStatus, RunLockedError } from '../run-store/run-lock.js';
+import { writeFault } from '../util/cannot-write-error.js';
 import { RUN_FILES } from '../run-store/run-files.js';
 import { hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { scanScoreFile, type ScoreFileScan } from '../run-store/scan-scores.js';
@@ -33,7 +37,7 @@ interface ShardRun {
  */
 export async function mergeShards(dirs: readonly string[], out: string): Promise<MergedShards> {
   if (dirs.length === 0) throw new SettingsError('merge needs the folders of the shard runs');
-  if (await hasManifest(out)) throw new SettingsError(`${out} already holds a run; give merge a new --out folder`);
+  await clearEarlierMerge(out, dirs);
   const runs: ShardRun[] = [];
   for (const dir of dirs) runs.push(await readShardRun(dir));
   checkShardSet(runs);
@@ -86,19 +90,18 @@ async function readShardRun(dir: string): Promise<ShardRun> {
   const shard = manifest.settings.shard;
   if (!shard) throw new SettingsError(`${dir} is not a shard run (it was made without --shard K/N)`);
   const resume = `resume it with: endorm score --resume ${dir}`;
+  const state = await runCompleteness(dir, manifest);
+  if (!state.complete && state.live) {
+    const lock = await lockStatus(dir);
+    throw new RunLockedError(`shard ${formatShard(shard)} (${dir}) is still running: ${state.reason}; wait for it to finish, then merge`, lock?.holder);
+  }
+  if (!state.complete) throw new SettingsError(`shard ${formatShard(shard)} (${dir}) has not finished; ${resume} (${state.reason})`);
   const scan = await scanScoreFile(scoresPath(dir));
-  // Only the scorer writes a summary with finishedAt, after its last record; a torn line means it died after that.
   const summary = await readSummaryFile(dir);
   const timing = summary?.timing as { startedAt?: string | null; finishedAt?: string | null; seconds?: number | null } | undefined;
-  if (typeof timing?.finishedAt !== 'string' || scan.tornLine !== null) {
-    throw new SettingsError(`shard ${formatShard(shard)} (${dir}) has not finished; ${resume}`);
-  }
   const counts = summary?.counts as { pairs?: number; skipped?: number } | undefined;
-  if (counts?.pairs !== scan.records.size) {
-    throw new SettingsError(
-      `shard ${formatShard(shard)} (${dir}): ${RUN_FILES.scores} holds ${scan.records.size} records but its summary counted ` +
-        `${counts?.pairs}; it changed after the run finished; ${resume}`,
-    );
+  if (typeof timing?.finishedAt !== 'string' || counts?.pairs !== scan.records.size) {
+    throw new SettingsError(`shard ${formatShard(shard)} (${dir}): its ${RUN_FILES.summary} does not match its ${RUN_FILES.scores}; rebuild it with: endorm report ${dir}`);
   }
   return {
     dir,
@@ -112,6 +115,31 @@ async function readShardRun(dir: string): Promise<ShardRun> {
       skipped: counts?.skipped ?? 0,
     },
   };
+}
+
+/**
+ * An --out holding a merge of the same shards is redone (a merge killed part way, or killed after it finished: the
+ * same command run again gives the same folder): everything in it but the lock goes first. Any other run there (a
+ * scored run, a merge of other shards) is refused.
+ */
+async function clearEarlierMerge(out: string, dirs: readonly string[]): Promise<void> {
+  if (!(await hasManifest(out))) return;
+  const earlier = await readRunManifest(out).catch(() => {
+    throw new SettingsError(`${out} already holds a run (its ${RUN_FILES.manifest}, which cannot be read as one); give merge a new --out folder`);
+  });
+  const sources = (earlier.mergedFrom ?? []).map((m) => path.resolve(m.path)).sort();
+  const wanted = dirs.map((d) => path.resolve(d)).sort();
+  const same = sources.length === wanted.length && sources.every((s, i) => s === wanted[i]);
+  if (!same) {
+    const what = earlier.mergedFrom ? `a merge of other shards (${sources.join(', ')})` : 'a run';
+    throw new SettingsError(`${out} already holds ${what}; give merge a new --out folder`);
+  }
+  await clearComplete(out);
+  for (const name of await fs.readdir(out)) {
+    if (name === RUN_FILES.lock || name.startsWith(`${RUN_FILES.lock}.`)) continue;
+    const entry = path.join(out, name);
+    await fs.rm(entry, { recursive: true, force: true }).catch((err) => Promise.reject(writeFault(err, entry)));
+  }
 }
 
 function checkShardSet(runs: ShardRun[]): void {

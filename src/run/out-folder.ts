@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { RUN_FILES } from '../run-store/run-files.js';
+import { isOrphanTemp } from '../run-store/run-lock.js';
 import { CannotWriteError, writeFault } from '../util/cannot-write-error.js';
 import { SettingsError } from './settings-error.js';
 
@@ -22,7 +23,7 @@ export async function checkOutFolder(dir: string, o: { force?: boolean; forceOpt
     throw writeFault(err, dir, 'give another --out');
   }
   if (names.includes(RUN_FILES.manifest) || o.force) return;
-  const theirs = names.filter((n) => !OWN_NAME.test(n)).sort();
+  const theirs = names.filter((n) => !OWN_NAME.test(n) && !isOrphanTemp(n)).sort();
   if (theirs.length === 0) return;
   const shown = theirs.slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
   throw new SettingsError(

@@ -14,6 +14,9 @@ import { RunFolderError } from '../run-store/run-folder-error.js';
 import { readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import type { ResponseScoreRecord } from '../run-store/score-record.js';
 import { removeScores, scoresPath } from '../run-store/scores-file.js';
+import { clearComplete } from '../run-store/run-complete.js';
+import { isOrphanTemp } from '../run-store/run-lock.js';
+import { SettingsError } from './settings-error.js';
 import { ScoresWriter } from '../run-store/scores-writer.js';
 import { runProvenance } from '../run-store/run-provenance.js';
 import { TraceSource } from '../run-store/trace-source.js';
@@ -98,6 +101,21 @@ async function rescoreFromTraces(
     throw err instanceof RunFolderError ? err : new RunFolderError(`cannot read ${scoresFile}: ${(err as Error).message}`, scoresFile);
   });
 
+  // Before anything is written: a rescore covers every response of the run, or none.
+  let untraced = 0;
+  let first: ResponseScoreRecord | undefined;
+  for (const record of responses.values()) {
+    if (traces.entry(record)) continue;
+    untraced++;
+    first ??= record;
+  }
+  if (untraced > 0) {
+    throw new RunFolderError(
+      `${o.run}: ${untraced} of ${responses.size} responses have no token trace (first: ${first!.pair} ${first!.role}[${first!.index}]), ` +
+        `so a rescore would cover only part of the run; finish or repair it first (endorm score --resume ${o.run} traces them again)`,
+      o.run,
+    );
+  }
   const out = o.out ?? (await defaultRescoreDir(o.run, startedAt));
   await prepareOutDir(out, o.run);
   await writeManifest(out, await rescoreManifest(manifest, o, startedAt, out));
@@ -194,7 +212,7 @@ export async function checkRescoreOut(out: string, run: string): Promise<void> {
 
 /** A rescore may replace an earlier rescore's folder, never a scored run (its scores cost a model pass). */
 async function prepareOutDir(out: string, run: string, clear = true): Promise<void> {
-  if (path.resolve(out) === path.resolve(run)) throw new RunFolderError(`--out ${out} is the run being rescored; choose a new folder`, out);
+  if (path.resolve(out) === path.resolve(run)) throw new SettingsError(`--out ${out} is the run being rescored; choose a new folder`);
   if (!(await pathExists(out))) return;
   let names: string[];
   try {
@@ -202,7 +220,7 @@ async function prepareOutDir(out: string, run: string, clear = true): Promise<vo
   } catch (err) {
     throw writeFault(err, out, 'give another --out');
   }
-  names = names.filter((n) => n !== RUN_FILES.lock);
+  names = names.filter((n) => n !== RUN_FILES.lock && !isOrphanTemp(n));
   if (names.length === 0) return;
   let earlier: RunManifest | undefined;
   try {
@@ -213,5 +231,8 @@ async function prepareOutDir(out: string, run: string, clear = true): Promise<vo
   if (!earlier || typeof earlier.settings['rescoredFrom'] !== 'string') {
     throw new RunFolderError(`--out ${out} is not empty and is not an earlier rescore; choose a new folder`, out);
   }
-  if (clear) await removeScores(out);
+  if (clear) {
+    await clearComplete(out);
+    await removeScores(out);
+  }
 }

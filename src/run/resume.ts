@@ -1,11 +1,15 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { isStreamInput } from '../datasets/byte-source.js';
 import type { Pair } from '../datasets/pair.js';
-import { RUN_FILES } from '../run-store/run-files.js';
+import { RESUME_ADVICE, RUN_FILES } from '../run-store/run-files.js';
+import { writeFault } from '../util/cannot-write-error.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
-import { hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
+import { clearComplete } from '../run-store/run-complete.js';
+import { checkResumableManifest, hasManifest, readRunManifest, writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { comparisonSlot, responseSlot, scanScoreFile } from '../run-store/scan-scores.js';
 import { cutScores, scoresBytes, scoresPath } from '../run-store/scores-file.js';
-import { traceKey, type TraceKey } from '../run-store/trace-format.js';
+import { TRACE_FILES, traceKey, type TraceKey } from '../run-store/trace-format.js';
 import { repairTraces } from '../run-store/trace-repair.js';
 import { runDifferences } from './compare-runs.js';
 import { SettingsError } from './settings-error.js';
@@ -65,6 +69,7 @@ export async function openRunFolder(
     return fresh;
   }
   const existing = await readRunManifest(runDir);
+  checkResumableManifest(runDir, existing);
   const differences = runDifferences(existing, manifest);
   if (differences.length) {
     throw new SettingsError(
@@ -73,11 +78,16 @@ export async function openRunFolder(
     );
   }
 
+  // From here until the run finishes again, the folder is not a finished run.
+  await clearComplete(runDir);
   const scan = await scanScoreFile(scoresFile);
   const repair = await repairTraces(runDir);
-  // A folder scored with --no-traces has scores but no index: its lines stand without traces.
-  const traced = options.traces && repair ? repair.traced : undefined;
+  const lostIndex = !repair && options.traces === true && existing.settings.traces === true;
+  // A folder scored with --no-traces has scores but no index: its lines stand without traces. One that recorded
+  // traces and lost its index has none that can be verified: every traced line is scored again.
+  const traced = options.traces && repair ? repair.traced : lostIndex ? new Set<string>() : undefined;
   const state: RunFolderState = { ...fresh, resumed: true, notes: [...(repair?.notes ?? [])] };
+  if (lostIndex) state.notes.push(...(await dropUnindexedTraces(runDir)));
   if (scan.tornLine !== null) state.notes.push(`Resumed: ${RUN_FILES.scores} line ${scan.tornLine} was torn (a write cut short); it was removed and redone.`);
   if (scan.records.size > 0) {
     const done = new Set<string>();
@@ -115,6 +125,24 @@ export async function openRunFolder(
   }
   await cutScores(runDir, scan.validBytes);
   return state;
+}
+
+/**
+ * A traced run whose traces.index.jsonl is gone: the bytes of traces.bin can no longer be told apart, so they go too
+ * (the trace writer starts both files afresh), and every response is traced again.
+ */
+async function dropUnindexedTraces(runDir: string): Promise<string[]> {
+  const data = path.join(runDir, TRACE_FILES.data);
+  const size = await fs.lstat(data).then(
+    (s) => s.size,
+    () => undefined,
+  );
+  if (size !== undefined) await fs.rm(data).catch((err) => Promise.reject(writeFault(err, data, RESUME_ADVICE)));
+  return [
+    `Resumed: ${TRACE_FILES.index} was missing, so no trace could be verified: ` +
+      (size !== undefined ? `the ${size} byte(s) of ${TRACE_FILES.data} were removed and ` : '') +
+      'every response was scored and traced again.',
+  ];
 }
 
 /**

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { lockStatus } from '../run-store/run-lock.js';
-import { hasManifest } from '../run-store/run-manifest.js';
+import { runCompleteness } from '../run-store/run-complete.js';
+import { describeHolder, lockStatus } from '../run-store/run-lock.js';
+import { hasManifest, readRunManifest } from '../run-store/run-manifest.js';
 import { scanScoreFile } from '../run-store/scan-scores.js';
 import { scoresPath } from '../run-store/scores-file.js';
-import { readSummaryFile } from '../run-store/summary-file.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
 import { SettingsError } from './settings-error.js';
@@ -62,7 +62,7 @@ export async function findShardLayout(parent: string): Promise<{ count: number; 
   return { count: counts[0]!, present };
 }
 
-/** The state of shards 1..count under `parent`: finished as merge counts it (a summary with finishedAt, no torn line). */
+/** The state of shards 1..count under `parent`: finished as merge counts it (runCompleteness). */
 export async function shardStatuses(parent: string, layout: { count: number; present: Map<number, string> }): Promise<ShardStatus[]> {
   const statuses: ShardStatus[] = [];
   for (let index = 1; index <= layout.count; index++) {
@@ -75,16 +75,13 @@ export async function shardStatuses(parent: string, layout: { count: number; pre
 async function shardState(dir: string, present: boolean): Promise<{ state: ShardState; detail: string }> {
   if (!present) return { state: 'missing', detail: 'no folder' };
   const lock = await lockStatus(dir);
-  if (lock?.live) {
-    const who = lock.holder ? `endorm ${lock.holder.command}, pid ${lock.holder.pid} on ${lock.holder.host} since ${lock.holder.startedAt}` : 'an unreadable lock';
-    return { state: 'running', detail: `${who}: ${lock.reason}` };
-  }
+  if (lock?.live) return { state: 'running', detail: `${describeHolder(lock.holder)}: ${lock.reason}` };
   if (!(await hasManifest(dir))) return { state: 'missing', detail: 'no run.json: it never started scoring' };
-  const summary = await readSummaryFile(dir).catch(() => undefined);
-  const finishedAt = (summary?.timing as { finishedAt?: unknown } | undefined)?.finishedAt;
+  // The same test merge applies to each shard it reads (complete.json, or an older run's summary), so the two agree.
+  const state = await runCompleteness(dir, await readRunManifest(dir));
+  if (state.complete) return { state: 'finished', detail: state.marker ? `finished at ${state.marker.finishedAt}` : 'finished' };
   const scan = await scanScoreFile(scoresPath(dir));
-  if (typeof finishedAt === 'string' && scan.tornLine === null) return { state: 'finished', detail: `finished at ${finishedAt}` };
-  return { state: 'stopped', detail: `stopped unfinished (${scan.records.size} records scored), nobody writes it` };
+  return { state: 'stopped', detail: `stopped unfinished (${scan.records.size} records scored: ${state.reason}), nobody writes it` };
 }
 
 /**

@@ -43,3 +43,33 @@ export function writeFault(err: unknown, target: string, advice = 'fix that and 
   const where = err.path && err.path !== target ? ` (${err.code} on ${err.path})` : ` (${err.code})`;
   return new CannotWriteError(`cannot write ${target}: ${WRITE_FAULTS[err.code!]}${where}; ${advice}`, target, err.code);
 }
+
+/** What other file-system errors mean, for fileSystemFault. */
+const OTHER_FAULTS: Record<string, string> = {
+  EIO: 'an input/output error of the device',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files on the system',
+  EBUSY: 'the file is busy',
+  ETXTBSY: 'the file is busy',
+  ESTALE: 'a stale network file handle',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EINVAL: 'the file system refused the operation',
+  ESPIPE: 'it cannot be read at an offset (a pipe or a device)',
+};
+
+/**
+ * A file-system error that reached the CLI without a command turning it into its own error (a folder where a file was
+ * read, an I/O error): a CannotWriteError (exit 6) naming the path and the call, not a stack. Anything that is not a
+ * Node system error (no `syscall`) is returned as it is: that is a bug.
+ */
+export function fileSystemFault(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (err instanceof CannotWriteError || typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err;
+  const what = WRITE_FAULTS[e.code] ?? OTHER_FAULTS[e.code];
+  if (what === undefined) return err;
+  const target = e.path ?? '(unnamed file)';
+  return new CannotWriteError(`cannot ${e.syscall} ${target}: ${what} (${e.code}); fix that and run the same command again`, target, e.code);
+}
