@@ -53,16 +53,18 @@ test('--shard auto: array tasks run one command line into DIR/shard-K-of-N/; mer
   fs.writeFileSync(path.join(second, 'run.lock'), JSON.stringify({ host: os.hostname(), pid: process.pid, startedAt: new Date().toISOString(), command: 'score' }));
   const running = await runEndorm(['merge', parent], cache);
   assert.equal(running.code, EXIT.locked, running.stderr);
-  assert.match(running.stderr, new RegExp(`still running:\\n {2}shard 2/3 running: .*\\(endorm score, pid ${process.pid} on `));
+  assert.match(running.stderr, new RegExp(`still running:\\n {2}shard 2/3 running: .*\\(endorm score \\(pid ${process.pid} on `));
   fs.rmSync(second, { recursive: true });
 
-  // Shard 2 stopped before its end (no summary, nobody writing): exit 8 again; the same command line resumes it.
+  // Shard 2 stopped before its end (a kill leaves no summary and no complete.json; nobody writing): exit 8 again; the
+  // same command line resumes it.
   const secondRun = await runEndorm(task, { ...cache, ENDORM_SHARD: '2/3' });
   assert.equal(secondRun.code, 0, secondRun.stderr);
   fs.rmSync(path.join(second, 'summary.json'));
+  fs.rmSync(path.join(second, 'complete.json'));
   const stopped = await runEndorm(['merge', parent], cache);
   assert.equal(stopped.code, EXIT.shardsMissing, stopped.stderr);
-  assert.match(stopped.stderr, /shard 2\/3 stopped: .*stopped unfinished \(\d+ records scored\), nobody writes it/);
+  assert.match(stopped.stderr, /shard 2\/3 stopped: .*stopped unfinished \(\d+ records scored: it has no complete\.json.*\), nobody writes it/);
   const rerun = await runEndorm(task.filter((a) => a !== '--quiet'), slurmTask(2));
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.match(rerun.stderr, /shard 2\/3 \(from slurm: SLURM_ARRAY_TASK_ID=2 .*\) into .*shard-2-of-3\/\n/);
