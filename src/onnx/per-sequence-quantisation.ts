@@ -1,7 +1,7 @@
 import { GraphRewriteError, type VocabProjection } from './find-vocab-projection.js';
 import { floatConstant, int64Constant, reduce, unsqueeze } from './graph-helpers.js';
 import type { NodeProto } from './onnx-proto.js';
-import { intAttr, node } from './onnx-proto.js';
+import { intAttr, node, onnx } from './onnx-proto.js';
 
 const UINT8 = 2;
 const INT32 = 6;
@@ -62,7 +62,7 @@ export function quantisePerSequence(nodes: NodeProto[], projection: VocabProject
     const out: NodeProto[] = [];
     for (const n of list) {
       if (n.opType === 'MatMulInteger' && dqlOutputs.has(n.input?.[2] ?? '')) {
-        const { weightSums, product } = perRowMatMulInteger(n, opset);
+        const { weightSums, product } = perRowMatMulInteger(n);
         // Σ_k(W − w_z) is a constant: in the main graph (folded once when the session starts), never inside the Scan.
         (inHead ? beforeHead : out).push(...weightSums);
         out.push(...product);
@@ -183,16 +183,25 @@ function quantise(x: string, scale: string, zeroPoint: string, q: string, p: str
 }
 
 /** MatMulInteger(a, W, z, w_z) with z per row (`[batch or positions, 1]`-broadcastable): a·(W − w_z) − z·Σ_k(W − w_z). */
-function perRowMatMulInteger(n: NodeProto, opset: number): { weightSums: NodeProto[]; product: NodeProto[] } {
+function perRowMatMulInteger(n: NodeProto): { weightSums: NodeProto[]; product: NodeProto[] } {
   const [a, w, zp, wz] = n.input ?? [];
   const out = n.output![0]!;
   const p = `endorm/mmi/${out}`;
-  const centred = wz ? `${p}/w_centred` : `${p}/w_int`;
   return {
+    // Σ_k(W − w_z) as a product of W with a row of ones: onnxruntime folds it when the session starts, in its fast
+    // integer GEMM and without an int32 copy of the weight.
     weightSums: [
-      node('Cast', [w!], [`${p}/w_int`], [intAttr('to', INT32)]),
-      ...(wz ? [node('Cast', [wz], [`${p}/wz_int`], [intAttr('to', INT32)]), node('Sub', [`${p}/w_int`, `${p}/wz_int`], [centred])] : []),
-      ...reduce('ReduceSum', centred, `${p}/colsum`, [-2], opset, 0),
+      node('Shape', [w!], [`${p}/w_shape`]),
+      int64Constant(`${p}/minus2`, [-2]),
+      int64Constant(`${p}/minus1`, [-1]),
+      node('Slice', [`${p}/w_shape`, `${p}/minus2`, `${p}/minus1`], [`${p}/k`]),
+      int64Constant(`${p}/one`, [1]),
+      node('Concat', [`${p}/one`, `${p}/k`], [`${p}/ones_shape`], [intAttr('axis', 0)]),
+      {
+        ...node('ConstantOfShape', [`${p}/ones_shape`], [`${p}/ones`]),
+        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims: [1], dataType: UINT8, rawData: Uint8Array.of(1) } }],
+      },
+      node('MatMulInteger', wz ? [`${p}/ones`, w!, '', wz] : [`${p}/ones`, w!], [`${p}/colsum`]),
     ],
     product: [
       node('MatMulInteger', wz ? [a!, w!, '', wz] : [a!, w!], [`${p}/acc`], [], n.name ?? undefined),
