@@ -74,12 +74,7 @@ export function findVocabProjection(graph: GraphProto, logitsName = 'logits'): V
       }
     }
   }
-  const hiddenType = elementTypes(graph).get(hidden);
-  // Every float layout declares or implies the type; one that does not is an activation we cannot take per position.
-  if (hiddenType === undefined || !FLOAT_TYPES.has(hiddenType)) {
-    throw new GraphRewriteError(`cannot tell the element type of the hidden states "${hidden}" read by ${projection.name} (${projection.opType})`);
-  }
-  return { hidden, hiddenType, nodes: head };
+  return { hidden, hiddenType: hiddenElementType(graph, hidden, projection, constants), nodes: head };
 }
 
 /** Breadth-first from the logits backwards, through activations only, to the first matmul-like node. */
@@ -143,4 +138,21 @@ function constantTensors(graph: GraphProto, producer: Map<string, NodeProto>): S
   };
   for (const n of graph.node ?? []) for (const o of n.output ?? []) if (visit(o, 0)) constants.add(o);
   return constants;
+}
+
+/**
+ * The hidden states' element type: declared, or inferred through the graph (exports over 2 GB often have no
+ * value_info, and a tied head's weight is no initializer to read it from); failing both, a float matmul's constant
+ * weight has the activation's type (quantised weights carry their scales in it); float32 when nothing says.
+ */
+function hiddenElementType(graph: GraphProto, hidden: string, projection: NodeProto, constants: Set<string>): number {
+  const inferred = elementTypes(graph).get(hidden);
+  if (inferred !== undefined && FLOAT_TYPES.has(inferred)) return inferred;
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  for (const name of projection.input ?? []) {
+    if (!constants.has(name)) continue;
+    const t = initializers.get(name);
+    if (t?.dataType && FLOAT_TYPES.has(t.dataType)) return t.dataType;
+  }
+  return DataType.FLOAT;
 }
