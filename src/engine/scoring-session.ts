@@ -123,6 +123,17 @@ export class ScoringSession {
     return this.device.name === 'cpu' && this.constraints.oneSequencePerRunOnCpu !== undefined;
   }
 
+  /** What this graph changes in how sequences run, and why (see run-constraints.ts); undefined when nothing. */
+  get runNote(): string | undefined {
+    if (this.oneSequencePerRun) {
+      return `${this.constraints.oneSequencePerRunOnCpu}: on the CPU each response runs alone and whole (no batching, no prompt cache), so that its score does not depend on the batch`;
+    }
+    if (this.constraints.noPromptCache !== undefined && this.pastInputs.length > 0) {
+      return `${this.constraints.noPromptCache}: each response runs whole with its prompt (no prompt cache), as the file's own run does`;
+    }
+    return undefined;
+  }
+
   /**
    * Whether runs can start from a cached prefix: the graph takes `past_key_values.*` and returns every `present.*`, and
    * nothing in it needs each sequence run whole (see run-constraints.ts).
