@@ -29,7 +29,7 @@ export function buildScoringGraph(model: ModelProto, options: ScoringGraphOption
   const opset = defaultOpset(model);
   if (opset < 11) throw new Error(`ONNX opset ${opset} is too old for the scoring head (needs 11 or newer)`);
   const found = findVocabProjection(graph, logitsName);
-  const quantised = quantisePerSequence(graph.node ?? [], found, opset);
+  const quantised = quantisePerSequence(graph.node ?? [], (graph.input ?? []).map((i) => i.name ?? ''), found, opset);
   const projection = { ...found, nodes: quantised.head };
   const gathered = options.head === 'gathered';
   const headNodes = gathered

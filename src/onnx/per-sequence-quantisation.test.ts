@@ -8,6 +8,8 @@ import { PlainRun } from '../testing/plain-run.js';
 import { writeQuantisedVariant } from '../testing/quantised-variants.js';
 import { runCliInProcess } from '../testing/run-cli.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
+import { buildScoringGraph } from './build-scoring-graph.js';
+import { GraphRewriteError } from './find-vocab-projection.js';
 import { onnx } from './onnx-proto.js';
 import { prepareScoringGraph } from './scoring-graph-cache.js';
 import type { ScoringHead } from './scoring-io.js';
@@ -74,4 +76,14 @@ test('a dynamic quantiser whose output feeds an op the rewrite does not know sto
     if (previous === undefined) delete process.env.ENDORM_CACHE;
     else process.env.ENDORM_CACHE = previous;
   }
+});
+
+test('a dynamically quantised graph without an attention_mask input cannot take ranges per sequence: exit 4, naming the quantiser', async () => {
+  const { file } = await writeQuantisedVariant(STORIES, 'q8');
+  const model = onnx.ModelProto.decode(fs.readFileSync(file));
+  model.graph!.input = model.graph!.input!.filter((i) => i.name !== 'attention_mask');
+  assert.throws(
+    () => buildScoringGraph(model),
+    (err: Error) => err instanceof GraphRewriteError && err.exitCode === 4 && /dynamic quantiser \S+ \(DynamicQuantizeLinear\) takes its range per sequence from the graph's attention_mask input, which it lacks/.test(err.message),
+  );
 });

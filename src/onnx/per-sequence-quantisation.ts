@@ -43,7 +43,7 @@ export interface PerSequenceQuantisation {
  * The range of a batch-1 run of prompt + response covers the response too, so a prompt's cache cannot stand in for
  * the prompt: scoring graphs with this rewrite are marked (run-constraints.ts) and run every sequence whole.
  */
-export function quantisePerSequence(nodes: NodeProto[], projection: VocabProjection, opset: number): PerSequenceQuantisation {
+export function quantisePerSequence(nodes: NodeProto[], inputs: string[], projection: VocabProjection, opset: number): PerSequenceQuantisation {
   const moved = new Set(projection.nodes);
   const consumers = consumerMap(nodes);
   const stale = new Set<string>();
@@ -74,6 +74,10 @@ export function quantisePerSequence(nodes: NodeProto[], projection: VocabProject
         continue;
       }
       rewritten = true;
+      const missing = ['input_ids', 'attention_mask'].filter((name) => !inputs.includes(name));
+      if (missing.length) {
+        throw new GraphRewriteError(`the dynamic quantiser ${n.name} (DynamicQuantizeLinear) takes its range per sequence from the graph's ${missing.join(' and ')} input, which it lacks`);
+      }
       needMask();
       checkConsumers(n, consumers);
       const [x] = n.input ?? [];
@@ -88,8 +92,9 @@ export function quantisePerSequence(nodes: NodeProto[], projection: VocabProject
           ...quantise(range.reshaped, range.scale, range.zeroPoint, `${p}/q`, p),
           node('Shape', [x!], [`${p}/x_shape`]),
           node('Reshape', [`${p}/q`, `${p}/x_shape`], [q!]),
+          node('Identity', [range.scale], [scale!]),
+          node('Cast', [range.zeroPoint], [zeroPoint!], [intAttr('to', UINT8)]),
         );
-        out.push(node('Identity', [range.scale], [scale!]), node('Cast', [range.zeroPoint], [zeroPoint!], [intAttr('to', UINT8)]));
         continue;
       }
       if (x !== projection.hidden) {
