@@ -139,6 +139,8 @@ async function scoreLocked(
   const { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir } = c;
   const model = await loadModelFor(o, alphas);
   try {
+    const runNote = model.session.runNote;
+    if (runNote) o.onNote?.(runNote);
     const maxLength = maxLengthFor(o.maxLength, model);
     const template = resolveTemplate(model.tokenizer, o.template);
     const judges = plan.judges.map((j) =>

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../model/model-errors.js';
-import { graphOutputNames } from '../onnx/graph-io.js';
+import { graphMetadata, graphOutputNames } from '../onnx/graph-io.js';
+import { readRunConstraints, type RunConstraints } from '../onnx/run-constraints.js';
 import { SCORING_IO, type ScoringHead } from '../onnx/scoring-io.js';
 import { assertCudaAvailable } from './cuda-provider.js';
 import { DEVICES, type Device, type DeviceName } from './devices.js';
@@ -80,6 +81,8 @@ export class ScoringSession {
     private readonly pastInputs: Array<{ name: string; type: ort.Tensor.Type; heads: number; headDim: number }>,
     readonly hasPositionIds: boolean,
     private readonly invAlpha: ort.Tensor,
+    /** What the graph needs for batch-invariant scores (see onnx/run-constraints.ts). */
+    readonly constraints: RunConstraints,
     /** The scoring graph file the session runs (named when the model misbehaves). */
     readonly graphPath?: string,
   ) {}
@@ -107,15 +110,36 @@ export class ScoringSession {
         return { name: m.name, type: m.type as ort.Tensor.Type, heads: Number(shape[1]), headDim: Number(shape[3]) };
       });
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
-    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, graphPath);
+    const constraints = readRunConstraints(await graphMetadata(graphPath));
+    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, constraints, graphPath);
   }
 
   get alphas(): number[] {
     return this.options.alphas;
   }
 
-  /** Whether runs can start from a cached prefix: the graph takes `past_key_values.*` and returns every `present.*`. */
+  /** The graph's half-precision activations make the CPU run one whole sequence at a time (see run-constraints.ts). */
+  private get oneSequencePerRun(): boolean {
+    return this.device.name === 'cpu' && this.constraints.oneSequencePerRunOnCpu !== undefined;
+  }
+
+  /** What this graph changes in how sequences run, and why (see run-constraints.ts); undefined when nothing. */
+  get runNote(): string | undefined {
+    if (this.oneSequencePerRun) {
+      return `${this.constraints.oneSequencePerRunOnCpu}: on the CPU each response runs alone and whole (no batching, no prompt cache), so that its score does not depend on the batch`;
+    }
+    if (this.constraints.noPromptCache !== undefined && this.pastInputs.length > 0) {
+      return `${this.constraints.noPromptCache}: each response runs whole with its prompt (no prompt cache), as the file's own run does`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether runs can start from a cached prefix: the graph takes `past_key_values.*` and returns every `present.*`, and
+   * nothing in it needs each sequence run whole (see run-constraints.ts).
+   */
   get canRunOnCache(): boolean {
+    if (this.constraints.noPromptCache !== undefined || this.oneSequencePerRun) return false;
     const outputs = new Set(this.session.outputNames);
     return this.pastInputs.length > 0 && this.pastInputs.every((p) => outputs.has(p.name.replace('past_key_values', 'present')));
   }
@@ -136,6 +160,7 @@ export class ScoringSession {
 
   /** Rows of one onnxruntime run for sequences of `seq` tokens on a cache of `pastLength`, within the attention budget. */
   rowsPerRun(seq: number, pastLength = 0): number {
+    if (this.oneSequencePerRun) return 1;
     const heads = this.options.attentionHeads;
     if (!heads) return Number.POSITIVE_INFINITY;
     const budget = this.options.attentionElements ?? this.device.attentionElements;

@@ -1,13 +1,15 @@
 import { broadcastPastInputs } from './broadcast-past.js';
 import { findVocabProjection, type VocabProjection } from './find-vocab-projection.js';
 import { gatheredHeadNodes } from './gathered-head.js';
+import { quantisePerSequence, type PerPositionInput } from './per-sequence-quantisation.js';
+import { withRunConstraints } from './run-constraints.js';
 import { squeeze } from './graph-helpers.js';
 import type { GraphProto, ModelProto, NodeProto } from './onnx-proto.js';
 import { DataType, graphAttr, intAttr, node, tensorInfo } from './onnx-proto.js';
 import { SCORING_IO, type ScoringHead } from './scoring-io.js';
 
 /** Bumped whenever the rewrite changes, so cached graphs from older versions are rebuilt. */
-export const SCORING_GRAPH_VERSION = 3;
+export const SCORING_GRAPH_VERSION = 4;
 
 export interface ScoringGraphOptions {
   /** Which head takes the vocabulary product (see ScoringHead); default `scan`. */
@@ -26,14 +28,17 @@ export function buildScoringGraph(model: ModelProto, options: ScoringGraphOption
   if (!graph) throw new Error('the ONNX model has no graph');
   const opset = defaultOpset(model);
   if (opset < 11) throw new Error(`ONNX opset ${opset} is too old for the scoring head (needs 11 or newer)`);
-  const projection = findVocabProjection(graph, logitsName);
-  const moved = new Set(projection.nodes);
+  const found = findVocabProjection(graph, logitsName);
+  const quantised = quantisePerSequence(graph.node ?? [], (graph.input ?? []).map((i) => i.name ?? ''), found, opset);
+  const projection = { ...found, nodes: quantised.head };
   const gathered = options.head === 'gathered';
-  const headNodes = gathered ? gatheredHeadNodes(projection, logitsName, opset) : scanHeadNodes(projection, logitsName, opset);
+  const headNodes = gathered
+    ? gatheredHeadNodes(projection, logitsName, opset, quantised.perPosition)
+    : scanHeadNodes(projection, logitsName, opset, quantised.perPosition);
 
   const newGraph: GraphProto = {
     ...graph,
-    node: [...(graph.node ?? []).filter((n) => !moved.has(n)), ...headNodes],
+    node: [...quantised.body, ...quantised.beforeHead, ...headNodes],
     input: [
       ...(graph.input ?? []),
       tensorInfo(SCORING_IO.index, DataType.INT64, ['chunks', 1, 'chunk']),
@@ -46,9 +51,15 @@ export function buildScoringGraph(model: ModelProto, options: ScoringGraphOption
       ...(graph.output ?? []).filter((o) => o.name !== logitsName),
     ],
     // Shapes recorded by the exporter for moved tensors no longer hold (they are per chunk now).
-    valueInfo: (graph.valueInfo ?? []).filter((v) => !projection.nodes.some((n) => (n.output ?? []).includes(v.name ?? ''))),
+    valueInfo: (graph.valueInfo ?? []).filter(
+      (v) => !found.nodes.some((n) => (n.output ?? []).includes(v.name ?? '')) && !quantised.staleValueInfo.has(v.name ?? ''),
+    ),
   };
-  return { ...model, graph: gathered ? broadcastPastInputs(newGraph) : newGraph };
+  const metadataProps = withRunConstraints(model, {
+    noPromptCache: quantised.rewritten ? 'activations are quantised with each whole sequence\'s range' : undefined,
+    oneSequencePerRunOnCpu: found.hiddenType === DataType.FLOAT ? undefined : 'activations are half precision',
+  });
+  return { ...model, metadataProps, graph: gathered ? broadcastPastInputs(newGraph) : newGraph };
 }
 
 function defaultOpset(model: ModelProto): number {
@@ -60,7 +71,7 @@ function defaultOpset(model: ModelProto): number {
  * The CPU head: the vocabulary projection moves into a Scan over chunks of scored positions, so at most
  * `[alphas, chunk, vocab]` floats exist per step.
  */
-function scanHeadNodes(projection: VocabProjection, logitsName: string, opset: number): NodeProto[] {
+function scanHeadNodes(projection: VocabProjection, logitsName: string, opset: number, perPosition: PerPositionInput[]): NodeProto[] {
   const h = 'endorm/h';
   const rename = (name: string) => (name === projection.hidden ? h : name);
   const bodyNodes: NodeProto[] = projection.nodes.map((n) => ({ ...n, input: (n.input ?? []).map(rename) }));
@@ -76,7 +87,7 @@ function scanHeadNodes(projection: VocabProjection, logitsName: string, opset: n
   const body: GraphProto = {
     name: 'endorm_scoring_head',
     node: bodyNodes,
-    input: [tensorInfo(h, projection.hiddenType), tensorInfo('endorm/t', DataType.INT64)],
+    input: [tensorInfo(h, projection.hiddenType), tensorInfo('endorm/t', DataType.INT64), ...perPosition.map((x) => tensorInfo(x.position, DataType.FLOAT))],
     output: [tensorInfo('endorm/chosen', DataType.FLOAT), tensorInfo('endorm/lse', DataType.FLOAT)],
   };
   return [
@@ -84,11 +95,13 @@ function scanHeadNodes(projection: VocabProjection, logitsName: string, opset: n
     node('Flatten', [projection.hidden], ['endorm/hidden_flat'], [intAttr('axis', 2)]),
     // -> [chunks, 1, chunk, hidden]: each Scan step sees [1, chunk, hidden], the rank the projection was exported for
     node('Gather', ['endorm/hidden_flat', SCORING_IO.index], ['endorm/hidden_chunks'], [intAttr('axis', 0)]),
+    // what the head reads per position besides the hidden state (a quantiser's range), chunked alike
+    ...perPosition.map((x) => node('Gather', [x.flat, SCORING_IO.index], [`${x.position}/chunks`], [intAttr('axis', 0)])),
     node(
       'Scan',
-      ['endorm/hidden_chunks', SCORING_IO.target],
+      ['endorm/hidden_chunks', SCORING_IO.target, ...perPosition.map((x) => `${x.position}/chunks`)],
       [SCORING_IO.logit, SCORING_IO.logSumExp],
-      [graphAttr('body', body), intAttr('num_scan_inputs', 2)],
+      [graphAttr('body', body), intAttr('num_scan_inputs', 2 + perPosition.length)],
     ),
   ];
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findVocabProjection } from './find-vocab-projection.js';
+import { EXIT } from '../util/exit-codes.js';
+import { findVocabProjection, GraphRewriteError } from './find-vocab-projection.js';
 import { DataType, node, tensorInfo, type GraphProto } from './onnx-proto.js';
 
 const weight = (name: string, dataType: number = DataType.FLOAT) => ({ name, dataType, dims: [4, 8] });
@@ -54,9 +55,47 @@ test('a dynamically quantised head (q8): the quantiser moves with the integer ma
   assert.deepEqual(p.nodes.map((n) => n.opType), ['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Mul']);
 });
 
-test('fp16 heads report their element type from the weight', () => {
-  const g = graph([node('MatMul', ['final_norm', 'W'], ['logits'])], [weight('W', DataType.FLOAT16)]);
-  assert.equal(findVocabProjection(g).hiddenType, DataType.FLOAT16);
+test('fp16 heads: the type of the hidden states is inferred through the graph when no value_info declares it', () => {
+  // transformers.js's float16 layout: float32 inputs cast to float16 inside, no value_info (models over 2 GB)
+  const fp16 = graph(
+    [node('Cast', ['final_norm'], ['h16'], [{ name: 'to', type: 2, i: DataType.FLOAT16 }]), node('MatMul', ['h16', 'W'], ['logits'])],
+    [weight('W', DataType.FLOAT16)],
+  );
+  assert.equal(findVocabProjection(fp16).hiddenType, DataType.FLOAT16);
+  // tied through a Transpose: no weight initializer on the matmul to read the type from; the hidden state's own
+  // producer (an RMSNorm multiply by a float16 weight) says it
+  const tied = graph(
+    [
+      node('Mul', ['h_norm', 'norm_w'], ['h16']),
+      node('Transpose', ['embed'], ['embed_t']),
+      node('MatMul', ['h16', 'embed_t'], ['logits']),
+    ],
+    [{ name: 'norm_w', dataType: DataType.FLOAT16, dims: [8] }, weight('embed', DataType.FLOAT16)],
+  );
+  tied.input = [...tied.input!, tensorInfo('h_norm', DataType.FLOAT16)];
+  assert.equal(findVocabProjection(tied).hiddenType, DataType.FLOAT16);
+});
+
+test('every quantised matmul onnxruntime has is recognised as the vocabulary projection (MatMulBnb4, MatMulNBits, ...)', () => {
+  for (const op of ['MatMulBnb4', 'MatMulNBits', 'MatMulIntegerToFloat', 'DynamicQuantizeMatMul']) {
+    // before the fix, MatMulBnb4 was walked past: the search went on into the last layer and failed there
+    const g = graph(
+      [node(op, ['final_norm', 'Wq', 'absmax'], ['logits'])],
+      [{ name: 'Wq', dataType: 2, dims: [16] }, { name: 'absmax', dataType: DataType.FLOAT, dims: [1] }],
+    );
+    const p = findVocabProjection(g);
+    assert.equal(p.hidden, 'final_norm', op);
+    assert.deepEqual(p.nodes.map((n) => n.opType), [op]);
+  }
+});
+
+test('a projection endorm cannot take per position stops with the model exit code, naming the node and its op', () => {
+  const g = graph([node('MatMulBnb4', ['final_norm', 'other'], ['logits'], [], '/lm_head/MatMul_Bnb4')], []);
+  g.input = [...g.input!, tensorInfo('other', DataType.FLOAT)];
+  assert.throws(
+    () => findVocabProjection(g),
+    (err: Error) => err instanceof GraphRewriteError && err.exitCode === EXIT.model && /\/lm_head\/MatMul_Bnb4 \(MatMulBnb4\) reads 2 non-constant inputs/.test(err.message),
+  );
 });
 
 test('a graph whose logits are not produced by a projection is a clear error', () => {

@@ -1,12 +1,29 @@
 import type { GraphProto, NodeProto } from './onnx-proto.js';
 import { DataType } from './onnx-proto.js';
+import { elementTypes } from './element-types.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
 
-/** Ops that multiply hidden states by the output embedding (plain, GEMM, and the quantised forms exporters use). */
-const PROJECTION_OPS = new Set(['MatMul', 'Gemm', 'MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'QLinearMatMul']);
+/**
+ * Ops that multiply hidden states by the output embedding: plain, GEMM, and every quantised matmul onnxruntime has
+ * (dynamic int8, 4-bit blocks, NF4/FP4, and the fused forms its optimiser writes).
+ */
+const PROJECTION_OPS = new Set([
+  'MatMul',
+  'Gemm',
+  'FusedMatMul',
+  'MatMulInteger',
+  'QLinearMatMul',
+  'MatMulNBits',
+  'MatMulBnb4',
+  'MatMulIntegerToFloat',
+  'DynamicQuantizeMatMul',
+  'QGemm',
+]);
 /** Element-wise steps that may follow the projection (bias, cast, soft-capping, scaling of quantised outputs). */
 const MAX_TAIL_NODES = 12;
+
+const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16]);
 
 export interface VocabProjection {
   /** Final hidden states, `[batch, seq, hidden]`: the one activation the projection reads. */
@@ -45,7 +62,7 @@ export function findVocabProjection(graph: GraphProto, logitsName = 'logits'): V
   } else if (inputs.length === 1) {
     hidden = inputs[0];
   } else {
-    throw new GraphRewriteError(`the vocabulary projection ${projection.name} reads ${inputs.length} non-constant inputs; expected 1`);
+    throw new GraphRewriteError(`the vocabulary projection ${projection.name} (${projection.opType}) reads ${inputs.length} non-constant inputs; expected 1`);
   }
 
   const head = nodesBetween(nodes, hidden, logitsName, producer);
@@ -123,17 +140,19 @@ function constantTensors(graph: GraphProto, producer: Map<string, NodeProto>): S
   return constants;
 }
 
+/**
+ * The hidden states' element type: declared, or inferred through the graph (exports over 2 GB often have no
+ * value_info, and a tied head's weight is no initializer to read it from); failing both, a float matmul's constant
+ * weight has the activation's type (quantised weights carry their scales in it); float32 when nothing says.
+ */
 function hiddenElementType(graph: GraphProto, hidden: string, projection: NodeProto, constants: Set<string>): number {
-  const declared = [...(graph.valueInfo ?? []), ...(graph.input ?? [])].find((v) => v.name === hidden);
-  const fromInfo = declared?.type?.tensorType?.elemType;
-  if (fromInfo) return fromInfo;
+  const inferred = elementTypes(graph).get(hidden);
+  if (inferred !== undefined && FLOAT_TYPES.has(inferred)) return inferred;
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const floatTypes = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16]);
-  // A float matmul's weight has the activation's type; quantised weights carry their scales in that type.
   for (const name of projection.input ?? []) {
     if (!constants.has(name)) continue;
     const t = initializers.get(name);
-    if (t?.dataType && floatTypes.has(t.dataType)) return t.dataType;
+    if (t?.dataType && FLOAT_TYPES.has(t.dataType)) return t.dataType;
   }
   return DataType.FLOAT;
 }

@@ -1,6 +1,7 @@
 import type { VocabProjection } from './find-vocab-projection.js';
 import { int64Constant, reduce, squeeze, unsqueeze } from './graph-helpers.js';
 import type { NodeProto } from './onnx-proto.js';
+import type { PerPositionInput } from './per-sequence-quantisation.js';
 import { DataType, intAttr, node } from './onnx-proto.js';
 import { SCORING_IO } from './scoring-io.js';
 
@@ -16,7 +17,7 @@ import { SCORING_IO } from './scoring-io.js';
  * [positions, vocab] serves every α. The WebGPU provider has no LogSoftmax kernel (the CPU head's reduction); its
  * Softmax would need log π(t) of the target, which underflows float32 for improbable targets.
  */
-export function gatheredHeadNodes(projection: VocabProjection, logitsName: string, opset: number): NodeProto[] {
+export function gatheredHeadNodes(projection: VocabProjection, logitsName: string, opset: number, perPosition: PerPositionInput[] = []): NodeProto[] {
   const h = 'endorm/h';
   const rename = (name: string) => (name === projection.hidden ? h : name);
   return [
@@ -26,6 +27,8 @@ export function gatheredHeadNodes(projection: VocabProjection, logitsName: strin
     int64Constant('endorm/shape_1_n', [1, -1]),
     node('Reshape', [SCORING_IO.index, 'endorm/shape_1_n'], ['endorm/index_rows']),
     node('Gather', ['endorm/hidden_flat', 'endorm/index_rows'], [h], [intAttr('axis', 0)]),
+    // what the head reads per position besides the hidden state (a quantiser's range): [1, P, 1]
+    ...perPosition.map((x) => node('Gather', [x.flat, 'endorm/index_rows'], [x.position], [intAttr('axis', 0)])),
     ...projection.nodes.map((n) => ({ ...n, input: (n.input ?? []).map(rename) })),
     node('Cast', [logitsName], ['endorm/logits_f32'], [intAttr('to', DataType.FLOAT)]),
     // [1, P, vocab] -> [P, vocab]

@@ -25,9 +25,21 @@ export function unsqueeze(input: string, output: string, axes: number[], opset: 
   return axesNode('Unsqueeze', input, output, axes, opset, 13, []);
 }
 
-/** ReduceMax / ReduceLogSumExp over `axes`, keeping the reduced dimensions. */
-export function reduce(op: 'ReduceMax' | 'ReduceLogSumExp', input: string, output: string, axes: number[], opset: number): NodeProto[] {
-  return axesNode(op, input, output, axes, opset, 18, [intAttr('keepdims', 1)]);
+/** ReduceMax / ReduceMin / ReduceLogSumExp / ReduceSum over `axes`, keeping the reduced dimensions unless told not to. */
+export function reduce(op: 'ReduceMax' | 'ReduceMin' | 'ReduceLogSumExp' | 'ReduceSum', input: string, output: string, axes: number[], opset: number, keepdims = 1): NodeProto[] {
+  // ReduceSum took its axes as an input from opset 13, the other reductions from 18.
+  return axesNode(op, input, output, axes, opset, op === 'ReduceSum' ? 13 : 18, [intAttr('keepdims', keepdims)]);
+}
+
+/** A Constant node holding a float32 scalar. */
+export function floatConstant(name: string, value: number): NodeProto {
+  return {
+    opType: 'Constant',
+    name: `endorm/Constant/${name}`,
+    input: [],
+    output: [name],
+    attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: { dims: [], dataType: DataType.FLOAT, floatData: [value] } }],
+  };
 }
 
 function axesNode(op: string, input: string, output: string, axes: number[], opset: number, axesInputSince: number, extra: NonNullable<NodeProto['attribute']>): NodeProto[] {

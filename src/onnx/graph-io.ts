@@ -9,3 +9,9 @@ export async function graphOutputNames(file: string): Promise<string[]> {
   const model = onnx.ModelProto.decode(await fs.readFile(file));
   return (model.graph?.output ?? []).map((o) => o.name ?? '');
 }
+
+/** The model-level metadata (key → value) of an ONNX file, where the scoring graph records how it was rewritten. */
+export async function graphMetadata(file: string): Promise<Map<string, string>> {
+  const model = onnx.ModelProto.decode(await fs.readFile(file));
+  return new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+}
