@@ -7,6 +7,7 @@ import { writeComparisonReports } from '../report/write-comparison-reports.js';
 import { writeReports } from '../report/write-reports.js';
 import { lockRunFolder, RunLockedError } from '../run-store/run-lock.js';
 import { readRunManifest } from '../run-store/run-manifest.js';
+import { protocolOfKind } from '../protocols/registry.js';
 
 /**
  * `endorm report RUN`: a run's summary.json and reports rebuilt from its run.json and scores.jsonl, without the model.
@@ -53,6 +54,7 @@ export async function compareRuns(runs: readonly string[], out: string, options:
   for (const run of runs) summaries.push(await summarizeRun(run));
   const outcomes = [];
   for (const [i, run] of runs.entries()) outcomes.push(await runOutcomes(run, summaries[i]!));
-  const tests = pairedTestsBetweenRuns(outcomes);
+  const kinds = new Set(summaries.map((s) => protocolOfKind(s.dataset.kind)));
+  const tests = pairedTestsBetweenRuns(outcomes, kinds.size === 1 ? [...kinds][0] : undefined);
   return { summaries, tests, written: await writeComparisonReports(out, summaries, { labels: options.labels, tests }) };
 }

@@ -175,7 +175,7 @@ test('--dataset reward-bench downloads the filtered split, scores every subset a
   const csv = read('online', 'report.csv');
   assert.match(csv, new RegExp(`\nlength,domain,Chat,${CHAT},0\\.34\\d*,0\\.73\\d*,8,8,,,,,,${CHAT},,,,,\n`), csv);
   assert.ok(csv.includes(`\nlength,domain,xstest-should-refuse,0.25,,,4,4,1,,,,,0.25,,,,,\n`), csv);
-  assert.match(csv, new RegExp(`^length,overall,overall,${20 / 37},[\\d.]+,[\\d.]+,37,37,20,8,,,,${SCORE},endorm,`, 'm'));
+  assert.match(csv, new RegExp(`^length,overall,pooled,${20 / 37},[\\d.]+,[\\d.]+,37,37,20,8,,,,${SCORE},endorm,`, 'm'));
 });
 
 test('--offline reads the split from the cache, and runs compare with the RewardBench rows and no empty difficulty rows', async () => {

@@ -73,7 +73,8 @@ test('plain pairs: overall accuracy and per group; the reports and the standalon
   assert.deepEqual(written.map((f) => f.slice(dir.length + 1)), ['summary.json', 'report.md', 'report.csv', 'report.html', 'grid-heatmap.svg', 'grid-lines.svg']);
   const html = await readFile(join(dir, 'report.html'), 'utf8');
   assert.match(html, /Settings grid: 3 α × 3 γ/);
-  assert.ok(html.indexOf('Settings grid') < html.indexOf('<h2>Methods</h2>'), 'the grid comes before the long methods table');
+  // Reading order: methods, then the grid, then the folded run card.
+  assert.ok(html.indexOf('<h2>Methods</h2>') < html.indexOf('Settings grid') && html.indexOf('Settings grid') < html.indexOf('<summary>Run card'), 'methods, grid, run card');
   assert.ok(html.includes(await readFile(join(dir, 'grid-heatmap.svg'), 'utf8')));
   assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /grid α 0\.5, 1, 2 × γ 0\.9, 0\.99, 1/);
   assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);

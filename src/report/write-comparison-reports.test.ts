@@ -36,15 +36,18 @@ test('comparison grid lines rows up by method and scope; absent methods are "not
   const { base, summaries } = await runs();
   const grid = comparisonGrid(summaries);
   const loglik = grid.filter((r) => r.method === 'loglik');
-  assert.equal(loglik[0]!.scope, 'overall');
+  // A method's first row is its headline, the RM-Bench average, then pooled accuracy.
+  assert.deepEqual([loglik[0]!.scope, loglik[0]!.label, loglik[1]!.label], ['headline', 'RM-Bench average', 'pooled accuracy']);
   assert.equal(loglik[0]!.cells[2], null);
   assert.ok(loglik[0]!.cells[0]!.value! > 0);
   assert.deepEqual(
     [...new Set(loglik.map((r) => r.scope))],
-    ['overall', 'rm-bench', 'domain', 'group'],
+    ['headline', 'overall', 'rm-bench', 'domain', 'group'],
   );
-  // The RM-Bench Avg row carries the headline's interval, as the run's own reports give it.
-  const average = loglik.find((r) => r.scope === 'rm-bench' && r.name === 'average')!;
+  assert.deepEqual(loglik.filter((r) => r.scope === 'rm-bench').map((r) => r.name), ['easy', 'normal', 'hard'], 'the average is the headline row, not repeated');
+  // The headline row carries the headline's value and interval, as the run's own reports give it.
+  const average = loglik[0]!;
+  assert.equal(average.cells[0]!.value, summaries[0]!.methods['loglik']!.headline!.value);
   assert.deepEqual(average.cells[0]!.ci95, summaries[0]!.methods['loglik']!.headline!.ci95);
   assert.ok(average.cells[0]!.ci95![0] < average.cells[0]!.value! && average.cells[0]!.value! < average.cells[0]!.ci95![1]);
   await rm(base, { recursive: true });
@@ -109,7 +112,10 @@ test('comparisons match methods by canonical spec and test each run against the 
   assert.deepEqual(tests.map((t) => [t.method, t.run, t.records]), [['endorm', 1, 20], ['loglik', 1, 20]]);
   const md = await readFile(written[0]!, 'utf8');
   assert.match(md, /## Between runs/);
-  assert.match(md, /\| `endorm` \| grid \| 20 \| 180 \| [\d.]+ \| [\d.]+ \| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  // The between-runs test gives each run's RM-Bench average on the shared records, beside their pooled accuracy.
+  assert.match(md, /\| Method \| Run \| Records \| Comparisons \| First run RM-Bench average % \| Run RM-Bench average % \| First run % \| Run % \|/);
+  assert.match(md, /\| `endorm` \| grid \| 20 \| 180 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  assert.ok(tests.every((t) => t.headline?.title === 'RM-Bench average' && t.headline.baseline !== null && t.headline.run !== null));
   assert.match(md, /grid: `endorm:alpha=1,gamma=1` is shown as `endorm`/);
   assert.match(await readFile(written[2]!, 'utf8'), /<title>Qwen3-0\.6B-ONNX on RM-Bench \(synthetic\) · endorm comparison<\/title>/);
   await rm(base, { recursive: true });
