@@ -43,7 +43,13 @@ function cutNotes(summary: RunSummary): ReaderNote[] {
   if (cut.length === 0) return [];
   const judge = (m: MethodSummary) => m.truncatedPrompts !== undefined;
   const share = (c: { inputs: number; cut: number }) => c.cut / c.inputs;
-  const shares = cut.map(([spec, m]) => `${spec} ${percent(share(m.cutInputs))}% (${integer(m.cutInputs.cut)} of ${integer(m.cutInputs.inputs)} ${judge(m) ? 'prompts' : 'inputs'})`);
+  // A sweep's cells read the same responses: methods with the same count share one entry.
+  const byCount = new Map<string, string[]>();
+  for (const [spec, m] of cut) {
+    const text = `${percent(share(m.cutInputs))}% (${integer(m.cutInputs.cut)} of ${integer(m.cutInputs.inputs)} ${judge(m) ? 'prompts' : 'inputs'})`;
+    byCount.set(text, [...(byCount.get(text) ?? []), spec]);
+  }
+  const shares = [...byCount].map(([text, specs]) => `${specs.length > 3 ? `${specs.length} methods (${specs[0]} … ${specs[specs.length - 1]})` : specs.join(', ')} ${text}`);
   const notes: ReaderNote[] = [{ level: 'note', text: `inputs cut to --max-length ${summary.settings.maxLength}: ${shares.join(', ')}` }];
   for (const [spec, m] of cut) {
     if (judge(m) && share(m.cutInputs) > JUDGE_CUT_WARNING) {
