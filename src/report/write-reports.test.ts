@@ -106,3 +106,30 @@ test('dataset text cannot run in the reports: formula cells in report.csv are te
   assert.ok(!md.includes(html), 'never raw');
   await rm(dir, { recursive: true });
 });
+
+test('report.html and report.md in reading order: the headline (its table and the first chart, with CIs), methods, sections, judges; the run card folded at the end; notes without literal backticks', async () => {
+  const { read } = await renderedRun(['chat', 'code', 'safety-refuse', 'safety-response']);
+  const summary = JSON.parse(await read('summary.json'));
+  const html = await read('report.html');
+  const at = (needle: string) => {
+    const i = html.indexOf(needle);
+    assert.ok(i >= 0, needle);
+    return i;
+  };
+  const order = ['<h2>RM-Bench average</h2>', '<h2>Methods</h2>', '<h2>Pooled accuracy by group</h2>', 'id="rm-bench"', '<h2>Notes</h2>', '<summary>Run card'];
+  assert.deepEqual(order.map(at), order.map(at).slice().sort((a, b) => a - b), 'headline, methods, pooled by group, RM-Bench, notes, run card');
+  assert.ok(at('<details class="fold run-card">') < at('<dt>Model</dt>'), 'the run card is folded');
+  // The first chart is the headline's: RM-Bench average per method with its 95% CI whiskers.
+  const first = html.slice(at('<svg '), html.indexOf('</svg>') + 6);
+  assert.match(first, /aria-label="RM-Bench average by method, 95% CI"/);
+  const endorm = summary.methods.endorm.headline;
+  assert.ok(first.includes(`endorm · RM-Bench Avg: ${(100 * endorm.value).toFixed(1)}% (95% CI ${(100 * endorm.ci95[0]).toFixed(1)}–${(100 * endorm.ci95[1]).toFixed(1)})`), first.slice(0, 400));
+  assert.ok(at('<svg ') > at('<h2>RM-Bench average</h2>') && at('<svg ') < at('<h2>Methods</h2>'));
+  assert.doesNotMatch(html, /<li>[^<]*`/, 'no literal backtick in a note');
+
+  const md = await read('report.md');
+  const sections = ['## RM-Bench average', '## Methods', '## Accuracy by group', '## RM-Bench', '## Notes', '## Run', '## Provenance'];
+  const positions = sections.map((s) => md.indexOf(`\n${s}\n`));
+  assert.ok(positions.every((p) => p > 0), positions.join());
+  assert.deepEqual(positions, positions.slice().sort((a, b) => a - b), 'report.md in the same order');
+});
