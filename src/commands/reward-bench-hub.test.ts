@@ -194,7 +194,7 @@ test('--offline reads the split from the cache, and runs compare with the Reward
   assert.ok(md.includes('| RewardBench Chat Hard | 39.5 (18.4–60.5) | 39.5 (18.4–60.5) |'), md);
   assert.ok(md.includes('| RewardBench hep-java | 50.0 | 50.0 |'), md);
   assert.doesNotMatch(md, /RewardBench (easy|normal|hard)/, 'RewardBench has no difficulty split');
-  assert.match(read('compare', 'comparison.html'), /<h2>RewardBench<\/h2>/);
+  assert.match(read('compare', 'comparison.html'), /<h2>RewardBench score<\/h2>/);
 });
 
 test('a run that leaves subsets out says which, and why, and gives no score without every section', async () => {

@@ -4,7 +4,8 @@ import { DEVICES } from '../engine/devices.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
 import { planMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
-import { datasetFormats, datasetHelp } from '../protocols/registry.js';
+import { datasetFormats, datasetHelp, protocols } from '../protocols/registry.js';
+import { headlineOf } from '../protocols/headline.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { countsText } from '../report/report-markdown.js';
 import { readerNotes } from '../report/reader-notes.js';
@@ -69,7 +70,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--shard <k/n>', 'score only shard K of N (K from 1 to N): the records whose key hashes to K; combine with endorm merge', shardOption)
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
-    .option('--fail-under <method[@number]=min>', "exit with code 5 when a method's headline (RM-Bench: its average; RewardBench: its score; pairs: accuracy) is below MIN (0..1, or a percentage); @pooled, @easy, @chat… gate on another of its numbers; repeatable", collectGate)
+    .option('--fail-under <method[@number]=min>', `exit with code 5 when a method's headline (${headlinesHelp()}) is below MIN (0..1, or a percentage); @pooled, @easy, @chat… gate on another of its numbers; repeatable`, collectGate)
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -249,6 +250,11 @@ function collectGate(value: string, previous: AccuracyGate[] = []): AccuracyGate
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+/** Each protocol's headline, for --help: `RM-Bench: RM-Bench average, …, pairs: accuracy`. */
+function headlinesHelp(): string {
+  return protocols().map((p) => `${p.label}: ${headlineOf(p).title}`).join('; ');
 }
 
 function collectValues(value: string, previous: string[] = []): string[] {
