@@ -1,7 +1,7 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { hasOwnHeadline, headlineOf } from '../protocols/headline.js';
 import type { Headline } from '../protocols/protocol.js';
-import { escapeHtml, mdCode, percent, percentCi } from '../render/format.js';
+import { breakableSpecHtml, escapeHtml, mdCode, percent, percentCi } from '../render/format.js';
 import { card, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
@@ -59,9 +59,9 @@ export function headlineHtml(summary: RunSummary, series: readonly { name: strin
   const rows = h.methods.map(([spec, m]) => {
     const parts = h.parts.map((p) => {
       const part = m.headline!.parts?.[p];
-      return `<td class="num nowrap">${part ? `${percent(part.value)} <span class="ci">${percentCi(part.ci95)}</span>` : ''}</td>`;
+      return `<td class="num">${part ? `${percent(part.value)} <span class="ci nowrap">${percentCi(part.ci95)}</span>` : ''}</td>`;
     });
-    return `<tr><td><span class="swatch" style="background:${seriesColor(order.indexOf(spec))}"></span><code>${escapeHtml(spec)}</code></td><td class="num acc">${percent(m.headline!.value)}</td><td class="num ci nowrap">${percentCi(m.headline!.ci95)}</td>${parts.join('')}<td class="num">${percent(m.accuracy)}</td></tr>`;
+    return `<tr><td><span class="swatch" style="background:${seriesColor(order.indexOf(spec))}"></span><code>${breakableSpecHtml(spec)}</code></td><td class="num acc">${percent(m.headline!.value)}</td><td class="num ci nowrap">${percentCi(m.headline!.ci95)}</td>${parts.join('')}<td class="num">${percent(m.accuracy)}</td></tr>`;
   });
   const head = `<th>Method</th><th class="num">${escapeHtml(h.title)} %</th><th class="num">95% CI</th>${h.parts.map((p) => `<th class="num">${escapeHtml(capitalize(p))}</th>`).join('')}<th class="num">Pooled accuracy %</th>`;
   const table = `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
