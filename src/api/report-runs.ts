@@ -9,6 +9,7 @@ import { checkReportFolder } from '../run-store/output-rules.js';
 import { requireComplete } from '../run-store/run-complete.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
 import { readRunManifest } from '../run-store/run-manifest.js';
+import { protocolOfKind } from '../protocols/registry.js';
 
 export interface ReportRunOptions {
   forceUnlock?: boolean;
@@ -80,7 +81,8 @@ export async function compareRuns(runs: readonly string[], out: string, options:
   for (const run of runs) summaries.push(await summarizeRun(run));
   const outcomes = [];
   for (const [i, run] of runs.entries()) outcomes.push(await runOutcomes(run, summaries[i]!));
-  const tests = pairedTestsBetweenRuns(outcomes);
+  const kinds = new Set(summaries.map((s) => protocolOfKind(s.dataset.kind)));
+  const tests = pairedTestsBetweenRuns(outcomes, kinds.size === 1 ? [...kinds][0] : undefined);
   const written = await withOutFolder(out, options, () => writeComparisonReports(out, summaries, { labels: options.labels, tests }));
   return { summaries, tests, written };
 }

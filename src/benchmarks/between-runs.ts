@@ -19,6 +19,11 @@ export interface RunPairedTest {
   c: number;
   /** Exact two-sided McNemar p-value on the b + c discordant cells. */
   pValue: number;
+  /**
+   * The protocol's headline (RM-Bench: its average) of each run on the records both scored, when it is a number of its
+   * own; the test's cells are then the headline's (records it does not count are left out).
+   */
+  headline?: { title: string; baseline: number | null; run: number | null };
 }
 
 /**

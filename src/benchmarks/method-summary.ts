@@ -1,5 +1,6 @@
 import type { RunSummaryOf } from '../run-store/run-summary.js';
 import type { AccuracyStats } from './accuracy.js';
+import type { CutInputs } from './cut-inputs.js';
 import type { GridSelection } from './grid-selection.js';
 import type { PositionStats } from './judge-stats.js';
 import type { PairedTest } from './paired-comparison.js';
@@ -34,6 +35,8 @@ export interface MethodSummary extends AccuracyStats {
   position?: PositionStats;
   /** Only for judges: score lines whose judge prompt had its responses cut to --max-length (absent when none). */
   truncatedPrompts?: number;
+  /** Its inputs (a judge's prompts, else the responses it scores) and how many were cut to --max-length; absent when none. */
+  cutInputs?: CutInputs;
 }
 
 /** summary.json with this module's per-method summaries, and `--select-on`'s choice when the run asked for one. */

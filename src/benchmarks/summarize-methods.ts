@@ -1,5 +1,7 @@
 import { referenceMethod } from '../methods/reference-method.js';
 import { accuracyStats, groupAccuracy } from './accuracy.js';
+import { cutInputs } from './cut-inputs.js';
+import { createResponseMethod, readsModel } from '../rewards/response-methods.js';
 import type { BootstrapOptions } from './bootstrap.js';
 import { methodOutcomes, type NonFiniteScores, type RecordOutcome, type Shape } from './cells.js';
 import { positionStats, truncatedJudgeLines } from './judge-stats.js';
@@ -14,6 +16,8 @@ export interface SummarizeMethodsOptions {
   protocol?: ProtocolAggregation;
   /** The method the others are tested against (run.json's settings.reference); default: see referenceMethod. */
   reference?: string;
+  /** The run sweeps an α × γ grid: the default reference is then endorm's default setting (see referenceMethod). */
+  grid?: boolean;
   bootstrap?: BootstrapOptions;
   /** Only the records whose key passes (a part of the run, e.g. --select-on's); default all. */
   only?: (key: string) => boolean;
@@ -27,6 +31,15 @@ export interface ProtocolAggregation {
   nonFiniteScores?: NonFiniteScores;
   /** Its summary of one method's record outcomes, kept under `key` (its intervals drawn with the run's bootstrap). */
   summary?: { key: string; summarize(records: readonly RecordOutcome[], options?: { bootstrap?: BootstrapOptions }): unknown };
+}
+
+/** Whether a method's score comes from the model's pass over its input (a judge, endorm, loglik; not length). */
+function readsModelOutput(spec: string): boolean {
+  try {
+    return readsModel([createResponseMethod(spec)]);
+  } catch {
+    return true; // a judge (or a spec of an older run): its input went through the model
+  }
 }
 
 /** Aggregates every method of a run. Method order: `options.methods`, then specs seen only in the scores. */
@@ -44,7 +57,7 @@ export function summarizeMethods(
   const outcomes = new Map<string, RecordOutcome[]>();
   for (const method of methods) outcomes.set(method, methodOutcomes(pairs, method, kinds.get(method) ?? 'response', shape, options.protocol?.nonFiniteScores));
 
-  const reference = referenceMethod(methods, options.reference);
+  const reference = referenceMethod(methods, options.reference, { grid: options.grid === true });
   const result: Record<string, MethodSummary> = {};
   for (const method of methods) {
     const records = outcomes.get(method)!;
@@ -62,6 +75,8 @@ export function summarizeMethods(
     if (position) summary.position = position;
     const truncated = truncatedJudgeLines(pairs, method);
     if (truncated > 0) summary.truncatedPrompts = truncated;
+    const cut = cutInputs(pairs, method);
+    if (cut.cut > 0 && readsModelOutput(method)) summary.cutInputs = cut;
     if (reference !== undefined && method !== reference) {
       summary.vsReference = pairedTest(reference, outcomes.get(reference)!, records);
     }

@@ -1,8 +1,11 @@
 import type { AccuracyStats } from './accuracy.js';
 import type { PairedTest } from './paired-comparison.js';
 
-/** 'domain' rows are a benchmark protocol's sections (its domains), beside the run's overall row and its groups. */
-export type RowScope = 'overall' | 'group' | 'domain';
+/**
+ * 'headline' is the protocol's own headline number (RM-Bench: its average), first; 'overall' is pooled accuracy;
+ * 'domain' rows are a benchmark protocol's sections (its domains), beside the run's groups.
+ */
+export type RowScope = 'headline' | 'overall' | 'group' | 'domain';
 
 /** A protocol's difficulty split of a method or a section (RM-Bench: easy, normal, hard and their mean), 0..1. */
 export interface DifficultyColumns {
@@ -16,7 +19,7 @@ export interface DifficultyColumns {
 export interface SummaryRow extends DifficultyColumns {
   method: string;
   scope: RowScope;
-  /** 'overall', the group name, or the protocol's section. */
+  /** The headline's title, 'pooled', the group name, or the protocol's section. */
   name: string;
   /** Cell accuracy; for a section, its score. */
   accuracy: number | null;

@@ -69,7 +69,7 @@ test('run.json of a fresh run says what was run, on what, with what, where; a se
   // Compared, the runs differ only in the device's threads: the comparison says so, and nothing else.
   await compareRuns([path.join(out, 'a'), path.join(out, 'b')], path.join(out, 'cmp'));
   const cmp = fs.readFileSync(path.join(out, 'cmp', 'comparison.md'), 'utf8');
-  const section = cmp.slice(cmp.indexOf('## Provenance differs'), cmp.indexOf('## Overall accuracy'));
+  const section = cmp.slice(cmp.indexOf('## Provenance differs'), cmp.indexOf('## Accuracy\n'));
   assert.deepEqual(section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| |')).map((l) => l.split(' | ')[0]), ['| device']);
   assert.ok(section.includes(`, ${os.availableParallelism()} thread`) && section.includes(`, ${threads} threads, `), section);
   assert.match(fs.readFileSync(path.join(out, 'cmp', 'comparison.html'), 'utf8'), /<h2>Provenance differs<\/h2>/);

@@ -175,7 +175,7 @@ test('--dataset reward-bench downloads the filtered split, scores every subset a
   const csv = read('online', 'report.csv');
   assert.match(csv, new RegExp(`\nlength,domain,Chat,${CHAT},0\\.34\\d*,0\\.73\\d*,8,8,,,,,,${CHAT},,,,,\n`), csv);
   assert.ok(csv.includes(`\nlength,domain,xstest-should-refuse,0.25,,,4,4,1,,,,,0.25,,,,,\n`), csv);
-  assert.match(csv, new RegExp(`^length,overall,overall,${20 / 37},[\\d.]+,[\\d.]+,37,37,20,8,,,,${SCORE},endorm,`, 'm'));
+  assert.match(csv, new RegExp(`^length,overall,pooled,${20 / 37},[\\d.]+,[\\d.]+,37,37,20,8,,,,${SCORE},endorm,`, 'm'));
 });
 
 test('--offline reads the split from the cache, and runs compare with the RewardBench rows and no empty difficulty rows', async () => {
@@ -194,7 +194,7 @@ test('--offline reads the split from the cache, and runs compare with the Reward
   assert.ok(md.includes('| RewardBench Chat Hard | 39.5 (18.4–60.5) | 39.5 (18.4–60.5) |'), md);
   assert.ok(md.includes('| RewardBench hep-java | 50.0 | 50.0 |'), md);
   assert.doesNotMatch(md, /RewardBench (easy|normal|hard)/, 'RewardBench has no difficulty split');
-  assert.match(read('compare', 'comparison.html'), /<h2>RewardBench<\/h2>/);
+  assert.match(read('compare', 'comparison.html'), /<h2>RewardBench score<\/h2>/);
 });
 
 test('a run that leaves subsets out says which, and why, and gives no score without every section', async () => {

@@ -54,7 +54,7 @@ test('--fail-under exits with the gate code when a method is below its threshold
     '--methods', 'endorm,length', '--out', out, '--quiet', '--fail-under', 'length=0.5',
   ]);
   assert.equal(r.status, 5, r.stderr);
-  assert.match(r.stderr, /--fail-under: length accuracy 0\.0% is below 50\.0%/);
+  assert.match(r.stderr, /--fail-under length: accuracy 0\.0% is below 50\.0%: failed/);
 });
 
 test('usage errors exit 2 and name the problem', () => {

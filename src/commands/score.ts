@@ -5,13 +5,16 @@ import { DEVICES } from '../engine/devices.js';
 import { judgePromptFiles } from '../methods/judge-setup.js';
 import { planMethods } from '../methods/plan-methods.js';
 import { checkReference } from '../methods/reference-method.js';
-import { datasetFormats, datasetHelp } from '../protocols/registry.js';
+import { datasetFormats, datasetHelp, protocols } from '../protocols/registry.js';
+import { headlineOf } from '../protocols/headline.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { countsText } from '../report/report-markdown.js';
+import { readerNotes } from '../report/reader-notes.js';
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { readSummary } from '../run-store/summary-file.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
-import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyGate } from '../run/fail-under.js';
+import { type AccuracyGate, checkGateMethods, gateText, parseAccuracyGate } from '../run/fail-under.js';
+import { checkRunGates } from '../api/fail-under.js';
 import type { BatchEvent } from '../run/score-into-folder.js';
 import { placeShard } from '../run/shard-layout.js';
 import { parseShardRequest, schedulerTask, shardSourceText, type ShardRequest } from '../run/shard-source.js';
@@ -77,7 +80,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     )
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')
-    .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate)
+    .option('--fail-under <method[@number]=min>', `exit with code 5 when a method's headline (${headlinesHelp()}) is below MIN (0..1, or a percentage); @pooled, @easy, @chat… gate on another of its numbers; repeatable`, collectGate)
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
     .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
@@ -176,6 +179,9 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         if (done.pairs > 0 || !folder.resumed) process.stderr.write(`endorm: ${sessionText(done)}\n`);
         process.stderr.write(`endorm: run counts (as in report.md): ${countsText(summary as RunSummary)}\n`);
         for (const [spec, m] of Object.entries(summary.methods as Record<string, MethodLineInput>)) process.stderr.write(`${methodLine(spec, m)}\n`);
+        for (const note of readerNotes(summary as RunSummary, { askedTemplate: opts.template })) {
+          process.stderr.write(`endorm: ${note.level === 'warning' ? 'warning: ' : ''}${note.text}\n`);
+        }
         if (traces && traces.entries > 0) {
           process.stderr.write(
             `endorm: token traces: ${traces.entries} responses, ${bytesText(traces.dataBytes)} + ${bytesText(traces.indexBytes)} index, written in ${traces.seconds.toFixed(2)} s\n`,
@@ -183,12 +189,10 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
         }
         process.stderr.write(`endorm: wrote ${runDir}/\n`);
       }
-      const failed = checkAccuracyGates(opts.failUnder ?? [], summary.methods).filter((g) => !g.passed);
-      for (const g of failed) {
-        const got = g.accuracy === null ? 'not in this run' : `${(100 * g.accuracy).toFixed(1)}%`;
-        process.stderr.write(`endorm: --fail-under: ${g.method} accuracy ${got} is below ${(100 * g.minimum).toFixed(1)}%\n`);
-      }
-      if (failed.length) process.exitCode = EXIT.gate;
+      // Every gate says which number it checked, passed or not: a gate set from a leaderboard must be seen to check it.
+      const gates = checkRunGates(opts.failUnder ?? [], summary as RunSummary);
+      for (const g of gates) if (!g.passed || !opts.quiet) process.stderr.write(`endorm: ${gateText(g)}\n`);
+      if (gates.some((g) => !g.passed)) process.exitCode = EXIT.gate;
     } finally {
       progress.stop();
       downloads.stop();
@@ -222,7 +226,8 @@ const SCORE_EXAMPLES = [
   ['the model judging itself, beside the endogenous reward', 'endorm score -d pairs.jsonl --methods endorm,judge-pairwise,judge-pointwise'],
   ['one task of a Slurm job array (sbatch --array=1-4): every task runs this line and writes results/rm/shard-K-of-4/', 'endorm score -d rm-bench --shard auto --out results/rm'],
   ['continue a run that was stopped', 'endorm score --resume results/rm-bench-Qwen2.5-0.5B-Instruct-20250101-120000'],
-  ['in CI: the summary as JSON, exit 5 when endorm falls below 60%', 'endorm score -d rm-bench --json --fail-under endorm=0.6 > summary.json'],
+  ['in CI: the summary as JSON, exit 5 when endorm\'s RM-Bench average falls below 60%', 'endorm score -d rm-bench --json --fail-under endorm=0.6 > summary.json'],
+  ['in CI, gating on pooled accuracy and on one domain instead', 'endorm score -d rm-bench --fail-under endorm@pooled=0.6 --fail-under endorm@chat=0.55'],
 ] as const;
 
 /**
@@ -261,6 +266,11 @@ function collectGate(value: string, previous: AccuracyGate[] = []): AccuracyGate
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+/** Each protocol's headline, for --help: `RM-Bench: RM-Bench average, …, pairs: accuracy`. */
+function headlinesHelp(): string {
+  return protocols().map((p) => `${p.label}: ${headlineOf(p).title}`).join('; ');
 }
 
 function collectValues(value: string, previous: string[] = []): string[] {

@@ -60,8 +60,8 @@ export interface Headline {
   title: string;
   /** Short, for chart titles and table rows: `RM-Bench Avg`. */
   short: string;
-  /** The name of its row among the protocol's difficulty rows in comparison tables (`average`). */
-  row: keyof DifficultyColumns;
+  /** The name of its row among the protocol's difficulty rows in comparison tables (`average`); none for accuracy. */
+  row?: keyof DifficultyColumns;
   /** The method's headline value; undefined when the method has no summary under this protocol. */
   value(method: MethodSummary): number | null | undefined;
   /** Its 95% bootstrap interval (resampling records). */
@@ -70,6 +70,16 @@ export interface Headline {
   resampledWithin?: string;
   /** The numbers it is made of, shown beside it (RM-Bench: easy, normal, hard), each with its interval. */
   parts?(method: MethodSummary): Record<string, { value: number | null; ci95: [number, number] | null }> | undefined;
+  /**
+   * What the headline leaves out for this method, for the console's warning: `3 of 4 domains: math missing`;
+   * undefined when it covers everything the benchmark has.
+   */
+  missing?(method: MethodSummary): string | undefined;
+  /**
+   * Whether a record of this group counts toward the headline (default: every record): the paired test between runs
+   * looks at the headline's own comparisons only.
+   */
+  counts?(group: string | undefined): boolean;
 }
 
 /** What a protocol adds to the reports; every part is optional. */

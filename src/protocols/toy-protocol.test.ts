@@ -133,15 +133,18 @@ test('a protocol registered from outside the core reads, scores, summarises and 
   assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<section class="card" id="debate">endorm, length<\/section>/);
   const csv = fs.readFileSync(path.join(out, 'report.csv'), 'utf8');
   assert.match(csv, /^endorm,domain,animals,1,,,3,3,3,,,,,1,,,,,$/m);
-  assert.match(csv, /^endorm,overall,overall,1,[\d.]+,[\d.]+,6,6,6,0,,,,1,/m);
+  assert.match(csv, /^endorm,headline,Debate win share,1,,,6,/m);
+  assert.match(csv, /^endorm,overall,pooled,1,[\d.]+,[\d.]+,6,6,6,0,,,,1,/m);
 
   const compared = path.join(work, 'compare');
   await writeComparisonReports(compared, [summary, summary]);
   const comparison = fs.readFileSync(path.join(compared, 'comparison.md'), 'utf8');
-  assert.match(comparison, /\| Debate average \| 100\.0 \| 100\.0 \|/);
+  // The protocol's headline leads the comparison and each method's table, with no code of its own for it.
+  assert.match(comparison, /## Debate win share\n\nDebate win share % \(95% CI\)\.\n\n\| Method \|/);
+  assert.match(comparison, /\| Debate win share \| 100\.0 \| 100\.0 \|/);
   assert.match(comparison, /\| Debate topic family \| 100\.0 \| 100\.0 \|/);
   const html = fs.readFileSync(path.join(compared, 'comparison.html'), 'utf8');
-  assert.match(html, /<h2>Debate share<\/h2>/);
+  assert.match(html, /<h2>Debate win share<\/h2>/);
   assert.match(html, /Accuracy % with 95% bootstrap CI; Debate rows are topics\./);
 });
 

@@ -96,3 +96,8 @@ export function csvField(value: string | number | null | undefined): string {
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
   return values.map(csvField).join(',');
 }
+
+/** Text with Markdown code spans (`spec`) as HTML: escaped, each span in <code>, so no literal backtick shows. */
+export function codeSpansHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}

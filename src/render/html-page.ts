@@ -44,6 +44,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .method-block:first-of-type{border-top:none;padding-top:0}
 ul.notes{margin:0;padding-left:20px}
 ul.notes li{margin:3px 0}
+details.fold{margin:18px 0}
+details.fold>summary{cursor:pointer;color:var(--muted);font-weight:600;padding:10px 22px;background:var(--card);border:1px solid var(--line);border-radius:10px}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 @media print{body{background:#fff}section.card{box-shadow:none;break-inside:avoid}}
 `;

@@ -2,6 +2,7 @@ import type { RunSummary } from '../benchmarks/method-summary.js';
 import type { DifficultyColumns, RowScope, SummaryRow } from '../benchmarks/summary-row.js';
 import type { BenchmarkProtocol } from '../protocols/protocol.js';
 import { canonicalMethodSpec } from '../methods/canonical-spec.js';
+import { hasOwnHeadline } from '../protocols/headline.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { summaryRows } from './summary-rows.js';
 
@@ -48,6 +49,8 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
       if (row.scope !== 'overall' || !split || !protocol.report?.rows?.(row.method, summary.methods[row.method]!, summary)) continue;
       const headline = summary.methods[row.method]!.headline;
       for (const name of SPLITS) {
+        // The split the headline is (RM-Bench: average) is already the method's first row, the headline's.
+        if (name === protocol.headline?.row && summary.methods[row.method]!.headline) continue;
         const key = { method, scope: protocol.name, name, label: split(name) };
         // The headline's interval for its own row, its parts' for theirs (RM-Bench: average; easy, normal, hard).
         const ci95 = (name === protocol.headline?.row ? headline?.ci95 : headline?.parts?.[name]?.ci95) ?? null;
@@ -78,9 +81,9 @@ export function comparisonGrid(summaries: readonly RunSummary[]): GridRow[] {
   );
 }
 
-/** Within a method: overall, then the protocol's difficulty rows, its sections, then plain groups. */
+/** Within a method: the headline, pooled accuracy, then the protocol's difficulty rows, its sections, then plain groups. */
 function scopeOrder(scope: GridScope): number {
-  return scope === 'overall' ? 0 : scope === 'domain' ? 2 : scope === 'group' ? 3 : 1;
+  return scope === 'headline' ? -1 : scope === 'overall' ? 0 : scope === 'domain' ? 2 : scope === 'group' ? 3 : 1;
 }
 
 function cellOf(row: SummaryRow): GridCell {
@@ -96,11 +99,25 @@ function put(rows: Map<string, GridRow>, runs: number, run: number, id: Omit<Gri
 
 function rowLabel(protocol: BenchmarkProtocol, row: SummaryRow): string {
   switch (row.scope) {
+    case 'headline':
+      return row.name;
     case 'overall':
-      return 'overall';
+      return hasOwnHeadline(protocol) ? 'pooled accuracy' : 'accuracy';
     case 'group':
       return `group ${row.name}`;
     case 'domain':
       return protocol.report?.sectionLabel?.(row.name) ?? `${protocol.label} ${row.name}`;
   }
+}
+
+/**
+ * The comparison's first table and chart: each method's headline row (its protocol's own headline, else its accuracy),
+ * with their title (`RM-Bench average`; `Headline` when the runs' protocols differ; `Accuracy` for plain pairs).
+ */
+export function headlineRows(grid: readonly GridRow[]): { title: string; rows: GridRow[] } {
+  const withHeadline = new Set(grid.filter((r) => r.scope === 'headline').map((r) => r.method));
+  const rows = grid.filter((r) => r.scope === 'headline' || (r.scope === 'overall' && !withHeadline.has(r.method)));
+  const titles = [...new Set(rows.map((r) => (r.scope === 'headline' ? r.name : 'Accuracy')))];
+  const title = titles.length === 1 ? titles[0]! : 'Headline';
+  return { title: title.charAt(0).toUpperCase() + title.slice(1), rows };
 }

@@ -31,6 +31,7 @@ export function comparisonTitle(summaries: readonly RunSummary[]): string {
 }
 
 export const BETWEEN_RUNS_EXPLANATION =
-  'Each run against the first, per method, on the comparisons both scored (records only one run has are left out): ' +
+  'Each run against the first, per method, on the comparisons both scored (records only one run has are left out), ' +
+  "and where the benchmark has a headline of its own (its average or score rather than pooled accuracy) on the records that headline counts, with each run's headline there: " +
   'accuracy of each there, b = the first run right and the other wrong, c = the reverse, exact two-sided McNemar p. ' +
   'A pairwise judge is taken by the verdict of its mean over both orders, as in a run\'s own McNemar column, so its accuracy here can differ from its headline, which counts each order.';

@@ -1,5 +1,5 @@
 import { DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
-import { comparisonGrid, type GridCell } from './comparison-grid.js';
+import { comparisonGrid, headlineRows, type GridCell } from './comparison-grid.js';
 import { BETWEEN_RUNS_EXPLANATION, comparisonTitle, type Comparison } from './comparison-input.js';
 import { provenanceDiffMarkdown } from './provenance-report.js';
 import { settingsText } from './settings-text.js';
@@ -20,8 +20,10 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
   const header = `| | ${labels.map((l) => mdCell(l)).join(' | ')} |`;
   const rule = `|---|${labels.map(() => '--:').join('|')}|`;
 
-  out.push('## Overall accuracy', '', 'Accuracy % (95% CI).', '', header.replace('| |', '| Method |'), rule);
-  for (const row of grid.filter((r) => r.scope === 'overall')) {
+  // The first table is each method's headline (RM-Bench: its average), the number its benchmark reports.
+  const headline = headlineRows(grid);
+  out.push(`## ${mdText(headline.title)}`, '', `${mdText(headline.title)} % (95% CI).`, '', header.replace('| |', '| Method |'), rule);
+  for (const row of headline.rows) {
     out.push(`| ${mdCode(row.method)} | ${row.cells.map(cellText).join(' | ')} |`);
   }
   out.push('');
@@ -37,10 +39,13 @@ export function renderComparisonMarkdown({ summaries, labels, tests, notes: comp
 
   if (tests.length > 0) {
     out.push('## Between runs', '', BETWEEN_RUNS_EXPLANATION, '', `First run: **${mdCell(labels[0]!)}**.`, '');
-    out.push('| Method | Run | Records | Comparisons | First run % | Run % | b / c | McNemar p |', '|---|---|--:|--:|--:|--:|--:|--:|');
+    const h = tests.find((t) => t.headline)?.headline?.title;
+    const hHead = h ? ` First run ${mdCell(h)} % | Run ${mdCell(h)} % |` : '';
+    out.push(`| Method | Run | Records | Comparisons |${hHead} First run % | Run % | b / c | McNemar p |`, `|---|---|--:|--:|${h ? '--:|--:|' : ''}--:|--:|--:|--:|`);
     for (const t of tests) {
+      const hCells = h ? ` ${percent(t.headline?.baseline)} | ${percent(t.headline?.run)} |` : '';
       out.push(
-        `| ${mdCode(t.method)} | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} | ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
+        `| ${mdCode(t.method)} | ${mdCell(labels[t.run]!)} | ${integer(t.records)} | ${integer(t.comparisons)} |${hCells} ${percent(t.baselineAccuracy)} | ${percent(t.runAccuracy)} | ${t.b} / ${t.c} | ${pValue(t.pValue)} |`,
       );
     }
     out.push('');

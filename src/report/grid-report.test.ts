@@ -58,8 +58,21 @@ test('heat map: one cell per (α, γ) per panel with its percentage and CI, none
   assert.equal((heat.match(/stroke="#f28e2b"/g) ?? []).length, 0, 'no cell outlined as best');
   assert.doesNotMatch(heat, /best/);
   assert.ok(heat.includes(`>${(grid.panels[1]!.values[0]![0]! * 100).toFixed(1)}<`));
+  // One colour scale for every panel: the same value has the same fill in any panel, and the legend spans all panels.
+  const all = grid.panels.flatMap((p) => p.values.flat()).filter((v): v is number => v !== null);
+  assert.match(heat, new RegExp(`>${(Math.min(...all) * 100).toFixed(1)}%</text>[^]*url\\(#g-scale\\)[^]*>${(Math.max(...all) * 100).toFixed(1)}%</text>`));
+  const fills = new Map<string, Set<string>>();
+  for (const m of heat.matchAll(/fill="(rgb\([^)]*\))"><title>[^:]*: α = [^:]*: ([\d.]+)%/g)) fills.set(m[2]!, (fills.get(m[2]!) ?? new Set()).add(m[1]!));
+  assert.ok(fills.size > 10 && [...fills.values()].every((f) => f.size === 1), 'one value, one colour, whatever the panel');
   const lines = gridLinesSvg(grid);
-  assert.equal((lines.match(/<path /g) ?? []).length, 4 * 3);
+  // A line and a 95% CI band per α per panel; the y axis spans the bands and at least 20 points.
+  assert.equal((lines.match(/<path d="[^"]*" fill="none"/g) ?? []).length, 4 * 3, 'lines');
+  assert.equal((lines.match(/<path d="[^"]*Z" fill="[^"]*" opacity="0\.13"/g) ?? []).length, 4 * 3, 'CI bands');
+  for (const panel of lines.split('data-panel=').slice(1)) {
+    const ticks = [...panel.matchAll(/class="l-tick">(\d+(?:\.\d)?)%</g)].map((m) => Number(m[1]));
+    assert.ok(Math.max(...ticks) - Math.min(...ticks) >= 15, `y ticks ${ticks.join(', ')}`);
+  }
+  assert.doesNotMatch(lines, />chance</, 'chance is named in the legend, not inside the plot');
   assert.equal((lines.match(/<circle /g) ?? []).length, 4 * 9 + 3, 'a marker per cell, and one per legend entry');
   assert.match(lines, /α = 0\.5/);
 });
@@ -73,7 +86,8 @@ test('plain pairs: overall accuracy and per group; the reports and the standalon
   assert.deepEqual(written.map((f) => f.slice(dir.length + 1)), ['summary.json', 'report.md', 'report.csv', 'report.html', 'grid-heatmap.svg', 'grid-lines.svg']);
   const html = await readFile(join(dir, 'report.html'), 'utf8');
   assert.match(html, /Settings grid: 3 α × 3 γ/);
-  assert.ok(html.indexOf('Settings grid') < html.indexOf('<h2>Methods</h2>'), 'the grid comes before the long methods table');
+  // Reading order: methods, then the grid, then the folded run card.
+  assert.ok(html.indexOf('<h2>Methods</h2>') < html.indexOf('Settings grid') && html.indexOf('Settings grid') < html.indexOf('<summary>Run card'), 'methods, grid, run card');
   assert.ok(html.includes(await readFile(join(dir, 'grid-heatmap.svg'), 'utf8')));
   assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /grid α 0\.5, 1, 2 × γ 0\.9, 0\.99, 1/);
   assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);

@@ -93,5 +93,4 @@ const FOLD_ABOVE = 10;
 
 const CSS =
   '.grid-tables{display:flex;flex-wrap:wrap;gap:4px 28px}.grid-table table{width:auto}.grid-table th,.grid-table td{padding:4px 9px}' +
-  '.grid-table thead th,.grid-table tbody th{text-transform:none;letter-spacing:0;font-variant-numeric:tabular-nums}.grid-table h3{margin:8px 0 4px}' +
-  'details.fold{margin:18px 0}details.fold>summary{cursor:pointer;color:var(--muted);font-weight:600;padding:10px 22px;background:var(--card);border:1px solid var(--line);border-radius:10px}';
+  '.grid-table thead th,.grid-table tbody th{text-transform:none;letter-spacing:0;font-variant-numeric:tabular-nums}.grid-table h3{margin:8px 0 4px}';

@@ -7,7 +7,7 @@ import { compareRuns } from '../api/report-runs.js';
 import type { TokenView } from '../inspect/inspect-response.js';
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { gridMethodSpecs } from '../rewards/method-grid.js';
-import { CHROMIUM, overflowingBoxes, screenshot } from '../testing/chromium.js';
+import { CHROMIUM, overflowingBoxes, screenshot, textProblems } from '../testing/chromium.js';
 import { runCliInProcess } from '../testing/run-cli.js';
 import { SHARED, STORIES, tempCacheDir } from '../testing/shared-models.js';
 import { countColour, decodePng } from '../testing/png.js';
@@ -89,4 +89,43 @@ test('report.html of a run with judges and of a 10-method sweep (RM-Bench and Re
   const wide = join(dir, 'wide.html');
   await writeFile(wide, '<html><body><div class="table-wrap" style="width:300px;overflow-x:auto"><h3>x</h3><table><tr><td style="white-space:nowrap">' + 'wide '.repeat(200) + '</td></tr></table></div></body></html>');
   assert.equal(overflowingBoxes(wide, 1200).length, 1);
+});
+
+test('no two texts overlap and none leaves its chart or panel at 1200 px: report.html, comparison.html and both grid SVGs of a 3 × 2 RM-Bench grid with --select-on and of a 10-method RewardBench sweep', { skip, timeout: 600_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endorm-texts-'));
+  process.env['ENDORM_CACHE'] = tempCacheDir();
+  const score = async (out: string, args: string[]) => {
+    const { code, stderr } = await runCliInProcess(['score', '--model', STORIES, '--quiet', '--out', out, ...args]);
+    assert.equal(code, 0, stderr);
+    return out;
+  };
+  const grid = await score(join(dir, 'grid'), [
+    '--dataset', join(SHARED, 'datasets', 'rm-bench'), '--limit', '12', '--max-length', '96', '--methods', 'loglik',
+    '--alpha', '0.5,1,2', '--gamma', '0.9,1', '--select-on', 'dev:0.5',
+  ]);
+  const rewardBench = join(dir, 'reward-bench.jsonl');
+  const subsets = ['alpacaeval-easy', 'mt-bench-hard', 'llmbar-adver-GPTInst', 'xstest-should-respond', 'refusals-dangerous', 'math-prm', 'hep-python'];
+  await writeFile(rewardBench, subsets.flatMap((subset, i) => [0, 1].map((k) => JSON.stringify({ id: 2 * i + k, subset, prompt: 'Once upon a time', chosen: ' there was a cat.', rejected: k ? ' cat a was there.' : ' there was a dog.' }))).join('\n') + '\n');
+  const sweep = await score(join(dir, 'rb'), ['--dataset', rewardBench, '--template', 'none', '--methods', 'loglik', '--alpha', '0.5,1,2', '--gamma', '0.9,0.95,1']);
+  await compareRuns([grid, grid], join(dir, 'compare-grid'), { labels: ['grid', 'again'] });
+  await compareRuns([sweep, sweep], join(dir, 'compare-rb'), { labels: ['sweep', 'again'] });
+  const pages = [
+    ...[grid, sweep].flatMap((run) => ['report.html', 'grid-heatmap.svg', 'grid-lines.svg'].map((f) => join(run, f))),
+    join(dir, 'compare-grid', 'comparison.html'),
+    join(dir, 'compare-rb', 'comparison.html'),
+  ];
+  for (const page of pages) assert.deepEqual(textProblems(page, 1200), [], `${page} at 1200 px`);
+
+  // The measure does find overlapping texts, a text out of its panel and a text cut off at the chart's edge.
+  const bad = join(dir, 'bad.svg');
+  await writeFile(
+    bad,
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100" width="300" height="100"><text x="10" y="20">first label</text><text x="30" y="22">second</text>' +
+      '<g data-panel="0"><rect class="panel-box" width="100" height="100" fill="none"/><text x="60" y="60">wider than its panel</text></g><text x="280" y="90">cut off</text></svg>',
+  );
+  assert.deepEqual(textProblems(bad, 1200).map((p) => [p.problem, ...p.texts]), [
+    ['overlap', 'first label', 'second'],
+    ['outside panel', 'wider than its panel'],
+    ['outside chart', 'cut off'],
+  ]);
 });

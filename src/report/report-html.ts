@@ -1,7 +1,8 @@
 import type { MethodSummary, RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
+import { readGrid } from './grid-table.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { breakableSpecHtml, DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
+import { breakableSpecHtml, codeSpansHtml, DASH, escapeHtml, integer, pValue, percent, percentCi, shortHash } from '../render/format.js';
 import { card, htmlPage, legend } from '../render/html-page.js';
 import { seriesColor } from '../render/palette.js';
 import { barChartSvg, type BarCategory } from '../render/svg-bar-chart.js';
@@ -19,16 +20,18 @@ export function renderRunHtml(summary: RunSummary): string {
   const methods = Object.entries(summary.methods);
   const series = methods.map(([spec], i) => ({ name: spec, color: seriesColor(i) }));
   const protocolCard = protocolOfKind(summary.dataset.kind).report?.html?.(summary, series);
+  // Reading order: the headline, methods, the protocol's sections, judges, the grid; then notes, and the run card with
+  // its provenance (file hashes and paths, for citing and reproducing) folded away at the end.
   const body = [
     header(summary),
-    card('Run', runDetails(summary)),
-    headlineHtml(summary),
-    gridCard(summary),
+    headlineHtml(summary, series),
     card('Methods', methodsTable(summary)),
-    judgeHtml(summary),
     foldWhenSwept(summary, accuracyChart(summary, series), 'Accuracy charts'),
     protocolCard ? foldWhenSwept(summary, protocolCard.html, protocolCard.folded) : '',
+    judgeHtml(summary),
+    gridCard(summary),
     notesCard(summary),
+    runCard(summary),
     `<footer>endorm ${escapeHtml(summary.endorm.version)} · ${escapeHtml(summary.dataset.name)} · ${escapeHtml(summary.model.spec)}</footer>`,
   ];
   return htmlPage(`${reportTitle(summary)} · endorm report`, body.filter(Boolean).join('\n'));
@@ -45,6 +48,11 @@ function header(summary: RunSummary): string {
 function methodsCount(summary: RunSummary): string {
   const n = Object.keys(summary.methods).length;
   return `${n} method${n === 1 ? '' : 's'}`;
+}
+
+/** The run card: what was run, how, and its provenance; folded, since a reader comes for the numbers above it. */
+function runCard(summary: RunSummary): string {
+  return `<details class="fold run-card"><summary>Run card: model, dataset, settings, timing and provenance</summary>\n${card('Run', runDetails(summary))}\n</details>`;
 }
 
 function runDetails(summary: RunSummary): string {
@@ -64,7 +72,7 @@ function runDetails(summary: RunSummary): string {
 function methodsTable(summary: RunSummary): string {
   const methods = Object.entries(summary.methods);
   if (methods.length === 0) return '<p>No methods.</p>';
-  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference);
+  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference, { grid: readGrid(summary.settings['grid']) !== null });
   const rows = methods.map(([spec, m], i) => {
     const vs = m.vsReference;
     const p = spec === reference ? '<span class="tag">reference</span>' : vs ? `<span class="${vs.pValue < 0.05 ? 'sig' : ''}">${pValue(vs.pValue)}</span>` : DASH;
@@ -86,13 +94,14 @@ function accuracyChart(summary: RunSummary, series: { name: string; color: strin
   const groups = [...new Set(methods.flatMap((m) => Object.keys(m.groups)))].sort();
   const value = (stats: MethodSummary | MethodSummary['groups'][string] | undefined) =>
     stats && stats.accuracy !== null ? { value: stats.accuracy, ci: stats.ci95 } : null;
+  const pooled = accuracyLabel(summary) !== 'Accuracy';
   const categories: BarCategory[] = [
-    { label: 'Overall', values: methods.map((m) => value(m)) },
+    { label: pooled ? 'Pooled' : 'Overall', values: methods.map((m) => value(m)) },
     ...groups.map((g) => ({ label: g, values: methods.map((m) => value(m.groups[g])) })),
   ];
-  const chart = barChartSvg({ categories, series, title: 'Accuracy by category and method' });
+  const chart = barChartSvg({ categories, series, title: `${pooled ? 'Pooled accuracy' : 'Accuracy'} by category and method` });
   return card(
-    groups.length > 0 ? 'Accuracy by group' : 'Accuracy',
+    `${pooled ? 'Pooled accuracy' : 'Accuracy'}${groups.length > 0 ? ' by group' : ''}`,
     `${legend(series)}<div class="chart-wrap">${chart}</div>${groups.length > 0 ? groupTable(summary, groups) : ''}`,
     'Bars: accuracy; whiskers: 95% bootstrap CI; dashed line: chance (50%).',
   );
@@ -117,7 +126,7 @@ function groupTable(summary: RunSummary, groups: string[]): string {
 
 function notesCard(summary: RunSummary): string {
   if (summary.notes.length === 0) return '';
-  return card('Notes', `<ul class="notes">${summary.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  return card('Notes', `<ul class="notes">${summary.notes.map((n) => `<li>${codeSpansHtml(n)}</li>`).join('')}</ul>`);
 }
 
 function shorten(spec: string): string {

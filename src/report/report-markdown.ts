@@ -1,5 +1,6 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
+import { readGrid } from './grid-table.js';
 import { protocolOfKind } from '../protocols/registry.js';
 import { compact, DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
@@ -10,31 +11,36 @@ import { endormText } from './provenance-text.js';
 import { modelName } from './run-labels.js';
 import { settingsText } from './settings-text.js';
 
-/** report.md: the run at a glance, then methods side by side, per group, the benchmark protocol's sections, notes. */
+/**
+ * report.md in reading order: the protocol's headline, methods side by side, per group, the protocol's sections,
+ * judges, the grid, notes; then the run card and provenance, which a reader needs for citing and reproducing rather
+ * than for the numbers.
+ */
 export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
   out.push(`# endorm report: ${reportTitle(summary)}`, '');
+  out.push(`${mdCode(model.spec)} on ${mdText(dataset.name)} (${dataset.kind}): ${integer(summary.counts.pairs)} records, ${Object.keys(summary.methods).length} methods. The run card and provenance are at the end.`, '');
+
+  out.push(...headlineMarkdown(summary));
+  out.push(...methodsSection(summary));
+  out.push(...groupSection(summary));
+  out.push(...(protocolOfKind(summary.dataset.kind).report?.markdown?.(summary) ?? []));
+  out.push(...judgeMarkdown(summary));
+  out.push(...gridSection(summary));
+  if (summary.notes.length > 0) {
+    out.push('## Notes', '');
+    for (const note of summary.notes) out.push(`- ${mdText(note)}`);
+    out.push('');
+  }
+  out.push('## Run', '');
   out.push(`- **Model:** ${mdCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdCode(model.onnxFile)})`);
   out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
   out.push(`- **Counts:** ${countsText(summary)}`, '');
-
-  out.push(...headlineMarkdown(summary));
-  out.push(...gridSection(summary));
-  out.push(...methodsSection(summary));
-  out.push(...judgeMarkdown(summary));
-  out.push(...groupSection(summary));
-  out.push(...(protocolOfKind(summary.dataset.kind).report?.markdown?.(summary) ?? []));
-  // Reference material for citing and reproducing the run: after the numbers, which a reader comes for.
   out.push(...provenanceMarkdown(summary));
-  if (summary.notes.length > 0) {
-    out.push('## Notes', '');
-    for (const note of summary.notes) out.push(`- ${mdText(note)}`);
-    out.push('');
-  }
   return out.join('\n');
 }
 
@@ -71,7 +77,7 @@ export function countsText(summary: RunSummary): string {
 
 function methodsSection(summary: RunSummary): string[] {
   const methods = Object.entries(summary.methods);
-  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference);
+  const reference = referenceMethod(Object.keys(summary.methods), summary.settings.reference, { grid: readGrid(summary.settings['grid']) !== null });
   const out = ['## Methods', ''];
   if (methods.length === 0) return [...out, 'No methods.', ''];
   const pHeader = reference ? `McNemar p vs ${mdCode(reference)}` : 'McNemar p';

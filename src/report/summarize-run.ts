@@ -53,6 +53,7 @@ export async function summarizeRun(runDir: string, options: SummarizeRunOptions 
       methods: manifest.settings.methods,
       protocol,
       ...(manifest.settings.reference !== undefined ? { reference: manifest.settings.reference } : {}),
+      ...(readGrid(manifest.settings['grid']) ? { grid: true } : {}),
       ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
     }),
     protocol.headline,

@@ -36,15 +36,18 @@ test('comparison grid lines rows up by method and scope; absent methods are "not
   const { base, summaries } = await runs();
   const grid = comparisonGrid(summaries);
   const loglik = grid.filter((r) => r.method === 'loglik');
-  assert.equal(loglik[0]!.scope, 'overall');
+  // A method's first row is its headline, the RM-Bench average, then pooled accuracy.
+  assert.deepEqual([loglik[0]!.scope, loglik[0]!.label, loglik[1]!.label], ['headline', 'RM-Bench average', 'pooled accuracy']);
   assert.equal(loglik[0]!.cells[2], null);
   assert.ok(loglik[0]!.cells[0]!.value! > 0);
   assert.deepEqual(
     [...new Set(loglik.map((r) => r.scope))],
-    ['overall', 'rm-bench', 'domain', 'group'],
+    ['headline', 'overall', 'rm-bench', 'domain', 'group'],
   );
-  // The RM-Bench Avg row carries the headline's interval, as the run's own reports give it.
-  const average = loglik.find((r) => r.scope === 'rm-bench' && r.name === 'average')!;
+  assert.deepEqual(loglik.filter((r) => r.scope === 'rm-bench').map((r) => r.name), ['easy', 'normal', 'hard'], 'the average is the headline row, not repeated');
+  // The headline row carries the headline's value and interval, as the run's own reports give it.
+  const average = loglik[0]!;
+  assert.equal(average.cells[0]!.value, summaries[0]!.methods['loglik']!.headline!.value);
   assert.deepEqual(average.cells[0]!.ci95, summaries[0]!.methods['loglik']!.headline!.ci95);
   assert.ok(average.cells[0]!.ci95![0] < average.cells[0]!.value! && average.cells[0]!.value! < average.cells[0]!.ci95![1]);
   await rm(base, { recursive: true });
@@ -109,8 +112,27 @@ test('comparisons match methods by canonical spec and test each run against the 
   assert.deepEqual(tests.map((t) => [t.method, t.run, t.records]), [['endorm', 1, 20], ['loglik', 1, 20]]);
   const md = await readFile(written[0]!, 'utf8');
   assert.match(md, /## Between runs/);
-  assert.match(md, /\| `endorm` \| grid \| 20 \| 180 \| [\d.]+ \| [\d.]+ \| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  // The between-runs test gives each run's RM-Bench average on the shared records, beside their pooled accuracy.
+  assert.match(md, /\| Method \| Run \| Records \| Comparisons \| First run RM-Bench average % \| Run RM-Bench average % \| First run % \| Run % \|/);
+  assert.match(md, /\| `endorm` \| grid \| 20 \| 180 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \/ \d+ \| [\d.e-]+ \|/);
+  assert.ok(tests.every((t) => t.headline?.title === 'RM-Bench average' && t.headline.baseline !== null && t.headline.run !== null));
   assert.match(md, /grid: `endorm:alpha=1,gamma=1` is shown as `endorm`/);
+  // The first table and the first chart are the RM-Bench average with its CI, per method and run.
+  const headline = (run: number, method: string) => summaries[run]!.methods[method]!.headline!;
+  const cell = (run: number, method: string) => `${(100 * headline(run, method).value!).toFixed(1)} (${(100 * headline(run, method).ci95![0]).toFixed(1)}–${(100 * headline(run, method).ci95![1]).toFixed(1)})`;
+  const headings = [...md.matchAll(/^## (.*)$/gm)].map((m) => m[1]).filter((h) => h !== 'Provenance differs');
+  assert.equal(headings[0], 'RM-Bench average', 'the first table after the runs (and how their provenance differs)');
+  const firstTable = md.slice(md.indexOf('\n## RM-Bench average\n'));
+  assert.ok(firstTable.startsWith(`\n## RM-Bench average\n\nRM-Bench average % (95% CI).\n\n| Method | plain | grid |\n|---|--:|--:|\n| \`endorm\` | ${cell(0, 'endorm')} | ${cell(1, 'endorm:alpha=1,gamma=1')} |\n| \`loglik\` | ${cell(0, 'loglik')} | ${cell(1, 'loglik')} |\n`), firstTable.slice(0, 400));
+  const html = await readFile(written[2]!, 'utf8');
+  const firstChart = html.slice(html.indexOf('<svg '), html.indexOf('</svg>'));
+  assert.match(firstChart, /aria-label="RM-Bench average by method and run"/);
+  const v = headline(1, 'loglik');
+  assert.ok(firstChart.includes(`grid · loglik: ${(100 * v.value!).toFixed(1)}% (95% CI ${(100 * v.ci95![0]).toFixed(1)}–${(100 * v.ci95![1]).toFixed(1)})`), firstChart.slice(0, 300));
+  assert.ok(html.indexOf('<h2>RM-Bench average</h2>') < html.indexOf('<h2>Pooled accuracy</h2>'));
+  // Notes render their code spans as code, not as literal backticks.
+  assert.match(html, /grid: <code>endorm:alpha=1,gamma=1<\/code> is shown as <code>endorm<\/code>/);
+  assert.doesNotMatch(html, /<li>[^<]*`/);
   assert.match(await readFile(written[2]!, 'utf8'), /<title>Qwen3-0\.6B-ONNX on RM-Bench \(synthetic\) · endorm comparison<\/title>/);
   await rm(base, { recursive: true });
 });

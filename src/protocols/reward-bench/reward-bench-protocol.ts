@@ -1,5 +1,5 @@
 import type { BenchmarkProtocol } from '../protocol.js';
-import { REWARD_BENCH_SECTIONS, REWARD_BENCH_SUBSETS } from './constants.js';
+import { isRewardBenchSubset, REWARD_BENCH_SECTIONS, REWARD_BENCH_SUBSETS } from './constants.js';
 import { REWARD_BENCH_ALIAS, REWARD_BENCH_HUB } from './hub-source.js';
 import { isRewardBenchRecord } from './records.js';
 import { openRewardBench, rewardBenchSubsetRecords } from './reward-bench-reader.js';
@@ -40,6 +40,13 @@ export const rewardBenchProtocol: BenchmarkProtocol = {
     // Summaries written before the interval was computed have none.
     ci95: (m) => rewardBenchOf(m)?.ci95 ?? null,
     resampledWithin: 'subset',
+    counts: (group) => group !== undefined && isRewardBenchSubset(group),
+    missing: (m) => {
+      const gone = rewardBenchOf(m)?.missingSubsets ?? [];
+      if (gone.length === 0) return undefined;
+      const shown = gone.length > 6 ? `${gone.slice(0, 6).join(', ')} and ${gone.length - 6} more` : gone.join(', ');
+      return `${REWARD_BENCH_SUBSETS.length - gone.length} of ${REWARD_BENCH_SUBSETS.length} subsets: ${shown} missing`;
+    },
   },
   report: {
     markdown: rewardBenchMarkdown,

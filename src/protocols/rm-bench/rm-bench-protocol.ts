@@ -46,6 +46,12 @@ export const rmBenchProtocol: BenchmarkProtocol = {
       if (!rm) return undefined;
       return Object.fromEntries((['easy', 'normal', 'hard'] as const).map((k) => [k, { value: rm[k], ci95: rm.ci95?.[k] ?? null }]));
     },
+    counts: (group) => rmBenchDomainOf(group) !== undefined,
+    missing: (m) => {
+      const gone = rmBenchOf(m)?.missingDomains ?? [];
+      if (gone.length === 0) return undefined;
+      return `${RM_BENCH_DOMAINS.length - gone.length} of ${RM_BENCH_DOMAINS.length} domains: ${gone.join(', ')} missing`;
+    },
   },
   report: {
     markdown: rmBenchSection,
