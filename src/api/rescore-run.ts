@@ -1,6 +1,8 @@
 import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
+import { pathExists } from '../run-store/run-files.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
+import { discardUnstartedRun } from '../run/discard-unstarted.js';
 import { checkRescoreOut, defaultRescoreDir, rescoreTraces, type RescoreRunOptions as RescoreTracesOptions, type RescoreRunResult } from '../run/rescore-traces.js';
 
 export interface RescoreRunOptions extends RescoreTracesOptions {
@@ -20,12 +22,16 @@ export type { RescoreRunResult };
 export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult> {
   const out = o.out ?? (await defaultRescoreDir(o.run, o.now ?? new Date()));
   await checkRescoreOut(out, o.run);
+  const fresh = !(await pathExists(out));
   const lock = await lockRunFolder(out, { command: 'rescore', forceUnlock: o.forceUnlock, onNote: o.onNote });
   try {
     const result = await rescoreTraces({ ...o, out });
     const timing = { startedAt: result.startedAt.toISOString(), finishedAt: new Date().toISOString(), seconds: result.seconds };
     await writeReports(result.runDir, await summarizeRun(result.runDir, { timing, notes: result.notes }));
     return result;
+  } catch (err) {
+    if (fresh) await discardUnstartedRun(out);
+    throw err;
   } finally {
     await lock.release();
   }

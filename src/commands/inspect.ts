@@ -66,12 +66,13 @@ export function inspectCommand(): Command {
     }).finally(() => downloads.stop());
     try {
       const maxLength = maxLengthFor(opts.maxLength, model);
+      const template = resolveTemplate(model.tokenizer, opts.template, model.spec);
       const inspect = (response: string) =>
         inspectResponse(model, {
           system: opts.system,
           prompt: opts.prompt,
           response,
-          template: resolveTemplate(model.tokenizer, opts.template),
+          template,
           alpha: opts.alpha,
           scoreEot: opts.scoreEot,
           maxLength,
