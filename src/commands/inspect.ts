@@ -38,7 +38,7 @@ export function inspectCommand(): Command {
     .option('--max-length <n>', "longest prompt + response in tokens, cut as score cuts them (default: the model's context, at most 4096)", positiveInt)
     .option('--json', 'print {tokens, outcome} as JSON')
     .option('--rejected <text>', 'a second response to the same prompt, shown beside --response in the --html page')
-    .option('--html <file>', 'write a page with each token shaded by its reward r_h (hover for logit, log π, V)');
+    .option('--html <file>', 'write a page with each token shaded by its share of the endorm score, α·log π_α, against the page mean (hover for r_h, logit, log π, V)');
   addModelOptions(command);
   groupOptions(command, {
     'Input options': ['--prompt', '--response', '--system', '--rejected'],
@@ -47,7 +47,7 @@ export function inspectCommand(): Command {
     'Output options': ['--json', '--html'],
   });
   addExamples(command, [
-    ['a story continuation, token by token, with a local model', 'endorm inspect -m ../shared/models/stories260K --template none -p "Once upon a time" -r " there was a cat."'],
+    ['a story continuation, token by token, with a local model', 'endorm inspect -m examples/models/stories260K -p "Once upon a time" -r " there was a cat."'],
     ['two responses side by side in a page, at α = 0.5', 'endorm inspect -p "What is 2+2?" -r "4" --rejected "5" --alpha 0.5 --html tokens.html'],
   ]);
   command.action(async (opts: InspectCliOptions) => {

@@ -198,7 +198,7 @@ export const SCORE_OPTION_GROUPS = {
 } as const;
 
 const SCORE_EXAMPLES = [
-  ['the shipped story sample with a local model (no download)', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
+  ['the shipped story sample with the shipped demo model (no download)', 'endorm score -m examples/models/stories260K -d datasets/stories-sample.jsonl'],
   ['RM-Bench from the Hub with the default model, two endorm settings and the baselines', 'endorm score -d rm-bench --methods endorm,endorm:alpha=0.5,gamma=0.9,loglik,length'],
   ['a quick RM-Bench estimate: 200 records spread over its domains in proportion, drawn by seed 1', 'endorm score -d rm-bench --limit 200 --seed 1'],
   ['a Hub dataset split, with a Hub model pinned to a commit (run.json records both commits)', 'endorm score -d hf:OWNER/NAME:test -m onnx-community/Qwen2.5-0.5B-Instruct --revision COMMIT'],
