@@ -4,7 +4,7 @@ import { listRecords, RecordNotFoundError, showPair, shownPairPage } from '../in
 import { renderTokenViewHtml } from '../inspect/token-view-html.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { renderTokens } from './inspect.js';
+import { tokenTable } from './inspect.js';
 import { addExamples } from './help-layout.js';
 import { positiveNumber } from './option-parsers.js';
 
@@ -61,7 +61,7 @@ async function showOne(run: string, opts: ShowCliOptions & { pair: string }): Pr
     process.stdout.write(JSON.stringify(rest, null, 2) + '\n');
   } else if (!opts.html) {
     const colour = process.stdout.isTTY === true;
-    process.stdout.write(shownPairText(shown, { colour, tokens: opts.tokens === true }, (r) => renderTokens({ tokens: r.tokens, outcome: {} }, false)));
+    process.stdout.write(shownPairText(shown, { colour, tokens: opts.tokens === true }, (r) => tokenTable(r.tokens)));
     for (const note of shown.notes) process.stderr.write(`endorm: ${note}\n`);
   }
 }
