@@ -14,6 +14,7 @@ import { type AccuracyGate, checkAccuracyGates, checkGateMethods, parseAccuracyG
 import type { BatchEvent } from '../run/score-into-folder.js';
 import { parseShard, type ShardSpec } from '../run/shard.js';
 import { bytesText } from '../util/bytes-text.js';
+import { DEFAULT_FIELDS } from '../datasets/field-mapping.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
@@ -70,11 +71,11 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--fail-under <method=acc>', 'exit with code 5 when a method\'s accuracy is below ACC (0..1, or a percentage); repeatable', collectGate)
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
-    .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
-    .option('--chosen-field <name>', 'field holding the chosen response')
-    .option('--rejected-field <name>', 'field holding the rejected response')
-    .option('--system-field <name>', 'field holding the system message')
-    .option('--id-field <name>', 'field holding the record id')
+    .option('--prompt-field <name>', `field holding the prompt (a string or a list of chat messages) (default: ${DEFAULT_FIELDS.prompt})`)
+    .option('--chosen-field <name>', `field holding the chosen response (default: ${DEFAULT_FIELDS.chosen})`)
+    .option('--rejected-field <name>', `field holding the rejected response (default: ${DEFAULT_FIELDS.rejected})`)
+    .option('--system-field <name>', `field holding the system message (default: ${DEFAULT_FIELDS.system})`)
+    .option('--id-field <name>', `field holding the record id (default: ${DEFAULT_FIELDS.id})`)
     .option('--group-field <name>', 'field to report per-category accuracy by')
     .option('--dedupe-ids', 'make a repeated record id unique by its line number (id@LINE) instead of stopping with exit 3')
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')

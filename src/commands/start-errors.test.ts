@@ -98,9 +98,10 @@ const help = (name: string) => {
   return text.replace(/\s+/g, ' ');
 };
 
-test('every help shows its defaults: score --max-length says the model context (as inspect does), rescore --methods no "[]"', () => {
+test('every help shows its defaults: score --max-length says the model context (as inspect does), the field options their field names, rescore --methods no "[]"', () => {
   assert.match(help('score'), /--max-length <n> .*\(default: the model's context, at most 4096\)/);
   assert.match(help('inspect'), /--max-length <n> .*\(default: the model's context, at most 4096\)/);
   for (const name of ['score', 'rescore', 'inspect', 'show', 'report', 'merge']) assert.doesNotMatch(help(name), /default: \[\]/, name);
   assert.match(help('rescore'), /--methods <specs> .*\(default: none; give --methods, --alpha or --gamma\)/);
+  for (const field of ['prompt', 'chosen', 'rejected', 'system', 'id']) assert.match(help('score'), new RegExp(`--${field}-field <name> [^-]*\\(default: ${field}\\)`), field);
 });
