@@ -79,19 +79,18 @@ export function verdictLines(record: PairScores, verdicts: MethodVerdict[], labe
       }
       continue;
     }
-    lines.push(head.trimEnd());
+    lines.push(`${head}${v.kind === 'comparison' ? 'each cell: chosen shown first, then second' : ''}`.trimEnd());
     const rows = Math.max(...v.cells.map((c) => c.chosen)) + 1;
     const cols = Math.max(...v.cells.map((c) => c.rejected)) + 1;
-    const name = (role: string, i: number) => `${role}[${i}]${label(i) ? ` ${label(i)}` : ''}`;
-    const rowWidth = Math.max(...Array.from({ length: rows }, (_, i) => name('chosen', i).length));
-    const cellWidth = v.kind === 'comparison' ? 5 : 3;
-    const columns = Array.from({ length: cols }, (_, j) => name('rejected', j)).join(', ');
-    const orders = v.kind === 'comparison' ? '; each cell: chosen shown first, then second' : '';
-    lines.push(`    ${''.padEnd(rowWidth)}  ${Array.from({ length: cols }, (_, j) => `r${j}`.padEnd(cellWidth)).join(' ')}  (r0… = ${columns}${orders})`);
+    const name = (i: number) => label(i) ?? `[${i}]`;
+    const rowNames = Array.from({ length: rows }, (_, i) => `chosen ${name(i)}`);
+    const rowWidth = Math.max('rejected:'.length, ...rowNames.map((n) => n.length));
+    const widths = Array.from({ length: cols }, (_, j) => Math.max(name(j).length, v.kind === 'comparison' ? 2 : 1));
+    lines.push(`    ${'rejected:'.padStart(rowWidth)}  ${widths.map((w, j) => name(j).padEnd(w)).join('  ')}`.trimEnd());
     for (let i = 0; i < rows; i++) {
       const cells = v.cells.filter((c) => c.chosen === i).sort((a, b) => a.rejected - b.rejected);
-      const text = cells.map((c) => (c.orders ? `${orderMark(c.orders[0])}${orderMark(c.orders[1])}` : mark(c)).padEnd(cellWidth)).join(' ');
-      lines.push(`    ${name('chosen', i).padEnd(rowWidth)}  ${text}`.trimEnd());
+      const text = cells.map((c, j) => (c.orders ? `${orderMark(c.orders[0])}${orderMark(c.orders[1])}` : mark(c)).padEnd(widths[j]!)).join('  ');
+      lines.push(`    ${rowNames[i]!.padEnd(rowWidth)}  ${text}`.trimEnd());
     }
   }
   return lines;
