@@ -20,7 +20,7 @@ export function buildProgram(argv: readonly string[] = process.argv): Command {
     .showHelpAfterError()
     .exitOverride();
   addExamples(program, [
-    ['score a pair file with a local model, then open results/<run>/report.html', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
+    ['score a pair file with a local model, then open results/<run>/report.html', 'endorm score -m examples/models/stories260K -d datasets/stories-sample.jsonl'],
     ['one response token by token', 'endorm inspect -p "Once upon a time" -r " there was a cat."'],
     ['two runs side by side', 'endorm report results/RUN-A results/RUN-B -o results/compare'],
     ["each command's options and examples", 'endorm score --help'],

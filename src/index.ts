@@ -1,6 +1,6 @@
 /**
  * endorm as a library (`import { … } from 'endorm'`): the calls the CLI's commands make, and the types of what they
- * write. README.md ("Library") shows them at work; schemas/ holds JSON Schemas of run.json, summary.json and a
+ * write. docs/library.md shows them at work; schemas/ holds JSON Schemas of run.json, summary.json and a
  * scores.jsonl line. Nothing else is public: deep imports of dist/ files are not part of the API.
  */
 

@@ -11,12 +11,11 @@ import { fullLogits, PROJECT_ROOT, referenceLogSumExp, STORIES, tempCacheDir } f
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** The README's library example, verbatim: the first ```js block of its "## Library" section. */
+/** The library page's example, verbatim: the first ```js block of docs/library.md. */
 function readmeExample(): string {
-  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Library\n'));
+  const section = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'library.md'), 'utf8');
   const block = /```js\n([\s\S]*?)```/.exec(section);
-  assert.ok(block, 'README.md has a "## Library" section with a ```js example');
+  assert.ok(block, 'docs/library.md has a ```js example');
   return block[1]!;
 }
 
@@ -86,7 +85,7 @@ async function reference(prompt: string, response: string, gamma: number): Promi
 
 const close = (got: number, want: number) => Math.abs(got - want) <= 1e-4 * Math.abs(want);
 
-test('the packed package installs offline, imports as "endorm", and the README example scores real pairs with it', { timeout: 240_000 }, async () => {
+test('the packed package installs offline, imports as "endorm", and the docs/library.md example scores real pairs with it', { timeout: 240_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'endorm-pack-'));
   try {
     installPacked(dir);

@@ -9,7 +9,7 @@ test('npm pack ships the CLI, the library and its data, and no test, fixture or 
   const run = spawnSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const files = (JSON.parse(run.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-  for (const shipped of ['bin/endorm', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'prompts/verifier.txt', 'datasets/stories-sample.jsonl']) {
+  for (const shipped of ['bin/endorm', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'prompts/verifier.txt', 'datasets/stories-sample.jsonl', 'examples/models/stories260K/onnx/model.onnx', 'examples/models/stories260K/LICENSE.md']) {
     assert.ok(files.includes(shipped), `${shipped} is shipped`);
   }
   const scaffolding = files.filter((f) => /\.test\.|(^|\/)testing\/|fake-hub|synthetic-run|fixture/.test(f));

@@ -2,8 +2,10 @@ import { summarizeRun } from '../report/summarize-run.js';
 import { writeReports } from '../report/write-reports.js';
 import { refuseLinkedFolder } from '../run-store/output-rules.js';
 import { markComplete, requireComplete } from '../run-store/run-complete.js';
+import { pathExists } from '../run-store/run-files.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
 import { readRunManifest } from '../run-store/run-manifest.js';
+import { discardUnstartedRun } from '../run/discard-unstarted.js';
 import { checkRescoreOut, defaultRescoreDir, rescoreTraces, type RescoreRunOptions as RescoreTracesOptions, type RescoreRunResult } from '../run/rescore-traces.js';
 
 export interface RescoreRunOptions extends RescoreTracesOptions {
@@ -26,6 +28,7 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
   await checkRescoreOut(out, o.run);
   const note = await requireComplete(o.run, await readRunManifest(o.run), 'rescore');
   if (note) o.onNote?.(note);
+  const fresh = !(await pathExists(out));
   const lock = await lockRunFolder(out, { command: 'rescore', forceUnlock: o.forceUnlock, onNote: o.onNote });
   try {
     const result = await rescoreTraces({ ...o, out });
@@ -33,6 +36,9 @@ export async function rescoreRun(o: RescoreRunOptions): Promise<RescoreRunResult
     await writeReports(result.runDir, await summarizeRun(result.runDir, { timing, notes: result.notes }));
     await markComplete(result.runDir, 'rescore');
     return result;
+  } catch (err) {
+    if (fresh) await discardUnstartedRun(out);
+    throw err;
   } finally {
     await lock.release();
   }

@@ -72,7 +72,7 @@ export async function loadScorer(o: ScorerOptions): Promise<ResponseScorer> {
   let template: TemplateMode;
   try {
     maxLength = maxLengthFor(o.maxLength, model);
-    template = resolveTemplate(model.tokenizer, o.template ?? 'auto');
+    template = resolveTemplate(model.tokenizer, o.template ?? 'auto', model.spec);
   } catch (err) {
     await model.session.release();
     throw err;

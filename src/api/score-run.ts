@@ -11,7 +11,7 @@ import { openBenchmarkDataset } from '../protocols/open-benchmark.js';
 import type { BenchmarkDatasetOptions, BenchmarkProtocol } from '../protocols/protocol.js';
 import type { MethodGrid } from '../rewards/method-grid.js';
 import { readsModel, type ResponseMethod } from '../rewards/response-methods.js';
-import { defaultRunDir } from '../run-store/run-files.js';
+import { defaultRunDir, pathExists } from '../run-store/run-files.js';
 import { lockRunFolder } from '../run-store/run-lock.js';
 import { writeManifest, type RunManifest } from '../run-store/run-manifest.js';
 import { modelProvenance, runProvenance } from '../run-store/run-provenance.js';
@@ -19,6 +19,8 @@ import type { TraceWriteStats } from '../run-store/trace-writer.js';
 import { openRunFolder, pinnedDatasetOptions, refuseStreamResume, skipDone, type RunFolderState } from '../run/resume.js';
 import { refuseMethodsWithoutScores } from '../run/finite-scores.js';
 import { checkOutFolder } from '../run/out-folder.js';
+import { discardUnstartedRun } from '../run/discard-unstarted.js';
+import { checkFirstRecord } from '../run/first-record.js';
 import { scoreIntoFolder, type BatchEvent } from '../run/score-into-folder.js';
 import type { ScoreProgress } from '../run/score-pairs.js';
 import { countPairs, selectPairs } from '../run/select-pairs.js';
@@ -111,12 +113,17 @@ export async function scoreRun(options: ScoreRunOptions): Promise<ScoreRunResult
   const skipped = skippedRecords(o.datasetOptions?.onInvalid);
   if (o.out !== undefined && 'path' in source) await refuseStreamResume(source.path, o.out);
   const { protocol, dataset, hub } = await openBenchmarkDataset(source, { ...o.datasetOptions, onInvalid: skipped.onInvalid, signal: o.signal });
+  await checkFirstRecord(dataset, { skipInvalid: o.datasetOptions?.skipInvalid });
   const runDir = o.out ?? defaultRunDir(dataset.name, o.model);
   await checkOutFolder(runDir, { force: o.force, forceOption: '--force' });
+  const fresh = !(await pathExists(runDir));
   // Before the model loads: a second writer is refused at once, and nothing it does touches the folder.
   const lock = await lockRunFolder(runDir, { command: 'score', forceUnlock: o.forceUnlock, onNote: o.onNote, ...(o.schedulerTask !== undefined ? { task: o.schedulerTask } : {}) });
   try {
     return await scoreLocked(o, { plan, methods, judgePrompts, alphas, protocol, dataset, hub, skipped, runDir });
+  } catch (err) {
+    if (fresh) await discardUnstartedRun(runDir);
+    throw err;
   } finally {
     await lock.release();
   }
@@ -142,7 +149,7 @@ async function scoreLocked(
     const runNote = model.session.runNote;
     if (runNote) o.onNote?.(runNote);
     const maxLength = maxLengthFor(o.maxLength, model);
-    const template = resolveTemplate(model.tokenizer, o.template);
+    const template = resolveTemplate(model.tokenizer, o.template, model.spec);
     const judges = plan.judges.map((j) =>
       createJudge(j.name, { spec: j.spec, tokenizer: model.tokenizer, template, maxLength, alphas, prompt: judgePrompts.get(j.name)! }),
     );

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { rescoreRun } from '../api/rescore-run.js';
 import { withGridMethods } from '../rewards/method-grid.js';
 import { RunFolderError } from '../run-store/run-folder-error.js';
@@ -27,7 +27,11 @@ export function rescoreCommand(argv: readonly string[] = process.argv.slice(1)):
         'without the model, into a new run folder with its own summary and reports',
     )
     .argument('<run>', 'run folder scored with traces (the default)')
-    .option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean', methodList, [])
+    .addOption(
+      new Option('--methods <specs>', 'comma-separated method specs, e.g. endorm:gamma=0.9,terminal=keep,loglik-mean')
+        .argParser(methodList)
+        .default([], 'none; give --methods, --alpha or --gamma'),
+    )
     .option('-o, --out <dir>', 'new run folder (default <run>-rescore-<time>)')
     .option('--reference <method>', 'method spec the reports test every other method against (McNemar); default: the first endorm method')
     .option('--json', 'print summary.json to stdout when done')

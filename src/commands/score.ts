@@ -19,6 +19,7 @@ import type { BatchEvent } from '../run/score-into-folder.js';
 import { placeShard } from '../run/shard-layout.js';
 import { parseShardRequest, schedulerTask, shardSourceText, type ShardRequest } from '../run/shard-source.js';
 import { bytesText } from '../util/bytes-text.js';
+import { DEFAULT_FIELDS } from '../datasets/field-mapping.js';
 import { EXIT } from '../util/exit-codes.js';
 import { defaultModelSpec, DEFAULT_MODEL } from './default-model.js';
 import { createDownloadReporter } from './download-progress.js';
@@ -62,11 +63,11 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--judge-prompt <[judge=]file>', 'prompt file replacing a judge\'s shipped prompts/<judge>.txt (the judge may be left out when only one runs); repeatable', collectValues)
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out of the scored span")
-    .option('--max-length <n>', 'longest prompt + response in tokens; the prompt is cut from the left first', positiveInt)
+    .option('--max-length <n>', "longest prompt + response in tokens; the prompt is cut from the left first (default: the model's context, at most 4096)", positiveInt)
     .option('--batch-size <n>', `most sequences per batch (default: ${DEVICES.cpu.batchSize} on cpu, ${DEVICES.webgpu.batchSize} on a GPU)`, positiveInt)
     .option('--max-batch-tokens <n>', `most padded tokens per batch (default: ${DEVICES.cpu.maxBatchTokens} on cpu, ${DEVICES.webgpu.maxBatchTokens} on a GPU)`, positiveInt)
-    .option('--limit <n>', 'score N records: on a benchmark with domains (RM-Bench) a seeded sample spread across them in proportion, else the first N', nonNegativeInt)
-    .addOption(new Option('--sample <n>', 'score N records drawn uniformly at random (seeded by --seed); reads the dataset twice, so not from a stream').argParser(nonNegativeInt).conflicts('limit'))
+    .option('--limit <n>', 'score N records: on a benchmark with domains (RM-Bench) a seeded sample spread across them in proportion, else the first N (N ≥ 1)', positiveInt)
+    .addOption(new Option('--sample <n>', 'score N records drawn uniformly at random (seeded by --seed); reads the dataset twice, so not from a stream (N ≥ 1)').argParser(positiveInt).conflicts('limit'))
     .option('--seed <n>', 'seed of --sample and of a spread --limit (default: 0); recorded in run.json', nonNegativeInt)
     .option('-o, --out <dir>', 'run folder (default results/<dataset>-<model>-<time>/); a folder holding a run with the same settings is resumed; one holding other files is refused unless --force')
     .option('--force', 'write into an --out folder that holds files but no endorm run (they may be overwritten)')
@@ -83,11 +84,11 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--fail-under <method[@number]=min>', `exit with code 5 when a method's headline (${headlinesHelp()}) is below MIN (0..1, or a percentage); @pooled, @easy, @chat… gate on another of its numbers; repeatable`, collectGate)
     .option('-q, --quiet', 'no progress output')
     .addOption(new Option('--format <format>', 'dataset format (default: from the file)').choices(datasetFormats()))
-    .option('--prompt-field <name>', 'field holding the prompt (a string or a list of chat messages)')
-    .option('--chosen-field <name>', 'field holding the chosen response')
-    .option('--rejected-field <name>', 'field holding the rejected response')
-    .option('--system-field <name>', 'field holding the system message')
-    .option('--id-field <name>', 'field holding the record id')
+    .option('--prompt-field <name>', `field holding the prompt (a string or a list of chat messages) (default: ${DEFAULT_FIELDS.prompt})`)
+    .option('--chosen-field <name>', `field holding the chosen response (default: ${DEFAULT_FIELDS.chosen})`)
+    .option('--rejected-field <name>', `field holding the rejected response (default: ${DEFAULT_FIELDS.rejected})`)
+    .option('--system-field <name>', `field holding the system message (default: ${DEFAULT_FIELDS.system})`)
+    .option('--id-field <name>', `field holding the record id (default: ${DEFAULT_FIELDS.id})`)
     .option('--group-field <name>', 'field to report per-category accuracy by')
     .option('--dedupe-ids', 'make a repeated record id unique by its line number (id@LINE) instead of stopping with exit 3')
     .option('--skip-invalid', 'skip bad records (counted in the report) instead of stopping')
@@ -217,7 +218,7 @@ export const SCORE_OPTION_GROUPS = {
 } as const;
 
 const SCORE_EXAMPLES = [
-  ['the shipped story sample with a local model (no download)', 'endorm score -m ../shared/models/stories260K -d datasets/stories-sample.jsonl'],
+  ['the shipped story sample with the shipped demo model (no download)', 'endorm score -m examples/models/stories260K -d datasets/stories-sample.jsonl'],
   ['RM-Bench from the Hub with the default model, two endorm settings and the baselines', 'endorm score -d rm-bench --methods endorm,endorm:alpha=0.5,gamma=0.9,loglik,length'],
   ['a quick RM-Bench estimate: 200 records spread over its domains in proportion, drawn by seed 1', 'endorm score -d rm-bench --limit 200 --seed 1'],
   ['a Hub dataset split, with a Hub model pinned to a commit (run.json records both commits)', 'endorm score -d hf:OWNER/NAME:test -m onnx-community/Qwen2.5-0.5B-Instruct --revision COMMIT'],

@@ -102,12 +102,13 @@ describe('recordToPair', () => {
   });
 
   it('names the field and what was wrong with it', () => {
-    rejects({ prompt: 'p', rejected: 'r' }, 'd.jsonl:7: field "chosen": missing');
+    rejects({ prompt: 'p', rejected: 'r' }, `d.jsonl:7: field "chosen": missing (the record's fields are prompt, rejected; name the dataset's own fields with --prompt-field, --chosen-field and --rejected-field)`);
+    rejects({ question: 'q', good: 'g', bad: 'b' }, `d.jsonl:7: field "chosen": missing (the record's fields are question, good, bad; name the dataset's own fields with --prompt-field, --chosen-field and --rejected-field)`);
     rejects({ prompt: 'p', chosen: '', rejected: 'r' }, 'd.jsonl:7: field "chosen": expected a non-empty string, found an empty string');
     rejects({ prompt: 'p', chosen: '  \n', rejected: 'r' }, 'd.jsonl:7: field "chosen": expected a non-empty string, found only whitespace');
     rejects({ prompt: 'p', chosen: 'c', rejected: 5 }, 'd.jsonl:7: field "rejected": expected a non-empty string, found a number');
     rejects({ prompt: 'p', chosen: 'c', rejected: { text: 'r' } }, 'd.jsonl:7: field "rejected": expected a non-empty string, found an object');
-    rejects({ chosen: 'c', rejected: 'r' }, 'd.jsonl:7: field "prompt": missing');
+    rejects({ chosen: 'c', rejected: 'r' }, `d.jsonl:7: field "prompt": missing (the record's fields are chosen, rejected; name the dataset's own fields with --prompt-field, --chosen-field and --rejected-field)`);
     rejects({ prompt: 7, chosen: 'c', rejected: 'r' }, 'd.jsonl:7: field "prompt": expected a string or a list of {role, content} messages, found a number');
     rejects({ prompt: 'p', chosen: 'c', rejected: 'r', system: 1 }, 'd.jsonl:7: field "system": expected a string, found a number');
     rejects({ prompt: 'p', chosen: 'c', rejected: 'r', id: '' }, 'd.jsonl:7: field "id": expected a non-empty string or a number, found an empty string');
@@ -117,7 +118,7 @@ describe('recordToPair', () => {
 
   it('says "record" for JSON array records', () => {
     assert.throws(() => recordToPair({ value: {}, location: { file: 'd.json', line: 3, unit: 'record' } }, plain), {
-      message: 'd.json: record 3: field "chosen": missing',
+      message: `d.json: record 3: field "chosen": missing (the record has no fields; name the dataset's own fields with --prompt-field, --chosen-field and --rejected-field)`,
     });
     const pair = recordToPair({ value: { prompt: 'p', chosen: 'c', rejected: 'r' }, location: { file: 'd.json', line: 3, unit: 'record' } }, plain);
     assert.deepEqual(pair.source, { file: 'd.json', line: 3, unit: 'record' });

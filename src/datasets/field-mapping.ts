@@ -56,6 +56,7 @@ export function recordToPair(raw: RawRecord, mapping: PairMapping): Pair {
   const { location } = raw;
   const record = expectObject(raw);
   const f = mapping.fields;
+  for (const field of [f.chosen, f.rejected]) if (record[field] === undefined) throw unmappedField(record, field, location);
   const chosen = parseResponses(record[f.chosen], f.chosen, location);
   const rejected = parseResponses(record[f.rejected], f.rejected, location);
   let system = optionalString(record[f.system], f.system, location);
@@ -65,6 +66,7 @@ export function recordToPair(raw: RawRecord, mapping: PairMapping): Pair {
     prompt = derived.prompt;
     system ??= derived.system;
   } else {
+    if (record[f.prompt] === undefined) throw unmappedField(record, f.prompt, location);
     prompt = parsePrompt(record[f.prompt], f.prompt, location);
   }
   const id = recordId(record, f.id, location);
@@ -73,6 +75,16 @@ export function recordToPair(raw: RawRecord, mapping: PairMapping): Pair {
   const group = groupOf(record, mapping, location);
   if (group !== undefined) pair.group = group;
   return pair;
+}
+
+/**
+ * A field the mapping names is not in the record: most often a dataset with its own names (question/good/bad), so the
+ * message lists the names the record has and the options that map them.
+ */
+function unmappedField(record: Record<string, unknown>, field: string, location: RecordLocation) {
+  const found = Object.keys(record);
+  const has = found.length ? `the record's fields are ${found.slice(0, 12).join(', ')}${found.length > 12 ? ', …' : ''}` : 'the record has no fields';
+  return recordError(location, `missing (${has}; name the dataset's own fields with --prompt-field, --chosen-field and --rejected-field)`, field);
 }
 
 export function sourceOf(location: RecordLocation): SourceLocation {

@@ -1,5 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../datasets/pair.js';
+import { ModelError } from '../model/model-errors.js';
 import { pythonRstrip } from './python-whitespace.js';
 
 export type TemplateMode = 'chat' | 'none';
@@ -22,12 +23,29 @@ export interface FormatInput {
   scoreEot?: boolean;
 }
 
-/** `auto` means chat when the tokenizer's template actually renders roles; base models' templates only join texts. */
-export function resolveTemplate(tokenizer: PreTrainedTokenizer, mode: 'auto' | TemplateMode): TemplateMode {
+/**
+ * `auto` means chat when the tokenizer's template actually renders roles; base models' templates only join texts.
+ * `chat` on a tokenizer without any template is the model's shortcoming, said when the model loads (exit 4), not at
+ * the first record, where it would read as a fault of the dataset. `tokenizerName` names it in that message.
+ */
+export function resolveTemplate(tokenizer: PreTrainedTokenizer, mode: 'auto' | TemplateMode, tokenizerName?: string): TemplateMode {
+  if (mode === 'chat' && !hasChatTemplate(tokenizer)) {
+    const named = tokenizerName === undefined ? 'the tokenizer' : `the tokenizer of ${tokenizerName}`;
+    throw new ModelError(
+      `--template chat: ${named} has no chat template (no "chat_template" in its tokenizer_config.json), so prompts and ` +
+        'responses cannot be rendered as chat turns; use --template none (plain text, as lm-evaluation-harness scores a base model) or --template auto',
+    );
+  }
   if (mode !== 'auto') return mode;
   const template = tokenizer.chat_template;
   const text = typeof template === 'string' ? template : JSON.stringify(template ?? '');
   return /\brole\b/.test(text) ? 'chat' : 'none';
+}
+
+function hasChatTemplate(tokenizer: PreTrainedTokenizer): boolean {
+  const template = tokenizer.chat_template as unknown;
+  if (typeof template === 'string') return template.trim() !== '';
+  return template !== null && template !== undefined && (typeof template !== 'object' || Object.keys(template).length > 0);
 }
 
 export function formatResponse(tokenizer: PreTrainedTokenizer, input: FormatInput): FormattedResponse {

@@ -6,7 +6,9 @@ import { before, test } from 'node:test';
 import { rescoreRun } from '../api/rescore-run.js';
 import { scoreRun } from '../api/score-run.js';
 import { PROJECT_ROOT, STORIES, tempCacheDir } from '../testing/shared-models.js';
-import { closestKeys, RecordNotFoundError, showPair, shownPairPage } from './show-pair.js';
+import { recordListText, shownPairText } from './show-console.js';
+import { closestKeys, listRecords, RecordNotFoundError, showPair, shownPairPage } from './show-pair.js';
+import { meanShare } from './token-shares.js';
 import { renderTokenViewHtml } from './token-view-html.js';
 
 let run: string;
@@ -85,4 +87,37 @@ test('an unknown --pair lists the run keys closest to it, nearest first', async 
     return true;
   });
   assert.deepEqual(closestKeys('chat/17', ['code/17', 'chat/170', 'chat/71', 'chat/17x', 'safety/1'], 3), ['chat/170', 'chat/17x', 'chat/71']);
+});
+
+test('show without --pair lists every record key with each method verdict on it, as the scores say', async () => {
+  const list = await listRecords(run);
+  assert.deepEqual(list.methods, ['endorm:shaping=on', 'endorm:alpha=0.5,shaping=on', 'loglik']);
+  assert.deepEqual(list.records.map((r) => r.key), ['story-001', 'story-002', 'story-003']);
+  for (const r of list.records) {
+    const shown = await showPair({ run, pair: r.key });
+    const [chosen, rejected] = shown.responses;
+    for (const v of r.verdicts) {
+      assert.equal(v.total, 1);
+      assert.equal(v.right, chosen!.scores![v.method]! > rejected!.scores![v.method]! ? 1 : 0, `${r.key} ${v.method}`);
+    }
+  }
+  const text = recordListText(list);
+  assert.match(text, /^key +endorm:shaping=on +endorm:alpha=0\.5,shaping=on +loglik\nstory-001 +1\/1 +1\/1 +1\/1\n/);
+  assert.match(text, /3 records; .*--pair KEY/);
+});
+
+test("show's console view of a record fits a screen: prompt, verdicts and each response cut short; --tokens adds every token", async () => {
+  const shown = await showPair({ run, pair: 'story-001' });
+  assert.deepEqual(shown.verdicts.map((v) => v.method), ['endorm:shaping=on', 'endorm:alpha=0.5,shaping=on', 'loglik']);
+  const table = (r: (typeof shown.responses)[number]) => r.tokens.map((t) => `${t.id} ${t.reward}`).join('\n');
+  const compact = shownPairText(shown, { colour: false, tokens: false }, table);
+  assert.ok(compact.split('\n').length <= 20, compact);
+  assert.match(compact, /── verdicts .*\n {2}endorm:shaping=on +1\/1 right +chosen wins: chosen -?\d+\.\d{3} vs rejected -?\d+\.\d{3}/);
+  assert.match(compact, /── chosen\[0\]: \d+ tokens · endorm:shaping=on/);
+  const full = shownPairText(shown, { colour: true, tokens: true }, table);
+  for (const r of shown.responses) assert.ok(full.includes(table(r)));
+  assert.match(full, /shade: each token's α·log π_α .* against this record's mean per token, -?\d+\.\d{3}: green above, red below/);
+  // The centre of the colours is the mean share over both responses: the chosen one (which won) sits above it.
+  const mean = (r: (typeof shown.responses)[number]) => r.tokens.reduce((s, t) => s + t.logprob, 0) / r.tokens.length;
+  assert.ok(mean(shown.responses[0]!) > meanShare(shown.responses, 1) && meanShare(shown.responses, 1) > mean(shown.responses[1]!));
 });

@@ -18,6 +18,7 @@ import { TraceSource } from '../run-store/trace-source.js';
 import { EndormError } from '../util/endorm-error.js';
 import { EXIT } from '../util/exit-codes.js';
 import { describeTrace, tokenizerDecode } from './inspect-response.js';
+import { readRunRecords, recordVerdicts, verdictLines, type MethodVerdict } from './record-verdicts.js';
 import type { Decode } from './token-texts.js';
 import type { TokenViewPage, TokenViewResponse } from './token-view-html.js';
 
@@ -41,6 +42,10 @@ export interface ShownPair {
   system?: string;
   alpha: number;
   responses: TokenViewResponse[];
+  /** Each method's verdict on the record (RM-Bench: its chosen × rejected matrix; a judge: both orders). */
+  verdicts: MethodVerdict[];
+  /** The same as console lines. */
+  verdictLines: string[];
   notes: string[];
 }
 
@@ -99,6 +104,10 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
   }
   const first = records[0]!;
   if ('note' in asked) notes.unshift(asked.note);
+  const protocol = protocolOfKind(manifest.dataset.kind);
+  const run = await readRunRecords(o.run);
+  const record = run.records.find((r) => r.key === first.pair)!;
+  const verdicts = recordVerdicts(record, run.kinds, protocol.shape);
   return {
     manifest,
     pair: first.pair,
@@ -107,7 +116,36 @@ export async function showPair(o: ShowPairOptions): Promise<ShownPair> {
     ...('prompt' in asked ? { prompt: asked.prompt, ...(asked.system !== undefined ? { system: asked.system } : {}) } : {}),
     alpha,
     responses,
+    verdicts,
+    verdictLines: verdictLines(record, verdicts, (i) => protocol.responseLabel?.(i)),
     notes,
+  };
+}
+
+/** One line of `endorm show RUN` without `--pair`: a record's key and each method's verdict on it. */
+export interface ListedRecord {
+  key: string;
+  id: string;
+  group?: string;
+  verdicts: { method: string; right: number; total: number; ties: number }[];
+}
+
+/** Every record of a run, in key order, with each method's verdict: what to pass to `--pair`. */
+export async function listRecords(run: string): Promise<{ methods: string[]; records: ListedRecord[] }> {
+  const manifest = await readRunManifest(run);
+  const protocol = protocolOfKind(manifest.dataset.kind);
+  const { records, kinds } = await readRunRecords(run);
+  return {
+    methods: [...kinds.keys()],
+    records: records.map((r) => {
+      const line = r.chosen.values().next().value ?? r.rejected.values().next().value ?? r.comparisons.values().next().value;
+      return {
+        key: r.key,
+        id: line?.id ?? r.key,
+        ...(r.group !== undefined ? { group: r.group } : {}),
+        verdicts: recordVerdicts(r, kinds, protocol.shape).map(({ method, right, total, ties }) => ({ method, right, total, ties })),
+      };
+    }),
   };
 }
 
@@ -153,6 +191,7 @@ export function shownPairPage(shown: ShownPair): TokenViewPage {
     ],
     alpha: shown.alpha,
     responses: shown.responses,
+    verdicts: shown.verdictLines,
     notes: shown.notes,
   };
 }

@@ -149,7 +149,7 @@ async function buildGraphEntry(source: string, entryDir: string, head: ScoringHe
 /**
  * Points the initializers whose raw_data stayed in the source file at their place in the data file, as the tensors
  * onnxruntime memory-maps instead of parsing them out of the protobuf: for a 1.3 GB model the session loads in a
- * quarter of the time and holds one copy of the weights instead of about 1.5 (see README, Performance).
+ * quarter of the time and holds one copy of the weights instead of about 1.5 (see docs/performance.md).
  */
 function markExternal(model: ModelProto, moved: RawDataRange[], offsets: number[], dataName: string): void {
   const initializers = model.graph?.initializer ?? [];

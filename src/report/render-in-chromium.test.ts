@@ -37,9 +37,10 @@ test('the grid heat map renders in headless Chromium: its darkest cells, their C
   assert.ok(countColour(image, [242, 142, 43], 20) > 300, 'the picked cell outlined');
 });
 
-test('the per-token view renders in headless Chromium: tokens shaded blue (reward up) and red (reward down)', { skip }, async () => {
+test('the per-token view renders in headless Chromium: tokens shaded blue (log π above the page mean) and red (below)', { skip }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endorm-render-'));
-  const tokens = (rewards: number[]): TokenView[] => rewards.map((reward, h) => ({ id: h, text: ` word${h}`, logit: 1, logprob: -1, value: 2, reward }));
+  // Shares α·log π of 3 and −3 (α = 1) around their mean 0: full blue and full red.
+  const tokens = (logprobs: number[]): TokenView[] => logprobs.map((logprob, h) => ({ id: h, text: ` word${h}`, logit: 1, logprob, value: 2, reward: -1 }));
   const file = join(dir, 'tokens.html');
   await writeFile(
     file,

@@ -1,4 +1,4 @@
-/** endorm's exit codes; the README lists them, CI jobs branch on them. */
+/** endorm's exit codes; docs/exit-codes.md lists them, CI jobs branch on them. */
 export const EXIT = {
   ok: 0,
   /** An unexpected failure (a bug): the stack trace is printed. */
