@@ -5,7 +5,7 @@ import { RunFolderError } from '../run-store/run-folder-error.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderTokens } from './inspect.js';
 import { addExamples } from './help-layout.js';
-import { positiveNumber } from './option-parsers.js';
+import { alphaValue } from './option-parsers.js';
 
 interface ShowCliOptions {
   pair: string;
@@ -21,7 +21,7 @@ export function showCommand(): Command {
     .description("show one record's chosen and rejected responses token by token (logit, log π, V, reward r_h) from a run's token traces")
     .argument('<run>', 'run folder scored with traces (or a rescore of one)')
     .requiredOption('--pair <id>', 'the record: its key (RM-Bench: chat/17) or its id')
-    .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', positiveNumber)
+    .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', alphaValue)
     .option('-m, --model <path>', "model folder whose tokenizer decodes the tokens (default: run.json's model.path)")
     .option('--html <file>', 'write a page with each token shaded by its reward (hover for logit, log π, V)')
     .option('--json', 'print {pair, id, group, prompt, system, alpha, responses: [{role, index, tokens, scores}], notes} as JSON')
