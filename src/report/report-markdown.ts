@@ -1,7 +1,7 @@
 import type { RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { compact, DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
+import { compact, DASH, duration, integer, mdCell, mdCode, mdInlineCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
 import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
@@ -15,8 +15,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
   out.push(`# endorm report: ${reportTitle(summary)}`, '');
-  out.push(`- **Model:** ${mdCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdCode(model.onnxFile)})`);
-  out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
+  out.push(`- **Model:** ${mdInlineCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdInlineCode(model.onnxFile)})`);
+  out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdInlineCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
