@@ -2,10 +2,13 @@
 // What the scoring-graph cache costs: peak RSS and time of preparing a model's scoring graph (this tree against an
 // older build, each in its own process so that its peak RSS is its own), whether both wrote the same bytes, and what
 // checking a cached graph costs on every later run.
-// Usage: npm run build && node scripts/measure-graph-cache.mjs MODEL_DIR [--baseline REV | --baseline-dist DIR] [--score DATASET]
+// Usage: npm run build && node scripts/measure-graph-cache.mjs MODEL_DIR [--baseline REV | --baseline-dist DIR] [--score DATASET] [--replaced]
 //   --baseline REV       builds the project at git revision REV into a temporary folder and measures it too
 //   --baseline-dist DIR  the dist/ folder of such a build, already made
 //   --score DATASET      also the peak RSS of a whole `endorm score` (2 pairs) of each build: first run, then a later one
+//   --replaced           also what content-checked caches cost (issue 19, 1), on a copy of the model: a later run with
+//                        the model unchanged, one after a byte of it changed with size and mtime kept (as `cp -p` of
+//                        another export leaves it), and one after only its times moved
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -25,6 +28,17 @@ if (process.argv[2] === '--child') {
   const graph = await prepareScoringGraph(onnxFile, cache, { onNote: (n) => notes.push(n) });
   const seconds = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({ graph, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, notes }));
+  process.exit(0);
+}
+
+if (process.argv[2] === '--child-hash') {
+  // Child: the sha256 a run records for the model's file (run.json), from the file-hash cache in the given cache root.
+  const [, , , dist, file, cache] = process.argv;
+  const { cachedFileSha256 } = await import(path.join(dist, 'model', 'file-hashes.js'));
+  let hashed = 0;
+  const t0 = performance.now();
+  await cachedFileSha256(file, { cacheRoot: cache, onHash: () => hashed++ });
+  console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, hashed }));
   process.exit(0);
 }
 
@@ -62,8 +76,8 @@ function buildBaseline(rev) {
   return path.join(dir, 'dist');
 }
 
-function prepare(dist, cache) {
-  const r = spawnSync(process.execPath, [script, '--child', dist, onnxFile, cache], { encoding: 'utf8' });
+function prepare(dist, cache, file = onnxFile) {
+  const r = spawnSync(process.execPath, [script, '--child', dist, file, cache], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`preparation with ${dist} failed (${r.status}): ${r.stderr.split('\n').slice(-6).join(' ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -94,6 +108,45 @@ function sha256(file) {
 function contents(graph) {
   const dir = path.dirname(graph);
   return Object.fromEntries(fs.readdirSync(dir).filter((f) => f !== 'endorm-graph.json').sort().map((f) => [f, sha256(path.join(dir, f))]));
+}
+
+function hashCheck(dist, file, cache) {
+  const r = spawnSync(process.execPath, [script, '--child-hash', dist, file, cache], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`hashing with ${dist} failed (${r.status}): ${r.stderr.split('\n').slice(-6).join(' ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/**
+ * Per run, what keying the caches by content costs: the graph's preparation (which looks up the model's sha256 by its
+ * identity) plus the sha256 a run records in run.json, on a copy of the model so that the original is never touched.
+ */
+function measureReplaced(dist) {
+  const copy = path.join(work, 'replaced', 'onnx', 'model.onnx');
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
+  fs.copyFileSync(onnxFile, copy);
+  execFileSync('touch', ['-r', onnxFile, copy]);
+  const cache = path.join(work, 'cache-replaced');
+  const run = (label) => {
+    const graph = prepare(dist, cache, copy);
+    const hash = hashCheck(dist, copy, cache);
+    const total = graph.seconds + hash.seconds;
+    console.log(`${label.padEnd(52)} graph ${graph.seconds.toFixed(3)} s + run.json hash ${hash.seconds.toFixed(3)} s = ${total.toFixed(3)} s`);
+    return graph.graph;
+  };
+  const first = run('content check, first run (hash + build):');
+  const same = run('content check, later run, model unchanged:');
+  // One byte of the weights changed in place, size and mtime (to the nanosecond) kept: what cp -p of another export leaves.
+  const size = fs.statSync(copy).size;
+  const fd = fs.openSync(copy, 'r+');
+  const byte = Buffer.alloc(1);
+  fs.readSync(fd, byte, 0, 1, Math.floor(size / 2));
+  byte[0] ^= 0xff;
+  fs.writeSync(fd, byte, 0, 1, Math.floor(size / 2));
+  fs.closeSync(fd);
+  execFileSync('touch', ['-r', onnxFile, copy]);
+  const changed = run('content check, model changed (size, mtime kept):');
+  const touched = (fs.utimesSync(copy, new Date(), new Date()), run('content check, only the times moved:'));
+  console.log(`graphs: unchanged run reused the first: ${same === first}; changed model got its own: ${changed !== first}; times only reused it: ${touched === changed}`);
 }
 
 try {
@@ -137,6 +190,7 @@ try {
     const again = prepare(path.join(root, 'dist'), last.cache);
     console.log(`the run after, stamp refreshed:           ${(again.seconds * 1000).toFixed(1)} ms`);
   }
+  if (args.includes('--replaced')) measureReplaced(path.join(root, 'dist'));
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

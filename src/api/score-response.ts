@@ -6,6 +6,7 @@ import { resolveTemplate, type TemplateMode } from '../formatting/format-respons
 import { formatWithinLength } from '../formatting/format-within-length.js';
 import { tokenizerDecode, tokenViews, type TokenView } from '../inspect/inspect-response.js';
 import { planMethods } from '../methods/plan-methods.js';
+import { ALPHA_RULE, isUsableAlpha } from '../rewards/alpha-range.js';
 import { MethodSpecError } from '../rewards/method-spec.js';
 import { loadModelFor, type ModelChoice } from './load-model-for.js';
 import { maxLengthFor } from './max-length.js';
@@ -66,6 +67,8 @@ export async function loadScorer(o: ScorerOptions): Promise<ResponseScorer> {
       `loadScorer scores per-response methods; ${plan.judges.map((j) => j.spec).join(', ')} ${plan.judges.length > 1 ? 'are judges' : 'is a judge'}: score a dataset with scoreRun (endorm score) for those`,
     );
   }
+  const bad = o.alphas?.find((a) => !isUsableAlpha(a));
+  if (bad !== undefined) throw new MethodSpecError(`loadScorer: alphas holds ${bad}, which is not ${ALPHA_RULE}`);
   const alphas = [...new Set([1, ...plan.response.flatMap((m) => m.alphas), ...(o.alphas ?? [])])];
   const model = await loadModelFor(o, alphas);
   let maxLength: number;

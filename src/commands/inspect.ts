@@ -13,7 +13,7 @@ import { createDownloadReporter } from './download-progress.js';
 import { addExamples, groupOptions } from './help-layout.js';
 import { createLoadStatus } from './load-status.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
-import { positiveInt, positiveNumber } from './option-parsers.js';
+import { alphaValue, positiveInt } from './option-parsers.js';
 
 interface InspectCliOptions extends ModelCliOptions {
   prompt: string;
@@ -35,7 +35,7 @@ export function inspectCommand(): Command {
     .requiredOption('-r, --response <text>', 'the response to inspect')
     .option('-s, --system <text>', 'system message')
     .addOption(new Option('--template <mode>', 'how prompt and response become tokens').choices(['auto', 'chat', 'none']).default('auto'))
-    .option('--alpha <a>', 'temperature α', positiveNumber, 1)
+    .option('--alpha <a>', 'temperature α', alphaValue, 1)
     .option('--no-score-eot', "leave the chat template's end-of-turn token(s) out")
     .option('--max-length <n>', "longest prompt + response in tokens, cut as score cuts them (default: the model's context, at most 4096)", positiveInt)
     .option('--json', 'print {tokens, outcome} as JSON')

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { ALPHA_RULE, isUsableAlpha } from '../rewards/alpha-range.js';
 import { splitMethodList } from '../rewards/method-spec.js';
 
 /** Option value parsers shared by the commands: each validates once, at the edge. */
@@ -11,6 +12,13 @@ export function positiveInt(value: string): number {
 export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+/** `--alpha` of inspect and show: one temperature, in the range the scoring head computes in (see alpha-range.ts). */
+export function alphaValue(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !isUsableAlpha(n)) throw new InvalidArgumentError(`expected ${ALPHA_RULE}`);
   return n;
 }
 

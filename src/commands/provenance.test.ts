@@ -48,7 +48,7 @@ test('run.json of a fresh run says what was run, on what, with what, where; a se
   assert.equal(p.platform, `${os.platform()} ${os.arch()}`);
 
   const report = fs.readFileSync(path.join(out, 'a', 'report.md'), 'utf8');
-  assert.ok(report.includes(`- **Command:** \`${p.commandLine}\``));
+  assert.ok(report.includes(`- **Command:**\n\n  \`\`\`sh\n  ${p.commandLine}\n  \`\`\`\n`));
   assert.ok(report.includes(`| \`onnx/model.onnx\` | 1.23 MiB | \`${m.model.files!['onnx/model.onnx']!.sha256}\` |`));
   const html = fs.readFileSync(path.join(out, 'a', 'report.html'), 'utf8');
   assert.match(html, /<dt>Device<\/dt><dd>cpu \(cpu provider\) on /);

@@ -27,6 +27,7 @@ import { addGridOptions, gridOfRun, withSelectOn, type GridCliOptions } from './
 import { addExamples, groupOptions } from './help-layout.js';
 import { stopOnSignals } from './interrupt.js';
 import { methodLine, type MethodLineInput } from './method-lines.js';
+import { addInputLimitOptions, INPUT_LIMIT_OPTION_NAMES, inputLimits, type InputLimitCliOptions } from './input-limit-options.js';
 import { addModelOptions, type ModelCliOptions } from './model-options.js';
 import { methodList, nonNegativeInt, positiveInt } from './option-parsers.js';
 import { createLoadStatus } from './load-status.js';
@@ -34,7 +35,7 @@ import { createProgressReporter } from './progress-reporter.js';
 import { withRunDefaults, type ResumableOptions } from './resume-options.js';
 
 /** --prompt-field and the other field options come straight from commander, named as the dataset readers take them. */
-interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, ResumableOptions {
+interface ScoreCliOptions extends ModelCliOptions, GridCliOptions, ResumableOptions, InputLimitCliOptions {
   batchSize?: number;
   maxBatchTokens?: number;
   quiet?: boolean;
@@ -95,6 +96,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
     .option('--no-traces', 'do not keep token traces (traces.bin) in the run folder; rescore and show need them')
     .option('--no-prefix-sharing', "run every response whole instead of on its prompt's cached keys and values");
   addGridOptions(command);
+  addInputLimitOptions(command);
   addModelOptions(command);
   groupOptions(command, SCORE_OPTION_GROUPS);
   command.action(async (input: ScoreCliInput, self: Command) => {
@@ -134,6 +136,7 @@ export function scoreCommand(argv: readonly string[] = process.argv.slice(1)): C
           groupField: opts.groupField,
           ...(opts.dedupeIds ? { dedupeIds: true } : {}),
           skipInvalid: opts.skipInvalid,
+          limits: inputLimits(opts),
           onInvalid: opts.quiet ? undefined : (err) => process.stderr.write(`endorm: ${err.code === 'unpaired' ? 'note' : 'skipped'}: ${err.message}\n`),
         },
         methods,
@@ -210,7 +213,7 @@ export const SCORE_OPTION_GROUPS = {
   'Model options': ['--model', '--revision', '--dtype', '--device', '--threads', '--offline', '--hub-timeout', '--template', '--no-score-eot', '--max-length'],
   'Data options': [
     '--dataset', '--format', '--prompt-field', '--chosen-field', '--rejected-field', '--system-field', '--id-field', '--group-field',
-    '--dedupe-ids', '--skip-invalid', '--limit', '--sample', '--seed', '--shard',
+    '--dedupe-ids', '--skip-invalid', '--limit', '--sample', '--seed', '--shard', ...INPUT_LIMIT_OPTION_NAMES,
   ],
   'Method options': ['--methods', '--alpha', '--gamma', '--select-on', '--judge-prompt', '--reference'],
   'Run options': ['--out', '--force', '--resume', '--force-unlock', '--batch-size', '--max-batch-tokens', '--no-prefix-sharing', '--no-traces'],

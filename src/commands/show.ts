@@ -7,7 +7,7 @@ import { checkOutputFile } from '../run-store/output-rules.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { tokenTable } from './inspect.js';
 import { addExamples } from './help-layout.js';
-import { positiveNumber } from './option-parsers.js';
+import { alphaValue } from './option-parsers.js';
 
 interface ShowCliOptions {
   pair?: string;
@@ -24,7 +24,7 @@ export function showCommand(): Command {
     .description("list a run's records with each method's verdict, or show one record: its verdicts and its chosen and rejected responses token by token (logit, log π, V, reward r_h), from the run's token traces")
     .argument('<run>', 'run folder scored with traces (or a rescore of one)')
     .option('--pair <id>', 'the record: its key (RM-Bench: chat/17) or its id; without it, every record\'s key with each method\'s verdict')
-    .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', positiveNumber)
+    .option('--alpha <a>', 'temperature α of log π, V and r_h (must have been traced; default 1)', alphaValue)
     .option('-m, --model <path>', "model folder whose tokenizer decodes the tokens (default: run.json's model.path)")
     .option('--html <file>', 'write a page with the verdicts and each token shaded by its share of the endorm score against the record mean (hover for r_h, logit, log π, V)')
     .option('--tokens', 'every token of each response with its logit, log π, V and r_h (the console view is otherwise cut to fit a screen)')

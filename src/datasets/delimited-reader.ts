@@ -1,8 +1,10 @@
 import Papa from 'papaparse';
 import type { ByteSource } from './byte-source.js';
 import { InputError } from './input-error.js';
-import { decodeUtf8, decodeUtf8Lenient, readLines } from './line-reader.js';
+import { DEFAULT_INPUT_LIMITS, tooManyRecords, type InputLimits } from './input-limits.js';
+import { decodeUtf8Lenient, readLines } from './line-reader.js';
 import type { RecordItem } from './raw-record.js';
+import { decodeRecordText } from './record-text.js';
 
 /** How much text is handed to the parser at a time; a record longer than this simply waits for more. */
 const BATCH_CHARS = 1 << 16;
@@ -21,10 +23,18 @@ interface ParsedRow {
  * lines) come with the line they start on. Lines are decoded here, one at a time with a fatal decoder, so that a bad
  * byte is blamed on its row. Rows may end in LF or CRLF; a line break inside a quoted field is kept as the file wrote it.
  */
-export async function* readDelimitedRecords(file: string | ByteSource, delimiter: ',' | '\t', displayName?: string): AsyncGenerator<RecordItem> {
+export async function* readDelimitedRecords(
+  file: string | ByteSource,
+  delimiter: ',' | '\t',
+  displayName?: string,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): AsyncGenerator<RecordItem> {
   displayName ??= typeof file === 'string' ? file : file.displayName;
   let header: string[] | undefined;
-  for await (const row of readRows(file, delimiter, displayName)) {
+  let rows = 0;
+  for await (const row of readRows(file, delimiter, displayName, limits.maxLineBytes)) {
+    // Every row counts, blank ones and the header included: an endless run of empty lines stops too.
+    if (++rows > limits.maxRecords) throw tooManyRecords(displayName, limits.maxRecords, 'row');
     const location = { file: displayName, line: row.startLine, unit: 'line' as const };
     if (row.error !== undefined) {
       yield new InputError({ code: row.error === 'invalid UTF-8' ? 'invalid-utf8' : 'malformed-csv', ...location, reason: row.error });
@@ -56,7 +66,7 @@ export async function* readDelimitedRecords(file: string | ByteSource, delimiter
   }
 }
 
-async function* readRows(file: string | ByteSource, delimiter: string, displayName: string): AsyncGenerator<ParsedRow> {
+async function* readRows(file: string | ByteSource, delimiter: string, displayName: string, maxLineBytes: number): AsyncGenerator<ParsedRow> {
   const badLines = new Set<number>();
   // Lines are handed to the parser joined by LF; these ended in CRLF, which a quoted field gets back (see withCrlf).
   const crlfLines = new Set<number>();
@@ -103,9 +113,9 @@ async function* readRows(file: string | ByteSource, delimiter: string, displayNa
     return rows;
   };
 
-  for await (const { line, bytes, cr } of readLines(file, displayName)) {
+  for await (const { line, bytes, cr } of readLines(file, displayName, maxLineBytes)) {
     if (cr) crlfLines.add(line);
-    let text = decodeUtf8(bytes);
+    let text = decodeRecordText(bytes, displayName, line);
     if (text === undefined) {
       badLines.add(line);
       text = decodeUtf8Lenient(bytes);

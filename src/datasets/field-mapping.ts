@@ -105,14 +105,29 @@ export function requiredString(value: unknown, field: string, location: RecordLo
   if (typeof value !== 'string' || value.trim() === '') {
     throw recordError(location, `expected a non-empty string, found ${describe(value)}`, field);
   }
-  return value;
+  return wellFormedText(value, field, location);
 }
 
 /** Absent, null and '' all mean "none". */
 export function optionalString(value: unknown, field: string, location: RecordLocation): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw recordError(location, `expected a string, found ${describe(value)}`, field);
-  return value;
+  return wellFormedText(value, field, location);
+}
+
+/** Half of a UTF-16 surrogate pair without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text as it can be tokenised: a lone surrogate (a JSON escape such as `\ud800` without its pair) is no character at
+ * all, and would reach the tokenizer as U+FFFD or not at all, scoring other text than the record's. It is an input
+ * error naming the field, not silently replaced.
+ */
+export function wellFormedText(value: string, field: string, location: RecordLocation, where = ''): string {
+  const match = LONE_SURROGATE.exec(value);
+  if (match === null) return value;
+  const unit = match[0].charCodeAt(0).toString(16).padStart(4, '0');
+  throw recordError(location, `${where}holds a lone surrogate (\\u${unit} at character ${match.index + 1}), which is no character: a JSON \\uD800–\\uDFFF escape must come in a high-low pair`, field);
 }
 
 /** Ids may be numbers (RM-Bench) or strings; the record number stands in when there is no id field at all. */
@@ -154,6 +169,7 @@ export function parseMessages(value: unknown[], field: string, location: RecordL
       throw recordError(location, `${where}: role ${JSON.stringify(role) ?? 'missing'} is not one of system, user, assistant`, field);
     }
     if (typeof content !== 'string') throw recordError(location, `${where}: content: expected a string, found ${describe(content)}`, field);
+    wellFormedText(content, field, location, `${where}: content `);
     if (role === 'system' && i !== 0) throw recordError(location, `${where}: a system message may only come first`, field);
     if (role !== 'system' && content.trim() === '') throw recordError(location, `${where}: empty ${role} content`, field);
     return { role: role as ChatMessage['role'], content };

@@ -13,6 +13,8 @@ export type InputErrorCode =
   | 'malformed-csv'
   | 'invalid-record'
   | 'empty-dataset'
+  /** Past a bound of input-limits.ts (a line, a JSON document, records per file) or the longest JavaScript string. */
+  | 'too-large'
   | 'unpaired';
 
 /** JSONL, CSV and TSV errors point at a line; a record inside a JSON array can only be pointed at by its index. */

@@ -1,32 +1,41 @@
 import { asSource, type ByteSource } from './byte-source.js';
 import { InputError } from './input-error.js';
+import { DEFAULT_INPUT_LIMITS, jsonTooLarge, tooManyRecords, type InputLimits } from './input-limits.js';
 import { jsonErrorPosition } from './json-error-position.js';
 import { jsonReason } from './jsonl-reader.js';
 import { decodeUtf8 } from './line-reader.js';
 import type { RecordItem } from './raw-record.js';
+import { decodeRecordText } from './record-text.js';
 
 /**
  * A JSON array of records, parsed whole (such files are small: RM-Bench's largest is under 3 MB). Records are located
  * by their 1-based index. Damage to the file itself (bad UTF-8, broken JSON, not an array) stops the read whatever
  * skipInvalid says, because no record after it can be trusted; it is located by line.
  */
-export async function* readJsonArrayRecords(file: string | ByteSource, displayName?: string): AsyncGenerator<RecordItem> {
+export async function* readJsonArrayRecords(file: string | ByteSource, displayName?: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): AsyncGenerator<RecordItem> {
   const source = asSource(file, displayName);
   displayName = source.displayName;
-  const records = await loadJsonArray(source);
+  const records = await loadJsonArray(source, undefined, limits);
+  if (records.length > limits.maxRecords) throw tooManyRecords(displayName, limits.maxRecords, 'record');
   for (let i = 0; i < records.length; i++) {
     yield { value: records[i], location: { file: displayName, line: i + 1, unit: 'record' } };
   }
 }
 
-export async function loadJsonArray(file: string | ByteSource, name?: string): Promise<unknown[]> {
+export async function loadJsonArray(file: string | ByteSource, name?: string, limits: Pick<InputLimits, 'maxJsonBytes'> = DEFAULT_INPUT_LIMITS): Promise<unknown[]> {
   const source = asSource(file, name);
   const displayName = source.displayName;
   const chunks: Buffer[] = [];
-  for await (const chunk of source.chunks()) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of source.chunks()) {
+    size += chunk.length;
+    // An endless document (`[` then /dev/zero) stops at the bound, holding no more than it.
+    if (size > limits.maxJsonBytes) throw jsonTooLarge(displayName, limits.maxJsonBytes);
+    chunks.push(chunk);
+  }
   const bytes = Buffer.concat(chunks);
   chunks.length = 0;
-  const text = decodeUtf8(bytes);
+  const text = decodeRecordText(bytes, displayName);
   if (text === undefined) {
     throw new InputError({ code: 'invalid-utf8', file: displayName, line: firstBadLine(bytes), reason: 'invalid UTF-8' });
   }

@@ -1,6 +1,8 @@
 import type { ByteSource } from './byte-source.js';
 import { InputError } from './input-error.js';
-import { decodeUtf8, readLines } from './line-reader.js';
+import { DEFAULT_INPUT_LIMITS, tooManyRecords, type InputLimits } from './input-limits.js';
+import { readLines } from './line-reader.js';
+import { decodeRecordText } from './record-text.js';
 import type { RecordItem } from './raw-record.js';
 
 /**
@@ -8,12 +10,14 @@ import type { RecordItem } from './raw-record.js';
  * counted, so that line numbers match an editor's. A file whose first record starts with `[` is a JSON array, not JSON
  * Lines: that stops the read (no line of it can be trusted) with a hint to read it as JSON.
  */
-export async function* readJsonlRecords(file: string | ByteSource, displayName?: string): AsyncGenerator<RecordItem> {
+export async function* readJsonlRecords(file: string | ByteSource, displayName?: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): AsyncGenerator<RecordItem> {
   const name = displayName ?? (typeof file === 'string' ? file : file.displayName);
   let first = true;
-  for await (const { line, bytes } of readLines(file, name)) {
+  for await (const { line, bytes } of readLines(file, name, limits.maxLineBytes)) {
+    // Every line counts, blank ones included: an endless run of empty lines stops too.
+    if (line > limits.maxRecords) throw tooManyRecords(name, limits.maxRecords, 'line');
     const location = { file: name, line, unit: 'line' as const };
-    const text = decodeUtf8(bytes);
+    const text = decodeRecordText(bytes, name, line);
     if (text === undefined) {
       yield new InputError({ code: 'invalid-utf8', ...location, reason: 'invalid UTF-8' });
       continue;

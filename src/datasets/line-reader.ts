@@ -1,4 +1,5 @@
 import { asSource, type ByteSource } from './byte-source.js';
+import { lineTooLong } from './input-limits.js';
 
 export interface RawLine {
   /** 1-based. */
@@ -17,18 +18,23 @@ export interface RawLine {
  * Splits a file into lines at the byte level, so that every line can be decoded on its own with a fatal decoder and an
  * invalid byte is blamed on the right line. Memory stays at about one chunk plus the longest line.
  */
-export async function* readLines(file: string | ByteSource, displayName?: string): AsyncGenerator<RawLine> {
+export async function* readLines(file: string | ByteSource, displayName?: string, maxLineBytes = Infinity): AsyncGenerator<RawLine> {
+  const source = asSource(file, displayName);
   let carry: Buffer[] = [];
+  let carried = 0;
   let line = 0;
   let consumed = 0;
-  for await (const chunk of asSource(file, displayName).chunks()) {
+  for await (const chunk of source.chunks()) {
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
       let bytes = chunk.subarray(start, nl);
+      // Checked before the parts are joined: a line past the bound is never assembled.
+      if (carried + bytes.length > maxLineBytes) throw lineTooLong(source.displayName, line + 1, maxLineBytes);
       if (carry.length > 0) {
         carry.push(bytes);
         bytes = Buffer.concat(carry);
         carry = [];
+        carried = 0;
       }
       // The whole line plus its LF, carried parts included.
       consumed += bytes.length + 1;
@@ -37,7 +43,12 @@ export async function* readLines(file: string | ByteSource, displayName?: string
       yield lineOf(line, bytes, consumed, true);
     }
     // A copy, not a view: a view would keep the whole chunk alive while a long line waits for its end.
-    if (start < chunk.length) carry.push(start === 0 ? chunk : Buffer.from(chunk.subarray(start)));
+    if (start < chunk.length) {
+      carry.push(start === 0 ? chunk : Buffer.from(chunk.subarray(start)));
+      carried += chunk.length - start;
+      // An endless line (/dev/zero) stops here, holding no more than the bound plus one chunk.
+      if (carried > maxLineBytes) throw lineTooLong(source.displayName, line + 1, maxLineBytes);
+    }
   }
   if (carry.length > 0) {
     const bytes = Buffer.concat(carry);
@@ -54,12 +65,16 @@ function lineOf(line: number, bytes: Buffer, end: number, terminated: boolean): 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
 const lenientDecoder = new TextDecoder('utf-8');
 
-/** The text of a line, or undefined when its bytes are not UTF-8. A leading BOM is dropped. */
+/**
+ * The text of a line, or undefined when its bytes are not UTF-8. A leading BOM is dropped. Any other failure (text
+ * longer than the longest JavaScript string) is thrown as it is, not passed off as invalid UTF-8.
+ */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return fatalDecoder.decode(bytes);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return undefined;
+    throw error;
   }
 }
 

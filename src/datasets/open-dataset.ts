@@ -12,6 +12,7 @@ import { fileError, InputError } from './input-error.js';
 import { readJsonArrayRecords } from './json-reader.js';
 import { readJsonlRecords } from './jsonl-reader.js';
 import { jsonTopLevelKeys } from './json-top-level-keys.js';
+import { DEFAULT_INPUT_LIMITS, lineTooLong, tooManyRecords, withDefaultLimits, type InputLimits } from './input-limits.js';
 import { readLines } from './line-reader.js';
 import { isMultifacetedBenchRecord, isMultifacetedPairRecord, multifacetedBenchPairs, multifacetedMapping } from './multifaceted.js';
 import type { DatasetKind, Pair } from './pair.js';
@@ -33,6 +34,8 @@ export interface DatasetOptions extends FieldOptions {
   stdin?: Readable;
   /** Stops a wait on a stream input (a FIFO with no writer yet) with the signal's reason. */
   signal?: AbortSignal;
+  /** Bounds on a line, a JSON document and records per file (input-limits.ts); each left out is its default. */
+  limits?: Partial<InputLimits>;
 }
 
 export interface Dataset {
@@ -66,7 +69,7 @@ export async function openDataset(input: string | DatasetFiles, options: Dataset
   const format = options.format ?? 'auto';
   if (!DATASET_FORMATS.includes(format)) throw new TypeError(`unknown dataset format ${JSON.stringify(format)}`);
   const source = await openSource(input, options);
-  const { kind, pairs } = await genericPairs(source.inputs, format, options);
+  const { kind, pairs } = await genericPairs(source.inputs, format, options, withDefaultLimits(options.limits));
   return Object.assign(datasetBase(source), { kind, pairs: readOnce(source, () => guarded(pairs(), options, source.displayName)) });
 }
 
@@ -81,11 +84,12 @@ export interface RecordDataset extends Omit<Dataset, 'kind' | 'pairs'> {
 /** The records of a file, of several files or of a stream, told apart by container (from `format`, the name or the first bytes). */
 export async function openRecords(
   input: string | DatasetFiles,
-  options: Pick<DatasetOptions, 'stdin' | 'signal'> & { format?: 'auto' | RecordContainer } = {},
+  options: Pick<DatasetOptions, 'stdin' | 'signal' | 'limits'> & { format?: 'auto' | RecordContainer } = {},
 ): Promise<RecordDataset> {
   const source = await openSource(input, options);
-  const containers = await containersOf(source.inputs, options.format ?? 'auto');
-  return Object.assign(datasetBase(source), { displayName: source.displayName, records: readOnce(source, () => chainRecords(source.inputs, containers)) });
+  const limits = withDefaultLimits(options.limits);
+  const containers = await containersOf(source.inputs, options.format ?? 'auto', limits);
+  return Object.assign(datasetBase(source), { displayName: source.displayName, records: readOnce(source, () => chainRecords(source.inputs, containers, limits)) });
 }
 
 /** One file's or a stream's bytes, and the name that tells its container by extension. */
@@ -199,11 +203,12 @@ async function genericPairs(
   inputs: readonly RecordInput[],
   format: DatasetFormat,
   options: DatasetOptions,
+  limits: InputLimits,
 ): Promise<{ kind: DatasetKind; pairs: () => AsyncIterable<Pair | InputError> }> {
-  const containers = await containersOf(inputs, format);
-  const semantics = await semanticsOf(inputs[0]!.name, inputs[0]!.peek, containers[0]!, format, options);
+  const containers = await containersOf(inputs, format, limits);
+  const semantics = await semanticsOf(inputs[0]!.name, inputs[0]!.peek, containers[0]!, format, options, limits);
   const records = (): AsyncGenerator<RecordItem> =>
-    inputs.length > 1 ? numberedAcrossFiles(chainRecords(inputs, containers), fieldNames(options).id) : chainRecords(inputs, containers);
+    inputs.length > 1 ? numberedAcrossFiles(chainRecords(inputs, containers, limits), fieldNames(options).id) : chainRecords(inputs, containers, limits);
   let pairs: () => AsyncIterable<Pair | InputError>;
   if (semantics === 'multifaceted-bench') {
     pairs = () => multifacetedBenchPairs(records(), options);
@@ -214,10 +219,10 @@ async function genericPairs(
   return { kind: semantics === 'pairs' ? 'pairs' : 'multifaceted', pairs: () => uniqueKeys(pairs(), options) };
 }
 
-async function containersOf(inputs: readonly RecordInput[], format: DatasetFormat): Promise<RecordContainer[]> {
+async function containersOf(inputs: readonly RecordInput[], format: DatasetFormat, limits: InputLimits): Promise<RecordContainer[]> {
   const containers: RecordContainer[] = [];
   for (const input of inputs) {
-    const container = await containerOf(input.name, input.peek, format);
+    const container = await containerOf(input.name, input.peek, format, limits.maxLineBytes);
     if (container === 'parquet' && input.source.path === undefined) {
       throw new InputError({
         code: 'unreadable',
@@ -231,8 +236,8 @@ async function containersOf(inputs: readonly RecordInput[], format: DatasetForma
 }
 
 /** Every file's records, one file after the other. */
-async function* chainRecords(inputs: readonly RecordInput[], containers: readonly RecordContainer[]): AsyncGenerator<RecordItem> {
-  for (const [i, input] of inputs.entries()) yield* readRecords(input.source, containers[i]!);
+async function* chainRecords(inputs: readonly RecordInput[], containers: readonly RecordContainer[], limits: InputLimits): AsyncGenerator<RecordItem> {
+  for (const [i, input] of inputs.entries()) yield* readRecords(input.source, containers[i]!, limits);
 }
 
 /**
@@ -253,19 +258,27 @@ async function* numberedAcrossFiles(records: AsyncIterable<RecordItem>, idField:
   }
 }
 
-function readRecords(source: ByteSource, container: RecordContainer): AsyncGenerator<RecordItem> {
+function readRecords(source: ByteSource, container: RecordContainer, limits: InputLimits): AsyncGenerator<RecordItem> {
   switch (container) {
     case 'jsonl':
-      return readJsonlRecords(source);
+      return readJsonlRecords(source, undefined, limits);
     case 'json':
-      return readJsonArrayRecords(source);
+      return readJsonArrayRecords(source, undefined, limits);
     case 'csv':
-      return readDelimitedRecords(source, ',');
+      return readDelimitedRecords(source, ',', undefined, limits);
     case 'tsv':
-      return readDelimitedRecords(source, '\t');
+      return readDelimitedRecords(source, '\t', undefined, limits);
     case 'parquet':
       // containersOf lets only files through.
-      return readParquetRecords(source.path!, source.displayName);
+      return atMostRecords(readParquetRecords(source.path!, source.displayName), source.displayName, limits.maxRecords);
+  }
+}
+
+async function* atMostRecords(records: AsyncIterable<RecordItem>, displayName: string, maxRecords: number): AsyncGenerator<RecordItem> {
+  let count = 0;
+  for await (const item of records) {
+    if (++count > maxRecords) throw tooManyRecords(displayName, maxRecords, 'row');
+    yield item;
   }
 }
 
@@ -318,7 +331,7 @@ export async function* guarded(
   throw new InputError({ code: 'empty-dataset', file: displayName, reason: `no usable records (${why})` });
 }
 
-async function containerOf(name: string, file: ByteSource, format: DatasetFormat): Promise<RecordContainer> {
+async function containerOf(name: string, file: ByteSource, format: DatasetFormat, maxLead = DEFAULT_INPUT_LIMITS.maxLineBytes): Promise<RecordContainer> {
   if (format === 'jsonl' || format === 'json' || format === 'csv' || format === 'tsv' || format === 'parquet') return format;
   const ext = extname(name).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
@@ -326,7 +339,7 @@ async function containerOf(name: string, file: ByteSource, format: DatasetFormat
   if (ext === '.tsv') return 'tsv';
   if (ext === '.parquet') return 'parquet';
   // Hugging Face exports often name JSON Lines ".json"; the first character tells them apart.
-  const first = await firstSignificantChar(file);
+  const first = await firstSignificantChar(file, maxLead);
   if (first === PARQUET_MAGIC) return 'parquet';
   if (first === '[') return 'json';
   if (first === '{') return 'jsonl';
@@ -338,10 +351,17 @@ async function containerOf(name: string, file: ByteSource, format: DatasetFormat
   });
 }
 
-async function semanticsOf(name: string, file: ByteSource, container: RecordContainer, format: DatasetFormat, options: DatasetOptions): Promise<Semantics> {
+async function semanticsOf(
+  name: string,
+  file: ByteSource,
+  container: RecordContainer,
+  format: DatasetFormat,
+  options: DatasetOptions,
+  limits: InputLimits,
+): Promise<Semantics> {
   if (format === 'multifaceted' || format === 'multifaceted-bench') return format;
   if (format !== 'auto') return 'pairs';
-  const first = container === 'jsonl' ? await firstLineKeys(file) : await firstRecord(readRecords(file, container));
+  const first = container === 'jsonl' ? await firstLineKeys(file, limits.maxLineBytes) : await firstRecord(readRecords(file, container, limits));
   if (isMultifacetedBenchRecord(first, options)) return 'multifaceted-bench';
   if (/multifaceted/i.test(basename(name)) && isMultifacetedPairRecord(first, options)) return 'multifaceted';
   return 'pairs';
@@ -360,7 +380,7 @@ export async function peekFirstRecord(path: string): Promise<unknown> {
     if (error instanceof InputError) return undefined;
     throw error;
   }
-  return firstRecord(readRecords(file, container));
+  return firstRecord(readRecords(file, container, DEFAULT_INPUT_LIMITS));
 }
 
 /** The first well-formed record, or undefined; errors are left for the real read to report in order. */
@@ -381,8 +401,8 @@ async function firstRecord(records: AsyncGenerator<RecordItem>): Promise<unknown
  * The first JSON Lines record as an object of its keys only (detection looks at nothing else): a first line of many
  * megabytes is not parsed twice.
  */
-async function firstLineKeys(file: ByteSource): Promise<Record<string, true> | undefined> {
-  for await (const { bytes } of readLines(file)) {
+async function firstLineKeys(file: ByteSource, maxLineBytes: number): Promise<Record<string, true> | undefined> {
+  for await (const { bytes } of readLines(file, undefined, maxLineBytes)) {
     const keys = jsonTopLevelKeys(bytes);
     if (keys !== undefined) return Object.fromEntries(keys.map((k) => [k, true]));
     if (bytes.some((b) => b !== 0x20 && b !== 0x09)) return undefined;
@@ -394,14 +414,17 @@ async function firstLineKeys(file: ByteSource): Promise<Record<string, true> | u
 const PARQUET_MAGIC = 'PAR1';
 
 /** Read in order, so that a stream is only read as far as its first significant byte. */
-async function firstSignificantChar(file: ByteSource): Promise<string | undefined> {
+async function firstSignificantChar(file: ByteSource, maxLead: number): Promise<string | undefined> {
   let start = true;
+  let read = 0;
   for await (const chunk of file.chunks()) {
     const text = chunk.toString('latin1');
     if (start && text.startsWith(PARQUET_MAGIC)) return PARQUET_MAGIC;
     start = false;
     const match = /[^\s\u00ef\u00bb\u00bf]/.exec(text);
     if (match) return match[0];
+    // An endless run of blanks (a stream's peek keeps every chunk read) stops as a line past the bound would.
+    if ((read += chunk.length) > maxLead) throw lineTooLong(file.displayName, 1, maxLead);
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { ResolveModelOptions } from '../model/resolve-model-folder.js';
 import { ModelError } from '../model/model-errors.js';
@@ -51,6 +52,13 @@ export interface LoadedModel extends ResolvedModel {
 
 export async function loadModel(spec: string, options: LoadModelOptions): Promise<LoadedModel> {
   const started = performance.now();
+  const cores = os.availableParallelism();
+  if (options.threads !== undefined && options.threads > cores) {
+    // Warned, not capped: the user may know better (a container's CPU count can understate); run.json records the value used.
+    options.onNote?.(
+      `${options.threads} threads asked for (--threads), but this machine has ${cores} cores: onnxruntime's threads then wait on each other and the run slows down; leave --threads out to use ${cores}`,
+    );
+  }
   const device = await openDevice(options.device); // before any download or graph rewrite
   const head = options.head ?? device.head;
   options.onStatus?.({ phase: 'model', spec });

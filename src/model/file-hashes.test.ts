@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -46,4 +48,37 @@ test('a cache that cannot be written costs a hash per run, never an error', asyn
   const hashed: string[] = [];
   for (let i = 0; i < 2; i++) await cachedFileSha256(file, { cacheRoot: path.join(dir, 'cache'), onHash: (f) => hashed.push(f) });
   assert.equal(hashed.length, 2);
+});
+
+test('a file replaced by one of the same size with its mtime kept (cp -p over it, or renamed over it) is hashed again', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'endorm-hashes-'));
+  const cacheRoot = path.join(dir, 'cache');
+  const file = path.join(dir, 'model.onnx');
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const [a, b, c] = ['A', 'B', 'C'].map((x) => `weights ${x} `.repeat(200_000)); // 2 MB each: more than the sample
+  await writeFile(file, a!);
+  const hashed: string[] = [];
+  const onHash = (f: string) => hashed.push(f);
+  assert.equal((await cachedFileSha256(file, { cacheRoot, onHash })).sha256, sha(a!));
+  const before = statSync(file, { bigint: true });
+
+  // cp -p over the file: same inode, size and mtime (to the nanosecond); only ctime and the bytes moved.
+  await writeFile(path.join(dir, 'b'), b!);
+  execFileSync('touch', ['-r', file, path.join(dir, 'b')]);
+  execFileSync('cp', ['-p', path.join(dir, 'b'), file]);
+  const after = statSync(file, { bigint: true });
+  assert.deepEqual([after.ino, after.size, after.mtimeNs], [before.ino, before.size, before.mtimeNs], 'the stamp the old cache keyed on is kept');
+  assert.equal((await cachedFileSha256(file, { cacheRoot, onHash })).sha256, sha(b!));
+
+  // Renamed over it with the same size and mtime: a new inode.
+  await writeFile(path.join(dir, 'c'), c!);
+  execFileSync('touch', ['-r', file, path.join(dir, 'c')]);
+  await rename(path.join(dir, 'c'), file);
+  assert.equal(statSync(file, { bigint: true }).mtimeNs, before.mtimeNs);
+  assert.equal((await cachedFileSha256(file, { cacheRoot, onHash })).sha256, sha(c!));
+  assert.deepEqual(hashed, [file, file, file]);
+
+  hashed.length = 0;
+  assert.equal((await cachedFileSha256(file, { cacheRoot, onHash })).sha256, sha(c!));
+  assert.deepEqual(hashed, [], 'an unchanged file is answered from the cache');
 });

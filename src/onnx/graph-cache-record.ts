@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { cachedFileSha256 } from '../model/file-hashes.js';
 import { sha256File } from './copy-file-ranges.js';
 
 /*
@@ -15,8 +16,12 @@ import { sha256File } from './copy-file-ranges.js';
  *   or condemns the file. Reading 28 GB on every run would cost tens of seconds to catch only silent media faults,
  *   which are the file system's to detect;
  * - a data file hard-linked from the model's own folder is that file, not a copy the cache could damage: it is checked
- *   to still be the same file (device and inode) as the model's, of the recorded size. A copied one (another file
- *   system) is checked like endorm's own, and against the source's identity, so a changed model is rebuilt.
+ *   to still be the same file (device and inode) as the model's, of the recorded size (new bytes written into it are
+ *   the bytes the graph then reads). A copied one (another file system) is checked like endorm's own, and against the
+ *   source's content (its sha256 from the file-hash cache, re-taken when its identity moved), so a changed model is
+ *   rebuilt;
+ * - the graph's own key holds the sha256 of the source ONNX file (see prepareScoringGraph), so a replaced model is
+ *   never looked up under the old graph's entry.
  */
 
 /** The integrity record beside the graph; written last, so the entry is complete only once it exists. */
@@ -135,7 +140,7 @@ async function hashProblem(entryDir: string, name: string, sha256: string | unde
 async function checkDataFile(entryDir: string, record: FileRecord): Promise<string | undefined | 'refreshed'> {
   const wrongSize = await sizeProblem(entryDir, record.file, record.size);
   if (wrongSize) return wrongSize;
-  if (record.from && !(await sameSource(record.from.path, record.from.stamp))) {
+  if (record.from && !(await sameSource(entryDir, record.from.path, record.sha256))) {
     return `was made from ${record.from.path}, which has changed since`;
   }
   const file = path.join(entryDir, record.file);
@@ -167,11 +172,13 @@ async function checkLinkedFile(entryDir: string, record: FileRecord): Promise<st
   return undefined;
 }
 
-/** Whether the model's file is still the one copied: ctime is left out, since linking it elsewhere moves it. */
-async function sameSource(file: string, stamp: Stamp): Promise<boolean> {
+/**
+ * Whether the model's file still holds the bytes copied: its sha256, kept in the file-hash cache beside the graphs and
+ * re-taken whenever the file's identity moved (a `cp -p` over it keeps size and mtime, not ctime or content).
+ */
+async function sameSource(entryDir: string, file: string, sha256: string | undefined): Promise<boolean> {
   try {
-    const now = await fileStamp(file);
-    return now.dev === stamp.dev && now.ino === stamp.ino && now.size === stamp.size && now.mtimeNs === stamp.mtimeNs;
+    return (await cachedFileSha256(file, { cacheRoot: path.dirname(path.dirname(entryDir)) })).sha256 === sha256;
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -6,7 +7,7 @@ import { ScoringSession } from '../engine/scoring-session.js';
 import { STORIES, TINY_LLAMA3, tempCacheDir } from '../testing/shared-models.js';
 import { addSoftCapping, quantizeHead, toExternalData, writeModelVariant } from '../testing/model-variants.js';
 import { buildScoringGraph } from './build-scoring-graph.js';
-import { onnx } from './onnx-proto.js';
+import { onnx, type ModelProto } from './onnx-proto.js';
 import { ENDORM_DATA_SUFFIX, prepareScoringGraph } from './scoring-graph-cache.js';
 
 test('the cached graph keeps its weights in an aligned external data file (memory-mapped by onnxruntime)', async () => {
@@ -93,3 +94,52 @@ test('a model with external data keeps them in its own file, hard-linked into th
   assert.equal(fs.statSync(linked).ino, fs.statSync(path.join(dir, 'onnx', 'model.onnx_data')).ino);
   assert.equal(fs.existsSync(`${graphPath}${ENDORM_DATA_SUFFIX}`), false, 'nothing was inline');
 });
+
+test('a model replaced by one of the same size with its mtime kept (cp -p, rename over) gets its own graph, with its own weights', async () => {
+  const cache = tempCacheDir();
+  const original = await writeModelVariant(TINY_LLAMA3, () => undefined);
+  // The same graph with every float weight doubled: the same size to the byte, other scores.
+  const doubled = await writeModelVariant(TINY_LLAMA3, scaleWeights(2));
+  const tripled = await writeModelVariant(TINY_LLAMA3, scaleWeights(3));
+  const source = path.join(original, 'onnx', 'model.onnx');
+  const weights = async (graph: string) => fs.readFileSync(`${graph}${ENDORM_DATA_SUFFIX}`);
+  const fresh = async (dir: string) => weights(await prepareScoringGraph(path.join(dir, 'onnx', 'model.onnx'), tempCacheDir()));
+
+  const first = await prepareScoringGraph(source, cache);
+  const stamp = fs.statSync(source, { bigint: true });
+  assert.equal(fs.statSync(path.join(doubled, 'onnx', 'model.onnx')).size, Number(stamp.size));
+
+  // cp -p over it: inode, size and mtime (to the nanosecond) kept.
+  execFileSync('touch', ['-r', source, path.join(doubled, 'onnx', 'model.onnx')]);
+  execFileSync('cp', ['-p', path.join(doubled, 'onnx', 'model.onnx'), source]);
+  const copied = fs.statSync(source, { bigint: true });
+  assert.deepEqual([copied.ino, copied.size, copied.mtimeNs], [stamp.ino, stamp.size, stamp.mtimeNs]);
+  const second = await prepareScoringGraph(source, cache);
+  assert.notEqual(second, first);
+  assert.ok((await weights(second)).equals(await fresh(doubled)), 'the graph holds the new weights');
+  assert.ok(!(await weights(second)).equals(await weights(first)));
+
+  // Renamed over it, mtime kept: a new inode.
+  const next = path.join(original, 'onnx', 'next.onnx');
+  fs.copyFileSync(path.join(tripled, 'onnx', 'model.onnx'), next);
+  execFileSync('touch', ['-r', source, next]);
+  fs.renameSync(next, source);
+  const third = await prepareScoringGraph(source, cache);
+  assert.ok(![first, second].includes(third));
+  assert.ok((await weights(third)).equals(await fresh(tripled)));
+
+  // Unchanged since: the cached graph is the answer.
+  assert.equal(await prepareScoringGraph(source, cache), third);
+});
+
+/** Multiplies every float32 initializer held as raw bytes by `factor`, leaving every size as it was. */
+function scaleWeights(factor: number) {
+  return (model: ModelProto): void => {
+    for (const t of model.graph!.initializer!) {
+      if (t.dataType !== onnx.TensorProto.DataType.FLOAT || !t.rawData || t.rawData.length < 1024) continue;
+      const copy = Buffer.from(t.rawData);
+      for (let i = 0; i + 4 <= copy.length; i += 4) copy.writeFloatLE(copy.readFloatLE(i) * factor, i);
+      t.rawData = copy;
+    }
+  };
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { endormCacheRoot } from '../model/cache-root.js';
+import { cachedFileSha256 } from '../model/file-hashes.js';
 import { ModelError } from '../model/model-errors.js';
 import { CannotWriteError } from '../util/cannot-write-error.js';
 import { makeFolder } from '../util/make-folder.js';
@@ -33,17 +34,18 @@ export interface PrepareScoringGraphOptions {
 
 /**
  * Returns the path of the scoring graph for `onnxPath`, rewriting it only the first time: the rewrite of a 1 GB model
- * takes seconds, a cached graph costs a stat and the hash of its small graph file (see graph-cache-record.ts). The key
- * covers the source file's identity and the rewrite's version. A cached graph that fails its check is rebuilt once,
- * with a note; one that fails again is a ModelError naming the folder to delete.
+ * takes seconds, a cached graph costs the check of the source's identity (file-identity.ts), which vouches for its
+ * cached sha256, and the hash of its small graph file (see graph-cache-record.ts). The key covers the source file's
+ * path and content (sha256) and the rewrite's version, so a model replaced by another of the same size and mtime
+ * (`cp -p`) gets its own graph. A cached graph that fails its check is rebuilt once, with a note; one that fails again
+ * is a ModelError naming the folder to delete.
  */
 export async function prepareScoringGraph(onnxPath: string, cacheDir = defaultCacheDir(), options: PrepareScoringGraphOptions = {}): Promise<string> {
   const head = options.head ?? 'scan';
   const source = await fs.realpath(onnxPath);
-  const stat = await fs.stat(source);
+  const { sha256 } = await cachedFileSha256(source, { cacheRoot: cacheDir });
   const key = createHash('sha256')
-    // The Scan head's key predates head variants; keeping it keeps existing caches.
-    .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, size: stat.size, mtime: stat.mtimeMs, ...(head === 'scan' ? {} : { head }) }))
+    .update(JSON.stringify({ v: SCORING_GRAPH_VERSION, source, sha256, head }))
     .digest('hex')
     .slice(0, 24);
   const entryDir = path.join(cacheDir, 'graphs', key);

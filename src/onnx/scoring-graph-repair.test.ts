@@ -147,12 +147,23 @@ test("a cache on another file system copies the model's external data, hashed, a
   assert.match(notes.at(-1)!, /has model\.onnx_data whose bytes differ from those written \(sha256\); rebuilding it/);
   assert.ok(fs.readFileSync(copy).equals(fs.readFileSync(data)));
 
-  // The model's own file rewritten in place (same inode): the copy is stale.
+  // Only the model's times moved: its bytes, which decide, are those copied.
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(data, later, later);
   assert.equal(await prepareScoringGraph(source, cache, { onNote: (n) => notes.push(n) }), graph);
+  assert.equal(notes.length, 1);
+
+  // The model's own file rewritten in place with other bytes, size and mtime kept (as by cp -p): the copy is stale.
+  const stamp = fs.statSync(data, { bigint: true });
+  const bytes = fs.readFileSync(data);
+  bytes[bytes.length >> 1] ^= 0xff;
+  fs.writeFileSync(data, bytes);
+  fs.utimesSync(data, later, later);
+  assert.deepEqual([fs.statSync(data, { bigint: true }).ino, fs.statSync(data, { bigint: true }).mtimeNs], [stamp.ino, stamp.mtimeNs]);
+  assert.equal(await prepareScoringGraph(source, cache, { onNote: (n) => notes.push(n) }), graph);
   assert.match(notes.at(-1)!, /was made from .*model\.onnx_data, which has changed since; rebuilding it/);
   assert.equal(notes.length, 2);
+  assert.ok(fs.readFileSync(copy).equals(bytes), 'the rebuilt copy holds the new bytes');
 });
 
 test('a record that is JSON but not a record is damage, not a crash', async () => {

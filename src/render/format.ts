@@ -55,11 +55,19 @@ export function breakableSpecHtml(spec: string): string {
 }
 
 /**
- * Text for Markdown from outside endorm (dataset names, groups, notes that quote records): HTML is shown, not run
- * (Markdown passes raw HTML through), and line breaks stay inside one paragraph or list item.
+ * Text for Markdown from outside endorm (dataset names, groups, labels, notes that quote records): HTML is shown, not
+ * run (Markdown passes raw HTML through), link syntax is shown, not linked (`[x](javascript:…)` from a group name would
+ * be a live link: brackets and the backslash that could undo their escape are escaped, and so are bare URLs), and line
+ * breaks stay inside one paragraph or list item.
  */
 export function mdText(text: string): string {
-  return text.replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  return text
+    .replace(/[&<>]/g, (ch) => `&#${ch.charCodeAt(0)};`)
+    .replace(/[\\[\]]/g, (ch) => `\\${ch}`)
+    // GFM links bare URLs too (`https://…`, `www.…`): an escaped ':' or '.' stops that and shows the same.
+    .replace(/:\/\//g, '\\://')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+    .replace(/\r?\n/g, ' ');
 }
 
 /** Text for a Markdown table cell: as mdText, and pipes would break the table. */
@@ -76,6 +84,28 @@ export function mdCode(text: string): string {
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}${pad}${fence}`;
+}
+
+/**
+ * Inline Markdown code outside a table (a list item, a heading): as mdCode, but a pipe is left as it is, since only a
+ * table row reads `\|` as a pipe; elsewhere the backslash would show, and a pasted argument would change.
+ */
+export function mdInlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+}
+
+/**
+ * A fenced code block, indented by `indent` (to sit inside a list item), showing `text` byte for byte, line breaks
+ * included: for what a reader copies into a shell, such as a run's command line. The fence is longer than any run of
+ * backticks in the text, so no line of it can close the block.
+ */
+export function mdCodeBlock(text: string, info = '', indent = ''): string[] {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${indent}${fence}${info}`, ...text.split('\n').map((line) => `${indent}${line}`), `${indent}${fence}`];
 }
 
 /** Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"). */

@@ -1,5 +1,5 @@
 import type { RunManifest } from '../run-store/run-manifest.js';
-import { escapeHtml, mdCode, mdCell } from '../render/format.js';
+import { escapeHtml, mdCell, mdCode, mdCodeBlock, mdInlineCode, mdText } from '../render/format.js';
 import { card } from '../render/html-page.js';
 import { provenanceDifferences } from './provenance-diff.js';
 import { modelFileRows, provenanceLines } from './provenance-text.js';
@@ -7,7 +7,11 @@ import { modelFileRows, provenanceLines } from './provenance-text.js';
 /** report.md's provenance section: the command, software, machine and paths, then the model files' sha256. */
 export function provenanceMarkdown(m: RunManifest): string[] {
   const out = ['## Provenance', ''];
-  for (const line of provenanceLines(m)) out.push(`- **${line.label}:** ${line.code ? mdCode(line.text) : mdCell(line.text)}`);
+  for (const line of provenanceLines(m)) {
+    // The command line in a block of its own: exactly what a shell needs, whatever quotes, pipes or backticks it holds.
+    if (line.label === 'Command') out.push(`- **${line.label}:**`, '', ...mdCodeBlock(line.text, 'sh', '  '), '');
+    else out.push(`- **${line.label}:** ${line.code ? mdInlineCode(line.text) : mdText(line.text)}`);
+  }
   out.push('');
   const files = modelFileRows(m);
   if (files.length > 0) {

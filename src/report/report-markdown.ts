@@ -2,7 +2,7 @@ import type { RunSummary } from '../benchmarks/method-summary.js';
 import { referenceMethod } from '../methods/reference-method.js';
 import { readGrid } from './grid-table.js';
 import { protocolOfKind } from '../protocols/registry.js';
-import { compact, DASH, duration, integer, mdCell, mdCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
+import { compact, DASH, duration, integer, mdCell, mdCode, mdInlineCode, mdText, percent, percentCi, pValue, shortHash } from '../render/format.js';
 import { gridSection } from './grid-report.js';
 import { accuracyLabel, headlineMarkdown } from './headline-report.js';
 import { judgeMarkdown } from './judge-report.js';
@@ -20,7 +20,7 @@ export function renderRunMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const { model, dataset } = summary;
   out.push(`# endorm report: ${reportTitle(summary)}`, '');
-  out.push(`${mdCode(model.spec)} on ${mdText(dataset.name)} (${dataset.kind}): ${integer(summary.counts.pairs)} records, ${Object.keys(summary.methods).length} methods. The run card and provenance are at the end.`, '');
+  out.push(`${mdInlineCode(model.spec)} on ${mdText(dataset.name)} (${dataset.kind}): ${integer(summary.counts.pairs)} records, ${Object.keys(summary.methods).length} methods. The run card and provenance are at the end.`, '');
 
   out.push(...headlineMarkdown(summary));
   out.push(...methodsSection(summary));
@@ -34,8 +34,8 @@ export function renderRunMarkdown(summary: RunSummary): string {
     out.push('');
   }
   out.push('## Run', '');
-  out.push(`- **Model:** ${mdCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdCode(model.onnxFile)})`);
-  out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
+  out.push(`- **Model:** ${mdInlineCode(model.spec)} (${model.modelType}, ${model.dtype}, ${mdInlineCode(model.onnxFile)})`);
+  out.push(`- **Dataset:** ${mdText(dataset.name)} (${mdInlineCode(dataset.spec)}, kind ${dataset.kind}, sha256 \`${shortHash(dataset.sha256)}\`)`);
   out.push(`- **Settings:** ${settingsText(summary.settings)}`);
   out.push(`- **endorm:** ${endormText(summary.endorm)}`);
   out.push(`- **Run:** ${runTimeText(summary)}`);
@@ -93,7 +93,7 @@ function methodsSection(summary: RunSummary): string[] {
   out.push('');
   out.push('Accuracy is the share of chosen-vs-rejected comparisons a method gets right (a tie counts as wrong); the 95% CI is a percentile bootstrap over records (1000 resamples, fixed seed).');
   if (reference) {
-    out.push(`McNemar: exact two-sided test on the comparisons both methods judged; b = ${mdCode(reference)} right and the method wrong, c = the reverse.`);
+    out.push(`McNemar: exact two-sided test on the comparisons both methods judged; b = ${mdInlineCode(reference)} right and the method wrong, c = the reverse.`);
   }
   out.push('');
   return out;

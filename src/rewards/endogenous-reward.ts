@@ -1,4 +1,5 @@
 import { alphaIndex, type TokenTrace } from '../engine/token-trace.js';
+import { ALPHA_RULE, isUsableAlpha } from './alpha-range.js';
 import { choiceParam, type MethodSpec, numberParam, rejectUnknownParams } from './method-spec.js';
 
 export interface EndogenousRewardSettings {
@@ -14,7 +15,7 @@ export interface EndogenousRewardSettings {
 export function parseEndogenousReward(m: MethodSpec): EndogenousRewardSettings {
   rejectUnknownParams(m, ['alpha', 'gamma', 'terminal', 'shaping', 'normalize']);
   return {
-    alpha: numberParam(m, 'alpha', 1, (x) => x > 0, 'a temperature > 0'),
+    alpha: numberParam(m, 'alpha', 1, isUsableAlpha, ALPHA_RULE),
     gamma: numberParam(m, 'gamma', 1, (x) => x > 0 && x <= 1, 'a discount in (0, 1]'),
     terminal: choiceParam(m, 'terminal', ['drop', 'keep'] as const, 'drop'),
     shaping: choiceParam(m, 'shaping', ['on', 'off', 'true', 'false'] as const, 'off') in { on: 1, true: 1 },

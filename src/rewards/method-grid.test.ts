@@ -25,6 +25,6 @@ test('bad grid values are usage errors naming the option and value', () => {
   assert.deepEqual(parseGridAxis('--alpha', ' 0.25, 0.5 ,1,'), [0.25, 0.5, 1]);
   assert.throws(() => parseGridAxis('--alpha', '0.5,x'), /--alpha: "x" is not a number/);
   assert.throws(() => parseGridAxis('--gamma', ','), /--gamma "," : expected|--gamma ",": expected/);
-  assert.throws(() => withGridMethods([], [0, 1]), /--alpha: 0 is not a temperature > 0/);
+  assert.throws(() => withGridMethods([], [0, 1]), /--alpha: 0 is not a temperature from 0.000001 to 1000000/);
   assert.throws(() => withGridMethods([], undefined, [1.5]), /--gamma: 1.5 is not a discount in \(0, 1\]/);
 });

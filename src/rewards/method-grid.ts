@@ -1,3 +1,4 @@
+import { ALPHA_RULE, isUsableAlpha } from './alpha-range.js';
 import { MethodSpecError } from './method-spec.js';
 
 /** A sweep over temperature and discount: every (α, γ) pair becomes one `endorm` method. */
@@ -22,7 +23,7 @@ export function gridMethodSpecs(grid: MethodGrid): string[] {
  */
 export function withGridMethods(methods: readonly string[], alphas?: readonly number[], gammas?: readonly number[]): { methods: string[]; grid?: MethodGrid } {
   if (!alphas?.length && !gammas?.length) return { methods: [...methods] };
-  const grid: MethodGrid = { alphas: checkAxis('--alpha', alphas ?? [1], (x) => x > 0, 'a temperature > 0'), gammas: checkAxis('--gamma', gammas ?? [1], (x) => x > 0 && x <= 1, 'a discount in (0, 1]') };
+  const grid: MethodGrid = { alphas: checkAxis('--alpha', alphas ?? [1], isUsableAlpha, ALPHA_RULE), gammas: checkAxis('--gamma', gammas ?? [1], (x) => x > 0 && x <= 1, 'a discount in (0, 1]') };
   return { methods: [...new Set([...methods, ...gridMethodSpecs(grid)])], grid };
 }
 

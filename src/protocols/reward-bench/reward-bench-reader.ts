@@ -9,7 +9,7 @@ import { rewardBenchPairs } from './records.js';
  * from its first bytes, and Parquet, which needs its end first, is refused).
  */
 export async function openRewardBench(input: DatasetInput, options: BenchmarkDatasetOptions): Promise<Dataset> {
-  const source = await openRecords(input.shards ?? input.spec, { stdin: options.stdin, signal: options.signal });
+  const source = await openRecords(input.shards ?? input.spec, { stdin: options.stdin, signal: options.signal, ...(options.limits ? { limits: options.limits } : {}) });
   return {
     name: source.name,
     kind: 'reward-bench',
