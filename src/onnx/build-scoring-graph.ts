@@ -1,13 +1,14 @@
 import { broadcastPastInputs } from './broadcast-past.js';
 import { findVocabProjection, type VocabProjection } from './find-vocab-projection.js';
 import { gatheredHeadNodes } from './gathered-head.js';
+import { fixOptionalInputs } from './optional-inputs.js';
 import { squeeze } from './graph-helpers.js';
 import type { GraphProto, ModelProto, NodeProto } from './onnx-proto.js';
 import { DataType, graphAttr, intAttr, node, tensorInfo } from './onnx-proto.js';
 import { SCORING_IO, type ScoringHead } from './scoring-io.js';
 
 /** Bumped whenever the rewrite changes, so cached graphs from older versions are rebuilt. */
-export const SCORING_GRAPH_VERSION = 3;
+export const SCORING_GRAPH_VERSION = 4;
 
 export interface ScoringGraphOptions {
   /** Which head takes the vocabulary product (see ScoringHead); default `scan`. */
@@ -22,8 +23,8 @@ export interface ScoringGraphOptions {
  */
 export function buildScoringGraph(model: ModelProto, options: ScoringGraphOptions = {}): ModelProto {
   const logitsName = options.logitsName ?? 'logits';
-  const graph = model.graph;
-  if (!graph) throw new Error('the ONNX model has no graph');
+  if (!model.graph) throw new Error('the ONNX model has no graph');
+  const graph = fixOptionalInputs(model.graph);
   const opset = defaultOpset(model);
   if (opset < 11) throw new Error(`ONNX opset ${opset} is too old for the scoring head (needs 11 or newer)`);
   const projection = findVocabProjection(graph, logitsName);
