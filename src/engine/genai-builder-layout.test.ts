@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { distancesUnderBatchings, storiesHead } from '../testing/batching-invariance.js';
 import { writeGenaiLikeModel, type GenaiLikeOptions } from '../testing/genai-like-model.js';
+import { plainRunLoglik } from '../testing/plain-run-reference.js';
+import { runCliInProcess } from '../testing/run-cli.js';
 import { tempCacheDir } from '../testing/shared-models.js';
 
 // onnxruntime-genai builder exports (GroupQueryAttention, packed QKV, rotary inside, no position_ids), built by the
@@ -36,3 +39,26 @@ for (const v of VARIANTS) {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+test('inspect reads a model whose caches name their last dimension kv_cache_dim (sized from config), equal to its plain run', async () => {
+  const { dir, file } = writeGenaiLikeModel({ int4: true, kvCacheDimSymbolic: true });
+  const record = { id: 'one', prompt: 'Once upon a time', chosen: ' there was a dog.', rejected: ' dog.' };
+  const dataset = path.join(dir, 'one.jsonl');
+  fs.writeFileSync(dataset, JSON.stringify(record) + '\n');
+  const reference = (await plainRunLoglik(dir, file, dataset)).find((r) => r.role === 'chosen')!;
+  let stdout = '';
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
+  let r: { code: number; stderr: string };
+  try {
+    r = await runCliInProcess(['inspect', '--model', dir, '--dtype', 'q4', '--template', 'none', '--prompt', record.prompt, '--response', record.chosen, '--json', '--threads', '1']);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(r.code, 0, r.stderr);
+  const tokens: Array<{ logprob: number }> = JSON.parse(stdout).tokens;
+  assert.equal(tokens.length, reference.tokens);
+  const sum = tokens.reduce((s, t) => s + t.logprob, 0);
+  assert.ok(Math.abs(sum - reference.loglik) <= 1e-4 * Math.abs(reference.loglik), `${sum} vs ${reference.loglik}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

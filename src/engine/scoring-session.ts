@@ -112,6 +112,12 @@ export class ScoringSession {
         const shape = m.shape;
         return { name: m.name, type: m.type as ort.Tensor.Type, heads: cacheDim(m.name, shape[1], options.kvHeads, 'num_key_value_heads'), headDim: cacheDim(m.name, shape[3], options.headDim, 'head_dim') };
       });
+    const fed = new Set<string>(['input_ids', 'attention_mask', 'position_ids', SCORING_IO.index, SCORING_IO.target, SCORING_IO.invAlpha]);
+    const unknown = session.inputNames.filter((name) => !fed.has(name) && !name.startsWith('past_key_values.'));
+    if (unknown.length) {
+      await session.release();
+      throw new ModelError(`the ONNX model ${graphPath} takes input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} that endorm does not know how to feed (it feeds input_ids, attention_mask, position_ids and past_key_values.*)`);
+    }
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
     const attention = await attentionLimitsOfFile(graphPath);
     return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, attention, graphPath);

@@ -9,6 +9,7 @@ import { writeModelVariant } from '../testing/model-variants.js';
 import { tempCacheDir, TINY_LLAMA3 } from '../testing/shared-models.js';
 import { buildScoringGraph } from './build-scoring-graph.js';
 import { onnx } from './onnx-proto.js';
+import { runCliInProcess } from '../testing/run-cli.js';
 
 process.env.ENDORM_CACHE = tempCacheDir();
 const DATASET = storiesHead(6);
@@ -38,3 +39,15 @@ for (const [name, source] of [
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+test('an input endorm cannot feed is exit 4 naming it, not a stack trace', async () => {
+  const dir = await writeModelVariant(TINY_LLAMA3, (model) => {
+    model.graph!.input!.push({ name: 'cache_position_unknown', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'sequence_length' }] } } } } as never);
+  });
+  const out = path.join(dir, 'run');
+  const r = await runCliInProcess(['score', '--model', dir, '--template', 'none', '--dataset', DATASET, '--methods', 'loglik', '--out', out, '--quiet', '--threads', '1']);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /input "cache_position_unknown" that endorm does not know how to feed/);
+  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
