@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { distancesUnderBatchings, storiesHead } from '../testing/batching-invariance.js';
 import { writeGenaiLikeModel, type GenaiLikeOptions } from '../testing/genai-like-model.js';
 import { plainRunLoglik } from '../testing/plain-run-reference.js';
+import { loadModel } from './load-model.js';
 import { runCliInProcess } from '../testing/run-cli.js';
 import { tempCacheDir } from '../testing/shared-models.js';
 
@@ -60,5 +61,37 @@ test('inspect reads a model whose caches name their last dimension kv_cache_dim 
   assert.equal(tokens.length, reference.tokens);
   const sum = tokens.reduce((s, t) => s + t.logprob, 0);
   assert.ok(Math.abs(sum - reference.loglik) <= 1e-4 * Math.abs(reference.loglik), `${sum} vs ${reference.loglik}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a batch of responses on a cached prompt runs on GroupQueryAttention with either head (one row per run), equal to whole runs', async () => {
+  const { dir } = writeGenaiLikeModel({ int4: true });
+  const prompt = [506, 72, 105, 259, 265];
+  const responses = [[510, 508, 97], [115, 115, 260, 97, 72], [259]];
+  // The cache holds the prompt less its last token, as prefix sharing keeps it: that token's state scores the first response token.
+  const prefix = prompt.slice(0, -1);
+  const suffix = (r: number[]) => ({ ids: [prompt.at(-1)!, ...r], positions: r.map((_, i) => i), targets: r });
+  const whole = (r: number[]) => ({ ids: [...prompt, ...r], positions: r.map((_, i) => prefix.length + i), targets: r });
+  for (const head of ['scan', 'gathered'] as const) {
+    const model = await loadModel(dir, { dtype: 'q4', alphas: [1, 0.5], cacheDir: tempCacheDir(), threads: 1, head });
+    try {
+      assert.equal(model.session.attention.kernel, 'GroupQueryAttention');
+      assert.equal(model.session.rowsPerRun(4, 5), 1);
+      // Prompts batched (right-padded) without a past; the first row's cache then takes three responses at once.
+      const { presents } = await model.session.run([{ ids: prefix, positions: [], targets: [] }, { ids: prefix.slice(0, 2), positions: [], targets: [] }], undefined, { presents: true });
+      const onCache = await model.session.run(responses.map(suffix), presents![0]);
+      const alone = await model.session.run(responses.map(whole));
+      responses.forEach((_, i) => {
+        for (const key of ['logits', 'logSumExp'] as const) {
+          const a = onCache.results[i][key];
+          const b = alone.results[i][key];
+          assert.equal(a.length, b.length);
+          a.forEach((x, k) => assert.ok(Math.abs(x - b[k]) <= 1e-4 * Math.max(1, Math.abs(b[k])), `${head} response ${i} ${key}[${k}]: ${x} vs ${b[k]}`));
+        }
+      });
+    } finally {
+      await model.session.release();
+    }
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 });
