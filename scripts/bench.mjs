@@ -120,7 +120,7 @@ async function main(a) {
     peak.count++;
     if (p.gflops > peak.gflops) Object.assign(peak, p);
   };
-  await measurePeak();
+  if (!a.onlyDtypes) await measurePeak();
   const rows = [];
   const dtypeRows = [];
   for (const preset of a.models.split(',')) {
@@ -131,7 +131,8 @@ async function main(a) {
     const inputs = rmBenchInputs(records, readConfig(modelDir).vocab_size);
     const inputsFile = path.join(work, 'inputs.json');
     fs.writeFileSync(inputsFile, JSON.stringify(inputs));
-    const prep = runJsonChild(['--prepare', modelDir, work]);
+    // --only-dtypes times no floor: its body and head graphs are not needed.
+    const prep = a.onlyDtypes ? { bytes: dtypeFileBytes(modelDir, 'fp32') } : runJsonChild(['--prepare', modelDir, work]);
     const config = readConfig(modelDir);
     const flops = usefulFlops(config, inputs);
     const tokens = inputs.records.reduce((n, r) => n + r.responses.reduce((m, x) => m + r.prompt.length + x.length, 0), 0);
@@ -142,7 +143,7 @@ async function main(a) {
     const perRound = [];
     const paths = a.onlyDtypes ? [] : PATHS.filter((p) => !(p === 'naive' && a.skipNaive));
     for (let round = 0; round < a.rounds; round++) {
-      if (round > 0) await measurePeak();
+      if (round > 0 && !a.onlyDtypes) await measurePeak();
       // Alternate the order so that a slow spell of a shared machine does not always hit the same path.
       for (const p of round % 2 ? [...paths].reverse() : paths) {
         if (p === 'naive' && round > 0 && !a.naiveEveryRound) continue;
@@ -172,6 +173,11 @@ async function main(a) {
     rows.push({ preset, tokens, flops, results, perRound, bytes: prep.bytes, sharedFlops: sharedSavedFlops(config, inputs) });
     const dtypes = a.dtypes.split(',');
     if (dtypes.length > 1 || dtypes[0] !== 'fp32') dtypeRows.push(await benchDtypes(a, preset, modelDir, dtypes, inputsFile, work, tokens, inputs.records.length));
+  }
+  if (a.onlyDtypes) {
+    printDtypes(dtypeRows);
+    console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return;
   }
   console.log(`\n| model | path | seconds | tokens/s | CPU-s | peak RSS MiB | GFLOP/s | % of matmul peak | other processes (cores) |`);
   console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|`);
