@@ -4,7 +4,7 @@
 //   node scripts/bench.mjs [--quick] [--models bench-32k,qwen-vocab] [--records N] [--records-qwen N] [--rounds N]
 //                          [--batch-size 8] [--max-batch-tokens 4096] [--threads N] [--skip-naive]
 //                          [--naive-every-round] [--quiet-wait SECONDS] [--chunk-elements N] [--dtypes fp32,q8,q4,q4f16,fp16]
-//                          [--only-dtypes]
+//                          [--only-dtypes] [--max-records N]
 //
 // For each random Llama from ../shared/tools/random-llama (generated into bench-models/PRESET once, or reused; set
 // ENDORM_BENCH_MODELS=DIR to look for DIR/PRESET first) it times, each path in its own process so that its peak RSS is
@@ -76,6 +76,7 @@ function parseArgs(argv) {
     if (k === '--quick') a.quick = true;
     else if (k === '--skip-naive') a.skipNaive = true;
     else if (k === '--only-dtypes') a.onlyDtypes = true;
+    else if (k === '--max-records') (a.maxRecords = Number(v)), i++;
     else if (k === '--models') (a.models = v), i++;
     else if (k === '--records') (a.records = Number(v)), i++;
     else if (k === '--records-qwen') (a.recordsQwen = Number(v)), i++;
@@ -129,6 +130,8 @@ async function main(a) {
     const work = path.join(BENCH_DIR, '.bench-work', preset);
     fs.mkdirSync(work, { recursive: true });
     const inputs = rmBenchInputs(records, readConfig(modelDir).vocab_size);
+    // --max-records: the first N records only (a short run on a busy machine).
+    if (a.maxRecords) inputs.records = inputs.records.slice(0, a.maxRecords);
     const inputsFile = path.join(work, 'inputs.json');
     fs.writeFileSync(inputsFile, JSON.stringify(inputs));
     // --only-dtypes times no floor: its body and head graphs are not needed.
