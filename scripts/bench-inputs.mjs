@@ -91,3 +91,54 @@ export function cpuBusySeconds() {
     return 0;
   }
 }
+
+/** transform.py's variant for each `--dtype` the CPU bench compares (files named as transformers.js names them). */
+const DTYPE_VARIANTS = { q8: ['q8', 'model_quantized.onnx'], q4: ['q4', 'model_q4.onnx'], q4f16: ['q4f16', 'model_q4f16.onnx'], fp16: ['fp16', 'model_fp16.onnx'] };
+export const BENCH_DTYPES = ['fp32', ...Object.keys(DTYPE_VARIANTS)];
+
+/**
+ * A folder beside `modelDir` (PRESET-dtypes) holding the model in each of `dtypes`: fp32 hard-linked from `modelDir`,
+ * the others written once by ../shared/tools/onnx-variants/transform.py (onnxruntime's quantisers re-implemented:
+ * dynamic int8, MatMulNBits 4-bit block 32 with the lm_head, float16 with float32 inputs and outputs).
+ */
+export function ensureDtypeVariants(modelDir, dtypes) {
+  const dir = `${modelDir}-dtypes`;
+  fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+  for (const f of fs.readdirSync(modelDir)) if (f.endsWith('.json')) fs.copyFileSync(path.join(modelDir, f), path.join(dir, f));
+  const fp32 = path.join(dir, 'onnx', 'model.onnx');
+  if (!fs.existsSync(fp32)) fs.linkSync(path.join(modelDir, 'onnx', 'model.onnx'), fp32);
+  const missing = dtypes.filter((d) => d !== 'fp32' && !fs.existsSync(path.join(dir, 'onnx', DTYPE_VARIANTS[d][1])));
+  if (missing.length) {
+    console.log(`writing ${missing.join(', ')} of ${path.basename(modelDir)} into ${dir} (once) ...`);
+    const script = path.join(SHARED, 'tools', 'onnx-variants', 'transform.py');
+    const r = spawnSync('/usr/bin/python3', [script, modelDir, dir, ...missing.map((d) => DTYPE_VARIANTS[d][0])], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`transform.py ${missing.join(' ')} failed; it needs Debian's python3-onnx and python3-numpy`);
+  }
+  return dir;
+}
+
+/** Bytes of a dtype's ONNX file and its external data. */
+export function dtypeFileBytes(dir, dtype) {
+  const file = path.join(dir, 'onnx', dtype === 'fp32' ? 'model.onnx' : DTYPE_VARIANTS[dtype][1]);
+  return fs.statSync(file).size + (fs.existsSync(`${file}_data`) ? fs.statSync(`${file}_data`).size : 0);
+}
+
+/**
+ * How often two scorings order a record's responses differently: RM-Bench's pairs (each of the first three responses,
+ * chosen, against each of the last three, rejected), compared by the sign of the log-likelihood difference.
+ */
+export function rankingFlips(reference, other, records) {
+  let flips = 0;
+  let pairs = 0;
+  let worst = 0;
+  for (let r = 0; r < records; r++) {
+    for (let k = 0; k < 6; k++) worst = Math.max(worst, Math.abs(reference[r * 6 + k] - other[r * 6 + k]));
+    for (let c = 0; c < 3; c++) {
+      for (let j = 3; j < 6; j++) {
+        pairs++;
+        if (Math.sign(reference[r * 6 + c] - reference[r * 6 + j]) !== Math.sign(other[r * 6 + c] - other[r * 6 + j])) flips++;
+      }
+    }
+  }
+  return { flips, pairs, worst };
+}

@@ -3,7 +3,8 @@
 //
 //   node scripts/bench.mjs [--quick] [--models bench-32k,qwen-vocab] [--records N] [--records-qwen N] [--rounds N]
 //                          [--batch-size 8] [--max-batch-tokens 4096] [--threads N] [--skip-naive]
-//                          [--naive-every-round] [--quiet-wait SECONDS] [--chunk-elements N]
+//                          [--naive-every-round] [--quiet-wait SECONDS] [--chunk-elements N] [--dtypes fp32,q8,q4,q4f16,fp16]
+//                          [--only-dtypes] [--max-records N]
 //
 // For each random Llama from ../shared/tools/random-llama (generated into bench-models/PRESET once, or reused; set
 // ENDORM_BENCH_MODELS=DIR to look for DIR/PRESET first) it times, each path in its own process so that its peak RSS is
@@ -24,8 +25,12 @@
 // Timing on a shared machine: each path runs --rounds times (default 2, --quick 1) in alternating order and its best
 // time is kept (the naive path once, unless --naive-every-round); before each path the bench waits up to --quiet-wait
 // seconds (20) for other processes to leave the CPU, and it prints the CPU they took during each run, and each path's
-// own CPU time. Defaults: 2 records per RM-Bench file on both models (--records, --records-qwen): about 7 minutes on a
-// quiet 2-core machine (longer while other processes hold the CPU); --quick (1 record per file, one round) about 3.
+// own CPU time. Then (e): endorm with prefix sharing on each --dtypes layout (default fp32, q8, q4, q4f16, fp16: the
+// stand-ins ../shared/tools/onnx-variants/transform.py writes into bench-models/PRESET-dtypes once), timed the same
+// way (--only-dtypes: only these), with tokens/s, peak RSS, the file's size and, against fp32, the largest
+// log-likelihood difference and how many of RM-Bench's pairs (each chosen response against each rejected one) change
+// order. Defaults: 2 records per RM-Bench file on both models (--records, --records-qwen): about 7 minutes on a
+// quiet 2-core machine for (a)–(d) (longer while other processes hold the CPU); --quick (1 record per file, one round) about 3.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +39,9 @@ import { fileURLToPath } from 'node:url';
 // The project's seeded generator (npm run bench builds dist/ first): the same sequences as the reports' bootstrap.
 import { mulberry32 } from '../dist/util/prng.js';
 
-import { BENCH_DIR, cpuBusySeconds, ensureModel, readConfig, rmBenchInputs, ROOT, scoreBenchInputs } from './bench-inputs.mjs';
+import {
+  BENCH_DIR, BENCH_DTYPES, cpuBusySeconds, dtypeFileBytes, ensureDtypeVariants, ensureModel, rankingFlips, readConfig, rmBenchInputs, ROOT, scoreBenchInputs,
+} from './bench-inputs.mjs';
 
 const PATHS = ['floor', 'naive', 'endorm', 'endorm-shared'];
 const LABEL = { floor: '(a) floor', naive: '(b) naive', endorm: '(c) endorm', 'endorm-shared': '(d) endorm + sharing' };
@@ -68,6 +75,8 @@ function parseArgs(argv) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--quick') a.quick = true;
     else if (k === '--skip-naive') a.skipNaive = true;
+    else if (k === '--only-dtypes') a.onlyDtypes = true;
+    else if (k === '--max-records') (a.maxRecords = Number(v)), i++;
     else if (k === '--models') (a.models = v), i++;
     else if (k === '--records') (a.records = Number(v)), i++;
     else if (k === '--records-qwen') (a.recordsQwen = Number(v)), i++;
@@ -78,6 +87,8 @@ function parseArgs(argv) {
     else if (k === '--naive-every-round') a.naiveEveryRound = true;
     else if (k === '--quiet-wait') (a.quietWait = Number(v)), i++;
     else if (k === '--chunk-elements') (a.chunkElements = Number(v)), i++;
+    else if (k === '--dtypes') (a.dtypes = v), i++;
+    else if (k === '--dtype') (a.dtype = v), i++;
     else if (k === '--child') (a.child = v), (a.modelDir = argv[i + 2]), (a.inputs = argv[i + 3]), (a.work = argv[i + 4]), (i += 4);
     else if (k === '--matmul-peak') (a.child = 'matmul-peak'), (a.threads = Number(v)), i++;
     else if (k === '--prepare') (a.child = 'prepare'), (a.modelDir = v), (a.work = argv[i + 2]), (i += 2);
@@ -89,6 +100,9 @@ function parseArgs(argv) {
   a.rounds ??= a.quick ? 1 : 2;
   // Seconds to wait, before each path, for other processes to leave the CPU (a shared machine).
   a.quietWait ??= 20;
+  a.dtypes ??= BENCH_DTYPES.join(',');
+  const unknown = a.dtypes.split(',').filter((d) => !BENCH_DTYPES.includes(d));
+  if (unknown.length) throw new Error(`--dtypes: unknown ${unknown.join(', ')} (known: ${BENCH_DTYPES.join(', ')})`);
   return a;
 }
 
@@ -107,17 +121,21 @@ async function main(a) {
     peak.count++;
     if (p.gflops > peak.gflops) Object.assign(peak, p);
   };
-  await measurePeak();
+  if (!a.onlyDtypes) await measurePeak();
   const rows = [];
+  const dtypeRows = [];
   for (const preset of a.models.split(',')) {
     const modelDir = ensureModel(preset);
     const records = preset === 'qwen-vocab' ? a.recordsQwen : a.records;
     const work = path.join(BENCH_DIR, '.bench-work', preset);
     fs.mkdirSync(work, { recursive: true });
     const inputs = rmBenchInputs(records, readConfig(modelDir).vocab_size);
+    // --max-records: the first N records only (a short run on a busy machine).
+    if (a.maxRecords) inputs.records = inputs.records.slice(0, a.maxRecords);
     const inputsFile = path.join(work, 'inputs.json');
     fs.writeFileSync(inputsFile, JSON.stringify(inputs));
-    const prep = runJsonChild(['--prepare', modelDir, work]);
+    // --only-dtypes times no floor: its body and head graphs are not needed.
+    const prep = a.onlyDtypes ? { bytes: dtypeFileBytes(modelDir, 'fp32') } : runJsonChild(['--prepare', modelDir, work]);
     const config = readConfig(modelDir);
     const flops = usefulFlops(config, inputs);
     const tokens = inputs.records.reduce((n, r) => n + r.responses.reduce((m, x) => m + r.prompt.length + x.length, 0), 0);
@@ -126,9 +144,9 @@ async function main(a) {
       `(${seqs} sequences, ${tokens} tokens, longest ${inputs.longest}); useful work ${(flops / 1e12).toFixed(2)} TFLOP`);
     const results = {};
     const perRound = [];
-    const paths = PATHS.filter((p) => !(p === 'naive' && a.skipNaive));
+    const paths = a.onlyDtypes ? [] : PATHS.filter((p) => !(p === 'naive' && a.skipNaive));
     for (let round = 0; round < a.rounds; round++) {
-      if (round > 0) await measurePeak();
+      if (round > 0 && !a.onlyDtypes) await measurePeak();
       // Alternate the order so that a slow spell of a shared machine does not always hit the same path.
       for (const p of round % 2 ? [...paths].reverse() : paths) {
         if (p === 'naive' && round > 0 && !a.naiveEveryRound) continue;
@@ -156,6 +174,13 @@ async function main(a) {
       }
     }
     rows.push({ preset, tokens, flops, results, perRound, bytes: prep.bytes, sharedFlops: sharedSavedFlops(config, inputs) });
+    const dtypes = a.dtypes.split(',');
+    if (dtypes.length > 1 || dtypes[0] !== 'fp32') dtypeRows.push(await benchDtypes(a, preset, modelDir, dtypes, inputsFile, work, tokens, inputs.records.length));
+  }
+  if (a.onlyDtypes) {
+    printDtypes(dtypeRows);
+    console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return;
   }
   console.log(`\n| model | path | seconds | tokens/s | CPU-s | peak RSS MiB | GFLOP/s | % of matmul peak | other processes (cores) |`);
   console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|`);
@@ -192,7 +217,47 @@ async function main(a) {
     const sums = PATHS.filter((p) => r[p]).map((p) => `${p} ${r[p].checksum.toFixed(3)}`);
     console.log(`    check: Σ logsumexp over scored positions: ${sums.join(', ')}`);
   }
+  if (dtypeRows.length) printDtypes(dtypeRows);
   console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** (e): endorm with prefix sharing on each layout of the model, in alternating order per round, best time kept. */
+async function benchDtypes(a, preset, modelDir, dtypes, inputsFile, work, tokens, records) {
+  const dir = ensureDtypeVariants(modelDir, dtypes);
+  for (const dtype of dtypes) runJsonChild(['--child', 'prepare-dtype', dir, inputsFile, work, '--dtype', dtype]);
+  const best = {};
+  for (let round = 0; round < a.rounds; round++) {
+    for (const dtype of round % 2 ? [...dtypes].reverse() : dtypes) {
+      const waited = await waitForQuiet(a.quietWait);
+      const before = cpuBusySeconds();
+      const wall0 = performance.now();
+      const x = runJsonChild(['--child', 'dtype', dir, inputsFile, work, '--dtype', dtype, '--batch-size', String(a.batchSize),
+        '--max-batch-tokens', String(a.maxBatchTokens), '--threads', String(a.threads)]);
+      x.otherCores = Math.max(0, (cpuBusySeconds() - before - x.cpuSeconds) / ((performance.now() - wall0) / 1000));
+      console.log(`  round ${round + 1} (e) ${preset} ${dtype.padEnd(6)} ${x.seconds.toFixed(1).padStart(7)} s  ${(tokens / x.seconds).toFixed(0).padStart(6)} tok/s  ` +
+        `peak RSS ${x.maxRssMiB.toFixed(0).padStart(6)} MiB  ${x.timedCpuSeconds.toFixed(1).padStart(6)} CPU-s  (load ${x.loadSeconds.toFixed(1)} s; other processes ${x.otherCores.toFixed(1)} cores${waited ? `, waited ${waited.toFixed(0)} s` : ''})`);
+      if (!best[dtype] || x.seconds < best[dtype].seconds) best[dtype] = { ...x, maxRssMiB: Math.max(x.maxRssMiB, best[dtype]?.maxRssMiB ?? 0) };
+      else best[dtype].maxRssMiB = Math.max(best[dtype].maxRssMiB, x.maxRssMiB);
+    }
+  }
+  for (const dtype of dtypes) best[dtype].fileMiB = dtypeFileBytes(dir, dtype) / 2 ** 20;
+  return { preset, tokens, records, best };
+}
+
+function printDtypes(dtypeRows) {
+  // On a shared machine CPU-s (this process's CPU time while scoring) is steadier than wall time; with one thread
+  // (--threads 1) it is also free of the thread pool's spinning.
+  console.log(`\n(e) endorm with prefix sharing by ONNX layout (--dtype); × fp32 = tokens/s (or CPU time) over fp32's; rankings: RM-Bench pairs ordered differently from fp32`);
+  console.log(`| model | dtype | file MiB | seconds | tokens/s | × fp32 | CPU-s | × fp32 by CPU-s | peak RSS MiB | max abs Δ loglik vs fp32 | pair rankings differing | other processes (cores) |`);
+  console.log(`|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const { preset, tokens, records, best } of dtypeRows) {
+    const fp32 = best.fp32;
+    for (const [dtype, x] of Object.entries(best)) {
+      const flips = fp32 && dtype !== 'fp32' ? rankingFlips(fp32.logliks, x.logliks, records) : undefined;
+      console.log(`| ${preset} | ${dtype} | ${x.fileMiB.toFixed(0)} | ${x.seconds.toFixed(1)} | ${(tokens / x.seconds).toFixed(0)} | ${fp32 ? (fp32.seconds / x.seconds).toFixed(2) : 'n/a'} | ` +
+        `${x.timedCpuSeconds.toFixed(1)} | ${fp32 ? (fp32.timedCpuSeconds / x.timedCpuSeconds).toFixed(2) : 'n/a'} | ${x.maxRssMiB.toFixed(0)} | ${flips ? flips.worst.toFixed(3) : '–'} | ${flips ? `${flips.flips} of ${flips.pairs}` : '–'} | ${x.otherCores.toFixed(1)} |`);
+    }
+  }
 }
 
 function runJsonChild(childArgs) {
@@ -371,7 +436,31 @@ async function child(a) {
     return performance.now();
   };
   let result;
-  if (a.child === 'floor') {
+  if (a.child === 'prepare-dtype') {
+    // The scoring graph of this layout, written once into the bench's cache before any timing.
+    const { loadModel } = await import('../dist/engine/load-model.js');
+    const model = await loadModel(a.modelDir, { dtype: a.dtype, alphas: [1], threads: 1 });
+    await model.session.release();
+    result = { loadSeconds: 0, seconds: 0 };
+  } else if (a.child === 'dtype') {
+    const { loadModel } = await import('../dist/engine/load-model.js');
+    const { scorePairs } = await import('../dist/run/score-pairs.js');
+    const { responseRequest } = await import('../dist/engine/response-trace.js');
+    const model = await loadModel(a.modelDir, { dtype: a.dtype, alphas: [1], threads: a.threads, chunkElements: a.chunkElements });
+    const loaded = markLoaded();
+    const index = new Map(inputs.records.map((r, i) => [r.key, i]));
+    const logliks = new Array(inputs.records.length * 6).fill(NaN);
+    await scoreBenchInputs({ scorePairs, responseRequest }, model.session, inputs, {
+      batch: { batchSize: a.batchSize, maxBatchTokens: a.maxBatchTokens },
+      accept: (record, k, response, res) => {
+        let sum = 0;
+        for (let i = 0; i < response.length; i++) sum += res.logits[i] - res.logSumExp[i];
+        logliks[index.get(record.key) * 6 + k] = sum;
+      },
+    });
+    result = { loadSeconds: (loaded - t0) / 1000, seconds: (performance.now() - loaded) / 1000, logliks };
+    await model.session.release();
+  } else if (a.child === 'floor') {
     const body = await ort.InferenceSession.create(path.join(a.work, 'body.onnx'), sessionOptions);
     const head = await ort.InferenceSession.create(path.join(a.work, 'head.onnx'), sessionOptions);
     const loaded = markLoaded();

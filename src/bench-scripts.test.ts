@@ -48,3 +48,14 @@ test('the benches\' scoreBenchInputs scores every response of its inputs once, w
     await model.session.release();
   }
 });
+
+test('the CPU bench\'s rankingFlips counts the RM-Bench pairs (3 chosen × 3 rejected per record) two scorings order differently', async () => {
+  const { rankingFlips } = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'scripts', 'bench-inputs.mjs')).href)) as {
+    rankingFlips: (a: number[], b: number[], records: number) => { flips: number; pairs: number; worst: number };
+  };
+  const reference = [-10, -11, -12, -20, -21, -22, -5, -6, -7, -1, -2, -3];
+  // record 0: chosen 0 (−10 → −20.5) now below rejected 3 (−20) only: 1 flip; record 1 unchanged apart from a small shift
+  const other = [-20.5, -11, -12, -20, -21, -22, -5.1, -6, -7, -1, -2, -3];
+  assert.deepEqual(rankingFlips(reference, other, 2), { flips: 1, pairs: 18, worst: 10.5 });
+  assert.deepEqual(rankingFlips(reference, reference, 2), { flips: 0, pairs: 18, worst: 0 });
+});

@@ -87,6 +87,8 @@ export async function loadModel(spec: string, options: LoadModelOptions): Promis
     vocabSize: model.config.vocabSize,
     padTokenId: model.padTokenId,
     attentionHeads: model.attentionHeads,
+    kvHeads: model.config.numKeyValueHeads || undefined,
+    headDim: model.config.headDim || undefined,
     profileFilePrefix: options.profileFilePrefix,
   });
   options.onStatus?.({ phase: 'ready', seconds: (performance.now() - started) / 1000 });

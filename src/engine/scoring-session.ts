@@ -1,6 +1,7 @@
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../model/model-errors.js';
+import { attentionLimitsOfFile, type AttentionLimits } from '../onnx/attention-limits.js';
 import { graphMetadata, graphOutputNames } from '../onnx/graph-io.js';
 import { readRunConstraints, type RunConstraints } from '../onnx/run-constraints.js';
 import { SCORING_IO, type ScoringHead } from '../onnx/scoring-io.js';
@@ -23,6 +24,9 @@ export interface SessionOptions {
   padTokenId?: number;
   /** Query heads of the model; with it, a run whose attention would hold too many scores is split into row groups. */
   attentionHeads?: number;
+  /** Cache shape from the model's config, for graphs whose past inputs name these dimensions by a symbol. */
+  kvHeads?: number;
+  headDim?: number;
   /** Most attention scores (rows × heads × seq × (past + seq)) of one onnxruntime run, instead of the device's. */
   attentionElements?: number;
   /** Write onnxruntime's profile (each node's time, operator and provider) to a JSON file with this path prefix. */
@@ -83,6 +87,8 @@ export class ScoringSession {
     private readonly invAlpha: ort.Tensor,
     /** What the graph needs for batch-invariant scores (see onnx/run-constraints.ts). */
     readonly constraints: RunConstraints,
+    /** What the graph's attention kernel accepts (GroupQueryAttention: one row per run on a cache). */
+    readonly attention: AttentionLimits,
     /** The scoring graph file the session runs (named when the model misbehaves). */
     readonly graphPath?: string,
   ) {}
@@ -107,11 +113,18 @@ export class ScoringSession {
       .map((m) => {
         if (!m.isTensor) throw new ModelError(`unexpected non-tensor input ${m.name}`);
         const shape = m.shape;
-        return { name: m.name, type: m.type as ort.Tensor.Type, heads: Number(shape[1]), headDim: Number(shape[3]) };
+        return { name: m.name, type: m.type as ort.Tensor.Type, heads: cacheDim(m.name, shape[1], options.kvHeads, 'num_key_value_heads'), headDim: cacheDim(m.name, shape[3], options.headDim, 'head_dim') };
       });
+    const fed = new Set<string>(['input_ids', 'attention_mask', 'position_ids', SCORING_IO.index, SCORING_IO.target, SCORING_IO.invAlpha]);
+    const unknown = session.inputNames.filter((name) => !fed.has(name) && !name.startsWith('past_key_values.'));
+    if (unknown.length) {
+      await session.release();
+      throw new ModelError(`the ONNX model ${graphPath} takes input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} that endorm does not know how to feed (it feeds input_ids, attention_mask, position_ids and past_key_values.*)`);
+    }
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
     const constraints = readRunConstraints(await graphMetadata(graphPath));
-    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, constraints, graphPath);
+    const attention = await attentionLimitsOfFile(graphPath);
+    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, constraints, attention, graphPath);
   }
 
   get alphas(): number[] {
@@ -161,6 +174,12 @@ export class ScoringSession {
   /** Rows of one onnxruntime run for sequences of `seq` tokens on a cache of `pastLength`, within the attention budget. */
   rowsPerRun(seq: number, pastLength = 0): number {
     if (this.oneSequencePerRun) return 1;
+    // A kernel that takes one row on a cache (GroupQueryAttention) runs the responses of a shared prompt one by one.
+    if (pastLength > 0) return Math.min(this.attention.rowsOnPast, this.rowsWithinBudget(seq, pastLength));
+    return this.rowsWithinBudget(seq, pastLength);
+  }
+
+  private rowsWithinBudget(seq: number, pastLength: number): number {
     const heads = this.options.attentionHeads;
     if (!heads) return Number.POSITIVE_INFINITY;
     const budget = this.options.attentionElements ?? this.device.attentionElements;
@@ -356,6 +375,17 @@ function concatResults(parts: PositionResult[]): PositionResult {
     return out;
   };
   return { logits: join(parts.map((p) => p.logits)), logSumExp: join(parts.map((p) => p.logSumExp)) };
+}
+
+/**
+ * A cache dimension of a past input: the graph's number, or, where the graph names it by a symbol (the model builder's
+ * `kv_cache_dim`), the config's. An empty past must be fed with a real size, so one found nowhere stops the load.
+ */
+function cacheDim(input: string, dim: unknown, fromConfig: number | undefined, configField: string): number {
+  const n = Number(dim);
+  if (Number.isInteger(n) && n > 0) return n;
+  if (fromConfig !== undefined && Number.isInteger(fromConfig) && fromConfig > 0) return fromConfig;
+  throw new ModelError(`the model's input ${input} names its dimension "${String(dim)}" by a symbol and config.json has no ${configField} to size it`);
 }
 
 function emptyPast(p: { type: ort.Tensor.Type; heads: number; headDim: number }, batch: number): ort.Tensor {

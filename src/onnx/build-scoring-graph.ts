@@ -3,6 +3,7 @@ import { findVocabProjection, type VocabProjection } from './find-vocab-projecti
 import { gatheredHeadNodes } from './gathered-head.js';
 import { quantisePerSequence, type PerPositionInput } from './per-sequence-quantisation.js';
 import { withRunConstraints } from './run-constraints.js';
+import { fixOptionalInputs } from './optional-inputs.js';
 import { squeeze } from './graph-helpers.js';
 import type { GraphProto, ModelProto, NodeProto } from './onnx-proto.js';
 import { DataType, graphAttr, intAttr, node, tensorInfo } from './onnx-proto.js';
@@ -24,8 +25,8 @@ export interface ScoringGraphOptions {
  */
 export function buildScoringGraph(model: ModelProto, options: ScoringGraphOptions = {}): ModelProto {
   const logitsName = options.logitsName ?? 'logits';
-  const graph = model.graph;
-  if (!graph) throw new Error('the ONNX model has no graph');
+  if (!model.graph) throw new Error('the ONNX model has no graph');
+  const graph = fixOptionalInputs(model.graph);
   const opset = defaultOpset(model);
   if (opset < 11) throw new Error(`ONNX opset ${opset} is too old for the scoring head (needs 11 or newer)`);
   const found = findVocabProjection(graph, logitsName);

@@ -31,6 +31,8 @@ export class PlainRun {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, S]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(S).fill(1n), [1, S]),
     };
+    // transformers.js feeds 0: keep every position's logits.
+    if (this.session.inputNames.includes('num_logits_to_keep')) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([0n]), []);
     if (this.session.inputNames.includes('position_ids')) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i)), [1, S]);
     for (const m of this.session.inputMetadata) {
       if (!m.name.startsWith('past_key_values.') || !m.isTensor) continue;
@@ -64,24 +66,36 @@ function asFloat32(t: ort.Tensor): Float32Array {
   return Float32Array.from({ length: raw.length }, (_, i) => getFloat16(view, 2 * i, true));
 }
 
+export interface PlainRunScore {
+  pair: string;
+  role: 'chosen' | 'rejected';
+  tokens: number;
+  loglik: number;
+}
+
 /**
- * Plain-run log-likelihoods of both responses of each record of a pairs file (JSONL with prompt/chosen/rejected),
- * tokenised as `endorm score --template none` tokenises them: `${id}/${role}` → loglik.
+ * Plain-run log-likelihoods of both responses of each record of a pairs file (JSONL with id, prompt, chosen,
+ * rejected), tokenised as `endorm score --template none` tokenises them.
  */
-export async function plainRunScores(modelDir: string, onnxFile: string, dataset: string, limit = Infinity): Promise<Map<string, number>> {
+export async function plainRunLoglik(modelDir: string, onnxFile: string, dataset: string, limit = Infinity): Promise<PlainRunScore[]> {
   const tokenizer = await loadTokenizer(modelDir);
   const run = await PlainRun.open(modelDir, onnxFile);
-  const scores = new Map<string, number>();
+  const out: PlainRunScore[] = [];
   try {
-    const records = fs.readFileSync(dataset, 'utf8').trim().split('\n').slice(0, limit).map((l) => JSON.parse(l));
+    const records = fs.readFileSync(dataset, 'utf8').split('\n').filter(Boolean).slice(0, limit).map((l) => JSON.parse(l));
     for (const r of records) {
       for (const role of ['chosen', 'rejected'] as const) {
         const f = formatResponse(tokenizer, { template: 'none', system: r.system, prompt: r.prompt, response: r[role] });
-        scores.set(`${r.id}/${role}`, await run.loglik(f.ids, f.responseStart));
+        out.push({ pair: r.id, role, tokens: f.ids.length - f.responseStart, loglik: await run.loglik(f.ids, f.responseStart) });
       }
     }
   } finally {
     await run.release();
   }
-  return scores;
+  return out;
+}
+
+/** The same as a map `${id}/${role}` → loglik. */
+export async function plainRunScores(modelDir: string, onnxFile: string, dataset: string, limit = Infinity): Promise<Map<string, number>> {
+  return new Map((await plainRunLoglik(modelDir, onnxFile, dataset, limit)).map((r) => [`${r.pair}/${r.role}`, r.loglik]));
 }
