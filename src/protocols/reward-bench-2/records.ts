@@ -1,6 +1,7 @@
 import { describe, expectObject, labelValue, parsePrompt, requiredString, sourceOf } from '../../datasets/field-mapping.js';
 import { InputError, recordError, type RecordLocation } from '../../datasets/input-error.js';
 import type { Pair } from '../../datasets/pair.js';
+import { recordsToPairs } from '../../datasets/records-to-pairs.js';
 import type { RawRecord, RecordItem } from '../../datasets/raw-record.js';
 import { isTies } from './constants.js';
 
@@ -72,26 +73,6 @@ function count(value: unknown, field: string, expected: number, what: string, lo
 }
 
 /** Pairs from RewardBench 2 records, in order; bad and duplicate records come through as InputErrors. */
-export async function* rewardBench2Pairs(records: AsyncIterable<RecordItem>): AsyncGenerator<Pair | InputError> {
-  const seen = new Set<string>();
-  for await (const item of records) {
-    if (item instanceof InputError) {
-      yield item;
-      continue;
-    }
-    let pair: Pair;
-    try {
-      pair = rewardBench2RecordToPair(item);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      yield error;
-      continue;
-    }
-    if (seen.has(pair.key)) {
-      yield recordError(item.location, `duplicate id ${JSON.stringify(pair.id)}`, 'id');
-      continue;
-    }
-    seen.add(pair.key);
-    yield pair;
-  }
+export function rewardBench2Pairs(records: AsyncIterable<RecordItem>): AsyncGenerator<Pair | InputError> {
+  return recordsToPairs(records, rewardBench2RecordToPair);
 }

@@ -1,6 +1,7 @@
 import { expectObject, labelValue, parsePrompt, recordId, requiredString, sourceOf } from '../../datasets/field-mapping.js';
 import { InputError, recordError } from '../../datasets/input-error.js';
 import type { Pair } from '../../datasets/pair.js';
+import { recordsToPairs } from '../../datasets/records-to-pairs.js';
 import type { RawRecord, RecordItem } from '../../datasets/raw-record.js';
 import { isRewardBenchSubset } from './constants.js';
 
@@ -38,26 +39,6 @@ export function rewardBenchRecordToPair(raw: RawRecord): Pair {
 }
 
 /** Pairs from RewardBench records, in order; bad and duplicate records come through as InputErrors. */
-export async function* rewardBenchPairs(records: AsyncIterable<RecordItem>): AsyncGenerator<Pair | InputError> {
-  const seen = new Set<string>();
-  for await (const item of records) {
-    if (item instanceof InputError) {
-      yield item;
-      continue;
-    }
-    let pair: Pair;
-    try {
-      pair = rewardBenchRecordToPair(item);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      yield error;
-      continue;
-    }
-    if (seen.has(pair.key)) {
-      yield recordError(item.location, `duplicate id ${JSON.stringify(pair.id)}`, 'id');
-      continue;
-    }
-    seen.add(pair.key);
-    yield pair;
-  }
+export function rewardBenchPairs(records: AsyncIterable<RecordItem>): AsyncGenerator<Pair | InputError> {
+  return recordsToPairs(records, rewardBenchRecordToPair);
 }
