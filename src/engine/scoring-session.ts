@@ -1,8 +1,8 @@
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../model/model-errors.js';
-import { attentionLimitsOfFile, type AttentionLimits } from '../onnx/attention-limits.js';
-import { graphMetadata, graphOutputNames } from '../onnx/graph-io.js';
+import { attentionLimits, type AttentionLimits } from '../onnx/attention-limits.js';
+import { modelMetadata, outputNames, readGraphFile } from '../onnx/graph-io.js';
 import { readRunConstraints, type RunConstraints } from '../onnx/run-constraints.js';
 import { SCORING_IO, type ScoringHead } from '../onnx/scoring-io.js';
 import { assertCudaAvailable } from './cuda-provider.js';
@@ -98,7 +98,8 @@ export class ScoringSession {
     if (device.name === 'cuda') assertCudaAvailable();
     const head = options.head ?? device.head;
     // Caches stay in device memory only with the gathered graph, which takes them back as they come (batch 1).
-    const outputs = device.cacheLocation === 'gpu-buffer' && head === 'gathered' ? await graphOutputNames(graphPath) : [];
+    const graph = await readGraphFile(graphPath);
+    const outputs = device.cacheLocation === 'gpu-buffer' && head === 'gathered' ? outputNames(graph) : [];
     const sessionOptions = onnxSessionOptions(device, outputs, options);
     let session: ort.InferenceSession;
     try {
@@ -122,9 +123,8 @@ export class ScoringSession {
       throw new ModelError(`the ONNX model ${graphPath} takes input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} that endorm does not know how to feed (it feeds input_ids, attention_mask, position_ids and past_key_values.*)`);
     }
     const invAlpha = new ort.Tensor('float32', Float32Array.from(options.alphas, (a) => 1 / a), [options.alphas.length, 1, 1]);
-    const constraints = readRunConstraints(await graphMetadata(graphPath));
-    const attention = await attentionLimitsOfFile(graphPath);
-    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, constraints, attention, graphPath);
+    const constraints = readRunConstraints(modelMetadata(graph));
+    return new ScoringSession(session, options, device, head, pastInputs, session.inputNames.includes('position_ids'), invAlpha, constraints, attentionLimits(graph.graph ?? {}), graphPath);
   }
 
   get alphas(): number[] {

@@ -1,5 +1,4 @@
-import fs from 'node:fs/promises';
-import { onnx, type GraphProto } from './onnx-proto.js';
+import type { GraphProto } from './onnx-proto.js';
 
 /**
  * Attention kernels that cannot run every batch endorm would give them. onnxruntime's GroupQueryAttention (the
@@ -20,12 +19,6 @@ export interface AttentionLimits {
 export function attentionLimits(graph: GraphProto): AttentionLimits {
   const kernel = findOp(graph, ONE_ROW_ON_A_PAST);
   return kernel ? { kernel, rowsOnPast: 1 } : { rowsOnPast: Number.POSITIVE_INFINITY };
-}
-
-/** attentionLimits of an ONNX file (a scoring graph: its weights are external, so the decode is cheap). */
-export async function attentionLimitsOfFile(file: string): Promise<AttentionLimits> {
-  const model = onnx.ModelProto.decode(await fs.readFile(file));
-  return attentionLimits(model.graph ?? {});
 }
 
 function findOp(graph: GraphProto, ops: Set<string>): string | undefined {
