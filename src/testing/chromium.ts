@@ -13,9 +13,6 @@ export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr
  * page with a measuring script appended, in headless Chromium (--dump-dom), and reads the result back from the DOM.
  */
 export function overflowingBoxes(file: string, width: number, selector = '.table-wrap, .chart-wrap'): { heading: string; scrollWidth: number; clientWidth: number }[] {
-  if (!CHROMIUM) throw new Error('no Chromium on this machine');
-  const profile = mkdtempSync(join(tmpdir(), 'endorm-chromium-'));
-  const page = join(profile, 'page.html');
   const measure = `<script>
 const found = [];
 for (const box of document.querySelectorAll(${JSON.stringify(selector)})) {
@@ -26,21 +23,7 @@ for (const box of document.querySelectorAll(${JSON.stringify(selector)})) {
 }
 document.body.setAttribute('data-overflow', JSON.stringify(found));
 </script>`;
-  try {
-    writeFileSync(page, readFileSync(file, 'utf8').replace('</body>', `${measure}</body>`));
-    const run = spawnSync(
-      CHROMIUM,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--hide-scrollbars', `--user-data-dir=${profile}`, `--window-size=${width},1000`, '--dump-dom', pathToFileURL(page).href],
-      { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 },
-    );
-    if (run.error) throw run.error;
-    const attribute = /data-overflow="([^"]*)"/.exec(run.stdout);
-    if (run.status !== 0 || !attribute) throw new Error(`chromium measured nothing (exit ${run.status}):\n${run.stderr}`);
-    return JSON.parse(attribute[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+  return JSON.parse(dumpAttribute(readFileSync(file, 'utf8').replace('</body>', `${measure}</body>`), width, 'data-overflow'));
 }
 
 /** Two texts of one chart whose boxes intersect, or a text that leaves its chart or its panel. */
