@@ -16,10 +16,12 @@
 // --no-prefix-sharing every response runs whole and a window's responses are sorted by length across its records, the
 // case where writing whole records held lines back longest.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../dist/util/prng.js';
+import { writeStoryCopies } from './story-copies.mjs';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,24 +40,12 @@ const { values } = parseArgs({
 });
 
 const work = mkdtempSync(join(tmpdir(), 'endorm-kill-loss-'));
-const sample = readFileSync(join(root, 'datasets', 'stories-sample.jsonl'), 'utf8').trim().split('\n');
 const dataset = values.dataset ? resolve(values.dataset) : join(work, 'stories.jsonl');
 if (!values.dataset) {
-  writeFileSync(
-    dataset,
-    Array.from({ length: Number(values.copies) }, (_, k) => sample.map((l) => JSON.stringify({ ...JSON.parse(l), id: `${JSON.parse(l).id}#${k}` }))).flat().join('\n') + '\n',
-  );
+  writeStoryCopies(dataset, Number(values.copies));
 }
 
-let state = Number(values.seed) >>> 0;
-const random = () => {
-  // mulberry32, as src/util/prng.ts
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = mulberry32(Number(values.seed));
 
 /** Runs one score; `killAfterMs` (from its first batch) SIGKILLs it. Resolves with what it reported and how long it scored. */
 function score(out, batchSize, killAfterMs) {

@@ -15,10 +15,12 @@
 // exits 0 with the clean folder. Prints, per command: kills, kills that landed before the exit, reader verdicts, reruns
 // identical, unsafe kills.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../dist/util/prng.js';
+import { writeStoryCopies } from './story-copies.mjs';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -34,22 +36,10 @@ const { values } = parseArgs({
 
 const work = mkdtempSync(join(tmpdir(), 'endorm-kill-readers-'));
 const env = { ...process.env, ENDORM_CACHE: join(work, 'cache') };
-const sample = readFileSync(join(root, 'datasets', 'stories-sample.jsonl'), 'utf8').trim().split('\n');
 const dataset = join(work, 'stories.jsonl');
-writeFileSync(
-  dataset,
-  Array.from({ length: Number(values.copies) }, (_, k) => sample.map((l) => JSON.stringify({ ...JSON.parse(l), id: `${JSON.parse(l).id}#${k}` }))).flat().join('\n') + '\n',
-);
+writeStoryCopies(dataset, Number(values.copies));
 
-let state = Number(values.seed) >>> 0;
-const random = () => {
-  // mulberry32, as src/util/prng.ts
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = mulberry32(Number(values.seed));
 
 /**
  * Runs bin/endorm. With `o.watch` (a path), `writingMs` is the time from the moment that path appears (the command
