@@ -29,6 +29,17 @@ for (const [name, args, message] of cases) {
   });
 }
 
+// The benchmark protocols that read their own records (RewardBench, RewardBench 2) are held to the same bounds.
+for (const format of ['reward-bench', 'reward-bench-2']) {
+  test(`a ${format} file whose line passes --max-line-bytes is exit 3 naming the bound`, async () => {
+    const file = path.join(tmp, `${format}-long.jsonl`);
+    fs.writeFileSync(file, JSON.stringify({ id: 'a', subset: 'Focus', prompt: 'p'.repeat(2 << 20), chosen: ['c'], rejected: ['r'] }) + '\n');
+    const r = await endorm(score('--dataset', file, '--format', format, '--max-line-bytes', '1048576'));
+    assert.equal(r.code, EXIT.input, r.stderr);
+    assert.match(r.stderr, /-long\.jsonl:1: the line is longer than 1\.00 MiB \(the bound on one line, --max-line-bytes 1048576\); raise --max-line-bytes/);
+  });
+}
+
 test('/dev/zero as JSONL with the default bounds stops in bounded memory (under 800 MiB of peak RSS)', () => {
   const cli = pathToFileURL(path.join(PROJECT_ROOT, 'dist', 'cli.js')).href;
   const args = score('--dataset', '/dev/zero', '--format', 'jsonl');

@@ -1,7 +1,8 @@
 import type { BenchmarkProtocol } from '../protocol.js';
 import { ALIAS, HUB_SPLIT, SUBSETS } from './constants.js';
 import { folderFiles, isRewardBench2Folder } from './folder.js';
-import { openRewardBench2, subsetRecordCounts } from './reader.js';
+import { recordsPerGroup } from '../record-dataset.js';
+import { openRewardBench2 } from './reader.js';
 import { isRewardBench2Record } from './records.js';
 import { rewardBench2Card, rewardBench2Markdown, rewardBench2Notes, rewardBench2Rows } from './report.js';
 import { rewardBench2Of, subsetCi95, subsetScore, SUMMARY_KEY, summarizeRewardBench2 } from './summary.js';
@@ -27,7 +28,7 @@ export const rewardBench2Protocol: BenchmarkProtocol = {
   },
   open: async (input, options) => openRewardBench2(input.isFolder && !input.shards ? { ...input, shards: await folderFiles(input.path) } : input, options),
   datasetFacts: async (dataset) => {
-    const subsets = await subsetRecordCounts(dataset);
+    const subsets = await recordsPerGroup(dataset);
     return subsets ? { subsets } : {};
   },
   // Upstream counts a prompt with a NaN score (it loses), so such a record is kept rather than left out as incomplete.

@@ -2,7 +2,8 @@ import type { BenchmarkProtocol } from '../protocol.js';
 import { isRewardBenchSubset, REWARD_BENCH_SECTIONS, REWARD_BENCH_SUBSETS } from './constants.js';
 import { REWARD_BENCH_ALIAS, REWARD_BENCH_HUB } from './hub-source.js';
 import { isRewardBenchRecord } from './records.js';
-import { openRewardBench, rewardBenchSubsetRecords } from './reward-bench-reader.js';
+import { recordsPerGroup } from '../record-dataset.js';
+import { openRewardBench } from './reward-bench-reader.js';
 import { rewardBenchCard, rewardBenchMarkdown, rewardBenchNotes, rewardBenchRows } from './reward-bench-report.js';
 import { REWARD_BENCH_SUMMARY_KEY, rewardBenchOf, rewardBenchScore, summarizeRewardBench } from './reward-bench-summary.js';
 
@@ -24,7 +25,7 @@ export const rewardBenchProtocol: BenchmarkProtocol = {
     input.format === 'reward-bench' || (input.format === 'auto' && !input.isFolder && isRewardBenchRecord(await input.firstRecord())),
   open: openRewardBench,
   datasetFacts: async (dataset) => {
-    const subsets = await rewardBenchSubsetRecords(dataset);
+    const subsets = await recordsPerGroup(dataset);
     return subsets ? { subsets } : {};
   },
   shape: { chosen: 1, rejected: 1 },
